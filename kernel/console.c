@@ -1,0 +1,148 @@
+/*
+ * PL011 console (see console.h). Output is polled: the console is for logs,
+ * reports and guest lines, never on a fast path.
+ */
+#include "kernel/console.h"
+
+#include <stdbool.h>
+
+#include "kernel/cpu.h"
+#include "kernel/format.h"
+#include "kernel/spinlock.h"
+
+#define UART_DR        0x00
+#define UART_FR        0x18
+#define UART_CR        0x30
+#define UART_FR_RXFE   (1U << 4)
+#define UART_FR_TXFF   (1U << 5)
+#define UART_CR_UARTEN (1U << 0)
+#define UART_CR_TXE    (1U << 8)
+#define UART_CR_RXE    (1U << 9)
+
+#define NO_OWNER 0xFFFFFFFFU
+
+static struct {
+    volatile uint32_t *base;
+    spinlock_t lock;
+    unsigned owner; /* CPU holding the lock, for panic takeover and recursion */
+    unsigned depth;
+    uint64_t saved_daif;
+} con = {
+    .base = (volatile uint32_t *)CONFIG_EARLY_UART_BASE,
+    .owner = NO_OWNER,
+};
+
+static inline uint32_t uart_read(unsigned off)
+{
+    return con.base[off / 4];
+}
+
+static inline void uart_write(unsigned off, uint32_t val)
+{
+    con.base[off / 4] = val;
+}
+
+void console_init(uint64_t uart_base)
+{
+    con.base = (volatile uint32_t *)(uintptr_t)uart_base;
+    uart_write(UART_CR, UART_CR_UARTEN | UART_CR_TXE | UART_CR_RXE);
+}
+
+static void uart_putc(char c)
+{
+    while (uart_read(UART_FR) & UART_FR_TXFF) {
+    }
+    uart_write(UART_DR, (uint8_t)c);
+}
+
+int console_getc(void)
+{
+    if (uart_read(UART_FR) & UART_FR_RXFE) {
+        return -1;
+    }
+    return (int)(uart_read(UART_DR) & 0xFF);
+}
+
+void console_write_locked(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\n') {
+            uart_putc('\r');
+        }
+        uart_putc(s[i]);
+    }
+}
+
+void console_lock(void)
+{
+    uint64_t daif = local_irq_save();
+    unsigned me = this_cpu_id();
+    if (__atomic_load_n(&con.owner, __ATOMIC_RELAXED) == me) {
+        con.depth++;
+        return;
+    }
+    spin_lock(&con.lock);
+    con.owner = me;
+    con.depth = 1;
+    con.saved_daif = daif;
+}
+
+void console_unlock(void)
+{
+    if (--con.depth > 0) {
+        return;
+    }
+    uint64_t daif = con.saved_daif;
+    __atomic_store_n(&con.owner, NO_OWNER, __ATOMIC_RELAXED);
+    spin_unlock(&con.lock);
+    local_irq_restore(daif);
+}
+
+void console_panic_takeover(void)
+{
+    unsigned me = this_cpu_id();
+    if (__atomic_load_n(&con.owner, __ATOMIC_RELAXED) == me) {
+        return;
+    }
+    /* Wait a bounded time for the holder, then take the console regardless. */
+    uint64_t deadline = counter_read() + read_sysreg(cntfrq_el0) / 20;
+    while (__atomic_load_n(&con.owner, __ATOMIC_RELAXED) != NO_OWNER && counter_read() < deadline) {
+    }
+    con.lock.next = con.lock.owner;
+    spin_lock(&con.lock);
+    con.owner = me;
+    con.depth = 1;
+    con.saved_daif = read_sysreg(daif);
+}
+
+int kvprintf_locked(const char *fmt, va_list ap)
+{
+    char buf[320];
+    int n = fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+    if (n < 0) {
+        return n;
+    }
+    size_t len = (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1;
+    console_write_locked(buf, len);
+    return n;
+}
+
+int kprintf_locked(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = kvprintf_locked(fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+int kprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    console_lock();
+    int n = kvprintf_locked(fmt, ap);
+    console_unlock();
+    va_end(ap);
+    return n;
+}

@@ -1,0 +1,30 @@
+/*
+ * The physical console: a PL011 shared by every CPU. A message written with
+ * kprintf() reaches the line whole: CPUs never interleave inside a message.
+ * Multi-line output (reports, tables) holds the lock across the lines with
+ * console_lock()/kprintf_locked()/console_unlock().
+ */
+#ifndef SHRIKE_KERNEL_CONSOLE_H
+#define SHRIKE_KERNEL_CONSOLE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+void console_init(uint64_t uart_base);
+
+int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+void console_lock(void);
+void console_unlock(void);
+int kprintf_locked(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int kvprintf_locked(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+void console_write_locked(const char *s, size_t n);
+
+/* For the panic path: take the console even if another CPU holds it and never lets go. */
+void console_panic_takeover(void);
+
+/* A received character, or -1 when none is waiting. */
+int console_getc(void);
+
+#endif

@@ -1,0 +1,1078 @@
+/*
+ * Flattened device tree reader: header and structure validation, node walking,
+ * property lookup, and the platform summary the hypervisor boots from. Every read
+ * of the blob goes through next_token() or a length checked against its block, and
+ * every loop advances through a finite block (or a caller's NUL-terminated string).
+ */
+#include "kernel/fdt.h"
+
+#define FDT_MAGIC       0xd00dfeedu
+#define FDT_VERSION     17u
+#define FDT_HEADER_SIZE 40u
+#define FDT_SIZE_LIMIT  0x40000000u /* keeps every offset (and offset + 3) inside int */
+#define FDT_RSV_ENTRY   16u
+
+#define FDT_BEGIN_NODE 1
+#define FDT_END_NODE   2
+#define FDT_PROP       3
+#define FDT_NOP        4
+#define FDT_END        9
+
+#define HDR_MAGIC        0u
+#define HDR_TOTALSIZE    4u
+#define HDR_OFF_STRUCT   8u
+#define HDR_OFF_STRINGS  12u
+#define HDR_OFF_RSVMAP   16u
+#define HDR_VERSION      20u
+#define HDR_LAST_COMP    24u
+#define HDR_SIZE_STRINGS 32u
+#define HDR_SIZE_STRUCT  36u
+
+#define PROP_HEADER 12u /* tag, len, nameoff */
+
+/* The two blocks of a blob whose header has been checked. */
+struct fdt_view {
+    const uint8_t *st; /* structure block */
+    uint32_t st_size;
+    const uint8_t *str; /* strings block */
+    uint32_t str_size;
+};
+
+/* Cursor over the (address, size) pairs of a reg property. */
+struct fdt_reg_iter {
+    const uint8_t *p;
+    uint32_t left;
+    int ac;
+    int sc;
+};
+
+static const char fdt_empty[] = "";
+
+/* ---- bytes and strings ---- */
+
+static uint32_t be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+
+static uint32_t hdr(const void *blob, uint32_t field)
+{
+    return be32((const uint8_t *)blob + field);
+}
+
+/* Length of the string at p if a NUL occurs within its avail bytes. */
+static bool bounded_len(const uint8_t *p, uint32_t avail, uint32_t *len)
+{
+    uint32_t i;
+
+    for (i = 0; i < avail; i++) {
+        if (p[i] == 0) {
+            *len = i;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The NUL-terminated string s equals the string at p, which must end within avail. */
+static bool bounded_eq(const uint8_t *p, uint32_t avail, const char *s)
+{
+    uint32_t i;
+
+    for (i = 0; i < avail; i++) {
+        if (p[i] != (uint8_t)s[i]) {
+            return false;
+        }
+        if (s[i] == '\0') {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The first n chars of name (a NUL-terminated node name) equal comp (no NUL in it). */
+static bool prefix_eq(const char *name, const char *comp, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (name[i] != comp[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool block_inside(uint32_t off, uint32_t size, uint32_t total)
+{
+    return (uint64_t)off + size <= total;
+}
+
+/* ---- header ---- */
+
+static int layout_check(const void *blob, uint32_t total)
+{
+    uint32_t off_st = hdr(blob, HDR_OFF_STRUCT);
+    uint32_t off_str = hdr(blob, HDR_OFF_STRINGS);
+    uint32_t off_rsv = hdr(blob, HDR_OFF_RSVMAP);
+
+    if (off_st % 4 != 0 || off_rsv % 8 != 0) {
+        return FDT_ERR_BADSTRUCTURE;
+    }
+    if (off_st < FDT_HEADER_SIZE || off_str < FDT_HEADER_SIZE || off_rsv < FDT_HEADER_SIZE) {
+        return FDT_ERR_BADSTRUCTURE;
+    }
+    if (!block_inside(off_st, hdr(blob, HDR_SIZE_STRUCT), total) ||
+        !block_inside(off_str, hdr(blob, HDR_SIZE_STRINGS), total) ||
+        !block_inside(off_rsv, FDT_RSV_ENTRY, total)) {
+        return FDT_ERR_TRUNCATED;
+    }
+    return FDT_OK;
+}
+
+/* Everything in the header except totalsize against the caller's buffer. */
+static int header_check(const void *blob)
+{
+    uint32_t total = hdr(blob, HDR_TOTALSIZE);
+
+    if (hdr(blob, HDR_MAGIC) != FDT_MAGIC) {
+        return FDT_ERR_BADMAGIC;
+    }
+    if (hdr(blob, HDR_VERSION) < FDT_VERSION || hdr(blob, HDR_LAST_COMP) > FDT_VERSION) {
+        return FDT_ERR_BADVERSION;
+    }
+    if (total < FDT_HEADER_SIZE) {
+        return FDT_ERR_TRUNCATED;
+    }
+    if (total > FDT_SIZE_LIMIT) {
+        return FDT_ERR_BADSTRUCTURE;
+    }
+    return layout_check(blob, total);
+}
+
+static int view_init(const void *blob, struct fdt_view *v)
+{
+    const uint8_t *b = blob;
+    int rc;
+
+    if (blob == NULL) {
+        return FDT_ERR_BADARG;
+    }
+    rc = header_check(blob);
+    if (rc != FDT_OK) {
+        return rc;
+    }
+    v->st = b + hdr(blob, HDR_OFF_STRUCT);
+    v->st_size = hdr(blob, HDR_SIZE_STRUCT);
+    v->str = b + hdr(blob, HDR_OFF_STRINGS);
+    v->str_size = hdr(blob, HDR_SIZE_STRINGS);
+    return FDT_OK;
+}
+
+int fdt_check_header(const void *blob, size_t max_size)
+{
+    int rc;
+
+    if (blob == NULL) {
+        return FDT_ERR_BADARG;
+    }
+    if (max_size < FDT_HEADER_SIZE) {
+        return FDT_ERR_TRUNCATED;
+    }
+    rc = header_check(blob);
+    if (rc == FDT_OK && hdr(blob, HDR_TOTALSIZE) > max_size) {
+        rc = FDT_ERR_TRUNCATED;
+    }
+    return rc;
+}
+
+size_t fdt_total_size(const void *blob)
+{
+    return blob != NULL ? (size_t)hdr(blob, HDR_TOTALSIZE) : 0;
+}
+
+/* ---- tokens ---- */
+
+static int node_token_end(const struct fdt_view *v, uint32_t o, uint32_t *end)
+{
+    uint32_t len;
+
+    if (!bounded_len(v->st + o + 4, v->st_size - o - 4, &len)) {
+        return FDT_ERR_TRUNCATED;
+    }
+    *end = o + 4 + len + 1;
+    return FDT_OK;
+}
+
+static int prop_token_end(const struct fdt_view *v, uint32_t o, uint32_t *end)
+{
+    uint32_t len;
+
+    if (v->st_size - o < PROP_HEADER) {
+        return FDT_ERR_TRUNCATED;
+    }
+    len = be32(v->st + o + 4);
+    if (len > v->st_size - o - PROP_HEADER) {
+        return FDT_ERR_TRUNCATED;
+    }
+    if (be32(v->st + o + 8) >= v->str_size) {
+        return FDT_ERR_BADSTRUCTURE;
+    }
+    *end = o + PROP_HEADER + len;
+    return FDT_OK;
+}
+
+/* off as an unsigned offset, if it is aligned and a 4-byte tag fits there. */
+static int token_offset(const struct fdt_view *v, int off, uint32_t *o)
+{
+    if (off < 0 || off % 4 != 0) {
+        return FDT_ERR_BADOFFSET;
+    }
+    *o = (uint32_t)off;
+    if (*o > v->st_size || v->st_size - *o < 4) {
+        return FDT_ERR_TRUNCATED;
+    }
+    return FDT_OK;
+}
+
+/* A token that is just its tag. */
+static bool bare_token(int tag)
+{
+    return tag == FDT_END_NODE || tag == FDT_NOP || tag == FDT_END;
+}
+
+/*
+ * The token at off (FDT_BEGIN_NODE ... FDT_END) or an error; *next gets the offset of
+ * the following token, always at least off + 4. A node token's name is NUL-terminated
+ * inside the block; a property's value is inside the block, its name offset inside the
+ * strings block.
+ */
+static int next_token(const struct fdt_view *v, int off, int *next)
+{
+    uint32_t o, end = 0;
+    int tag, rc = token_offset(v, off, &o);
+
+    if (rc != FDT_OK) {
+        return rc;
+    }
+    if (be32(v->st + o) > FDT_END) {
+        return FDT_ERR_BADSTRUCTURE;
+    }
+    tag = (int)be32(v->st + o);
+    if (tag == FDT_BEGIN_NODE) {
+        rc = node_token_end(v, o, &end);
+    } else if (tag == FDT_PROP) {
+        rc = prop_token_end(v, o, &end);
+    } else if (bare_token(tag)) {
+        end = o + 4;
+    } else {
+        rc = FDT_ERR_BADSTRUCTURE;
+    }
+    if (rc != FDT_OK) {
+        return rc;
+    }
+    *next = (int)((end + 3u) & ~3u);
+    return tag;
+}
+
+/* Upper bound on the tokens in the structure block (each takes at least 4 bytes). */
+static uint32_t max_tokens(const struct fdt_view *v)
+{
+    return v->st_size / 4 + 1;
+}
+
+static int check_node(const struct fdt_view *v, int node)
+{
+    int next;
+
+    return next_token(v, node, &next) == FDT_BEGIN_NODE ? FDT_OK : FDT_ERR_BADOFFSET;
+}
+
+/* The root node: the first token that is not a NOP. */
+static int root_offset(const struct fdt_view *v)
+{
+    int off = 0, next, tag;
+    uint32_t n;
+
+    for (n = 0; n < max_tokens(v); n++) {
+        tag = next_token(v, off, &next);
+        if (tag < 0) {
+            return tag;
+        }
+        if (tag != FDT_NOP) {
+            return tag == FDT_BEGIN_NODE ? off : FDT_ERR_BADSTRUCTURE;
+        }
+        off = next;
+    }
+    return FDT_ERR_TRUNCATED;
+}
+
+/*
+ * The next node after the node at off, in tree order. *depth is its level relative
+ * to the node at off on entry (child +1, sibling +0, parent's sibling -1 ...).
+ */
+static int next_node(const struct fdt_view *v, int off, int *depth)
+{
+    int next, tag, level = *depth + 1;
+    uint32_t n;
+
+    tag = next_token(v, off, &next);
+    for (n = 0; tag >= 0 && n < max_tokens(v); n++) {
+        off = next;
+        tag = next_token(v, off, &next);
+        if (tag == FDT_BEGIN_NODE) {
+            *depth = level;
+            return off;
+        }
+        if (tag == FDT_END_NODE) {
+            level--;
+        } else if (tag == FDT_END) {
+            return FDT_ERR_NOTFOUND;
+        }
+    }
+    return tag < 0 ? tag : FDT_ERR_TRUNCATED;
+}
+
+static int sub_first(const struct fdt_view *v, int node)
+{
+    int depth = 0;
+
+    node = next_node(v, node, &depth);
+    if (node >= 0 && depth != 1) {
+        return FDT_ERR_NOTFOUND;
+    }
+    return node;
+}
+
+static int sub_next(const struct fdt_view *v, int node)
+{
+    int depth = 0;
+    uint32_t n;
+
+    for (n = 0; n < max_tokens(v); n++) {
+        node = next_node(v, node, &depth);
+        if (node < 0 || depth == 0) {
+            return node;
+        }
+        if (depth < 0) {
+            return FDT_ERR_NOTFOUND;
+        }
+    }
+    return FDT_ERR_TRUNCATED;
+}
+
+static const char *name_of(const struct fdt_view *v, int node)
+{
+    return (const char *)(v->st + node + 4);
+}
+
+/* ---- full structure check ---- */
+
+/* The walk goes on (1) if the property's name is NUL-terminated in the strings block. */
+static int check_prop_name(const struct fdt_view *v, int off)
+{
+    uint32_t nameoff = be32(v->st + off + 8), len;
+
+    return bounded_len(v->str + nameoff, v->str_size - nameoff, &len) ? 1 : FDT_ERR_TRUNCATED;
+}
+
+/* A node opens: only one root, at most FDT_MAX_DEPTH levels. */
+static int check_begin(int *depth, bool *root_seen)
+{
+    if (*depth == 0 && *root_seen) {
+        return FDT_ERR_BADSTRUCTURE;
+    }
+    if (*depth >= FDT_MAX_DEPTH) {
+        return FDT_ERR_DEPTH;
+    }
+    (*depth)++;
+    *root_seen = true;
+    return 1;
+}
+
+/* One token of the walk: 1 to go on, FDT_OK at a well-placed FDT_END, or an error. */
+static int check_token(const struct fdt_view *v, int tag, int off, int *depth, bool *root_seen)
+{
+    switch (tag) {
+    case FDT_BEGIN_NODE:
+        return check_begin(depth, root_seen);
+    case FDT_END_NODE:
+        return (*depth)-- > 0 ? 1 : FDT_ERR_BADSTRUCTURE;
+    case FDT_PROP:
+        return *depth > 0 ? check_prop_name(v, off) : FDT_ERR_BADSTRUCTURE;
+    case FDT_END:
+        return *depth == 0 && *root_seen ? FDT_OK : FDT_ERR_BADSTRUCTURE;
+    default:
+        return 1; /* FDT_NOP */
+    }
+}
+
+static int check_structure(const struct fdt_view *v)
+{
+    int off = 0, next, tag, depth = 0, rc = 1;
+    bool root_seen = false;
+    uint32_t n;
+
+    for (n = 0; rc == 1 && n < max_tokens(v); n++) {
+        tag = next_token(v, off, &next);
+        if (tag < 0) {
+            return tag;
+        }
+        rc = check_token(v, tag, off, &depth, &root_seen);
+        off = next;
+    }
+    return rc == 1 ? FDT_ERR_TRUNCATED : rc;
+}
+
+int fdt_check(const void *blob, size_t max_size)
+{
+    struct fdt_view v;
+    int rc = fdt_check_header(blob, max_size);
+
+    if (rc == FDT_OK) {
+        rc = view_init(blob, &v);
+    }
+    if (rc == FDT_OK) {
+        rc = check_structure(&v);
+    }
+    return rc;
+}
+
+/* ---- properties ---- */
+
+static bool prop_name_is(const struct fdt_view *v, int off, const char *name)
+{
+    uint32_t nameoff = be32(v->st + off + 8);
+
+    return bounded_eq(v->str + nameoff, v->str_size - nameoff, name);
+}
+
+/* Property name of the (checked) node; NULL with *len an error if absent or unreadable. */
+static const uint8_t *find_prop(const struct fdt_view *v, int node, const char *name, int *len)
+{
+    int off, next, tag;
+    uint32_t n;
+
+    tag = next_token(v, node, &next);
+    for (n = 0; tag >= 0 && n < max_tokens(v); n++) {
+        off = next;
+        tag = next_token(v, off, &next);
+        if (tag == FDT_PROP && prop_name_is(v, off, name)) {
+            *len = (int)be32(v->st + off + 4);
+            return v->st + off + PROP_HEADER;
+        }
+        if (tag == FDT_BEGIN_NODE || tag == FDT_END_NODE || tag == FDT_END) {
+            break;
+        }
+    }
+    *len = tag < 0 ? tag : FDT_ERR_NOTFOUND;
+    return NULL;
+}
+
+/* The property's first string is exactly value. */
+static bool prop_str_is(const struct fdt_view *v, int node, const char *name, const char *value)
+{
+    int len;
+    const uint8_t *p = find_prop(v, node, name, &len);
+
+    return p != NULL && bounded_eq(p, (uint32_t)len, value);
+}
+
+static bool stringlist_has(const uint8_t *p, uint32_t len, const char *s)
+{
+    uint32_t pos = 0, n;
+
+    while (pos < len && bounded_len(p + pos, len - pos, &n)) {
+        if (bounded_eq(p + pos, len - pos, s)) {
+            return true;
+        }
+        pos += n + 1;
+    }
+    return false;
+}
+
+static bool is_compatible(const struct fdt_view *v, int node, const char *compat)
+{
+    int len;
+    const uint8_t *p = find_prop(v, node, "compatible", &len);
+
+    return p != NULL && stringlist_has(p, (uint32_t)len, compat);
+}
+
+/* status absent, "okay" or the older "ok". */
+static bool node_available(const struct fdt_view *v, int node)
+{
+    int len;
+    const uint8_t *p = find_prop(v, node, "status", &len);
+
+    if (p == NULL) {
+        return true;
+    }
+    return bounded_eq(p, (uint32_t)len, "okay") || bounded_eq(p, (uint32_t)len, "ok");
+}
+
+static int find_compat(const struct fdt_view *v, int start, const char *compat)
+{
+    int node = start, depth = 0;
+    uint32_t n;
+
+    if (start == -1) {
+        node = root_offset(v);
+        if (node < 0 || is_compatible(v, node, compat)) {
+            return node;
+        }
+    } else if (check_node(v, start) != FDT_OK) {
+        return FDT_ERR_BADOFFSET;
+    }
+    for (n = 0; n < max_tokens(v); n++) {
+        node = next_node(v, node, &depth);
+        if (node < 0 || is_compatible(v, node, compat)) {
+            return node;
+        }
+    }
+    return FDT_ERR_TRUNCATED;
+}
+
+/* ---- paths ---- */
+
+/* The child of parent named comp[0..n) exactly, else the only one whose base name is it. */
+static int find_child(const struct fdt_view *v, int parent, const char *comp, size_t n)
+{
+    int child, found = FDT_ERR_NOTFOUND;
+    unsigned nbase = 0;
+    bool has_unit = false;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        has_unit = has_unit || comp[i] == '@';
+    }
+    for (child = sub_first(v, parent); child >= 0; child = sub_next(v, child)) {
+        const char *name = name_of(v, child);
+
+        if (!prefix_eq(name, comp, n)) {
+            continue;
+        }
+        if (name[n] == '\0') {
+            return child;
+        }
+        if (!has_unit && name[n] == '@') {
+            found = child;
+            nbase++;
+        }
+    }
+    if (child != FDT_ERR_NOTFOUND) {
+        return child;
+    }
+    return nbase == 1 ? found : FDT_ERR_NOTFOUND;
+}
+
+/* Length of the path component at p (up to the next '/' or the end). */
+static size_t component_len(const char *p)
+{
+    size_t n = 0;
+
+    while (p[n] != '\0' && p[n] != '/') {
+        n++;
+    }
+    return n;
+}
+
+static int path_lookup(const struct fdt_view *v, const char *path)
+{
+    int node;
+    size_t n;
+
+    if (path == NULL || path[0] != '/') {
+        return FDT_ERR_BADARG;
+    }
+    node = root_offset(v);
+    while (node >= 0 && *path != '\0') {
+        while (*path == '/') {
+            path++;
+        }
+        n = component_len(path);
+        if (n > 0) {
+            node = find_child(v, node, path, n);
+        }
+        path += n;
+    }
+    return node;
+}
+
+/* ---- public low level ---- */
+
+const char *fdt_strerror(int err)
+{
+    static const char *const msgs[] = {
+        "ok",          "bad magic",       "bad structure",    "not found",          "truncated",
+        "bad version", "bad node offset", "nesting too deep", "bad property value", "bad argument",
+    };
+
+    if (err > 0 || err < FDT_ERR_BADARG) {
+        return "unknown error";
+    }
+    return msgs[-err];
+}
+
+/* view_init plus the check that node is a node offset. */
+static int view_node(const void *blob, int node, struct fdt_view *v)
+{
+    int rc = view_init(blob, v);
+
+    return rc != FDT_OK ? rc : check_node(v, node);
+}
+
+int fdt_path_offset(const void *blob, const char *path)
+{
+    struct fdt_view v;
+    int rc = view_init(blob, &v);
+
+    return rc != FDT_OK ? rc : path_lookup(&v, path);
+}
+
+int fdt_first_subnode(const void *blob, int node)
+{
+    struct fdt_view v;
+    int rc = view_node(blob, node, &v);
+
+    return rc != FDT_OK ? rc : sub_first(&v, node);
+}
+
+int fdt_next_subnode(const void *blob, int node)
+{
+    struct fdt_view v;
+    int rc = view_node(blob, node, &v);
+
+    return rc != FDT_OK ? rc : sub_next(&v, node);
+}
+
+/* One step of the walk from the root: the next node, recorded in stack at its level. */
+static int parent_step(const struct fdt_view *v, int off, int *depth, int *stack)
+{
+    off = next_node(v, off, depth);
+    if (off < 0) {
+        return off;
+    }
+    if (*depth <= 0) {
+        return FDT_ERR_NOTFOUND; /* left the root */
+    }
+    if (*depth >= FDT_MAX_DEPTH) {
+        return FDT_ERR_DEPTH;
+    }
+    stack[*depth] = off;
+    return off;
+}
+
+static int parent_of(const struct fdt_view *v, int node)
+{
+    int stack[FDT_MAX_DEPTH];
+    int off = root_offset(v), depth = 0;
+    uint32_t n;
+
+    if (off == node) {
+        return FDT_ERR_NOTFOUND;
+    }
+    stack[0] = off;
+    for (n = 0; off >= 0 && off < node && n < max_tokens(v); n++) {
+        off = parent_step(v, off, &depth, stack);
+    }
+    if (off != node) {
+        return off < 0 ? off : FDT_ERR_NOTFOUND;
+    }
+    return stack[depth - 1];
+}
+
+int fdt_parent_offset(const void *blob, int node)
+{
+    struct fdt_view v;
+    int rc = view_node(blob, node, &v);
+
+    return rc != FDT_OK ? rc : parent_of(&v, node);
+}
+
+const char *fdt_node_name(const void *blob, int node)
+{
+    struct fdt_view v;
+
+    return view_node(blob, node, &v) == FDT_OK ? name_of(&v, node) : NULL;
+}
+
+const void *fdt_getprop(const void *blob, int node, const char *name, int *len)
+{
+    struct fdt_view v;
+    const uint8_t *p = NULL;
+    int rc = name != NULL ? view_node(blob, node, &v) : FDT_ERR_BADARG;
+
+    if (rc == FDT_OK) {
+        p = find_prop(&v, node, name, &rc);
+    }
+    if (len != NULL) {
+        *len = rc;
+    }
+    return p;
+}
+
+bool fdt_node_is_compatible(const void *blob, int node, const char *compat)
+{
+    struct fdt_view v;
+
+    if (compat == NULL || view_node(blob, node, &v) != FDT_OK) {
+        return false;
+    }
+    return is_compatible(&v, node, compat);
+}
+
+int fdt_find_compatible(const void *blob, int start, const char *compat)
+{
+    struct fdt_view v;
+    int rc = compat != NULL ? view_init(blob, &v) : FDT_ERR_BADARG;
+
+    return rc != FDT_OK ? rc : find_compat(&v, start, compat);
+}
+
+uint64_t fdt_read_cells(const void *p, int ncells)
+{
+    const uint8_t *b = p;
+
+    if (b == NULL || ncells < 1 || ncells > 2) {
+        return 0;
+    }
+    if (ncells == 1) {
+        return be32(b);
+    }
+    return (uint64_t)be32(b) << 32 | be32(b + 4);
+}
+
+/* ---- platform ---- */
+
+/* A one-cell property such as #address-cells, or dflt if absent. */
+static int cells_prop(const struct fdt_view *v, int node, const char *name, int dflt, int *val)
+{
+    int len;
+    const uint8_t *p = find_prop(v, node, name, &len);
+
+    if (p == NULL) {
+        *val = dflt;
+        return len == FDT_ERR_NOTFOUND ? FDT_OK : len;
+    }
+    if (len != 4 || be32(p) > 2) {
+        return FDT_ERR_BADVALUE;
+    }
+    *val = (int)be32(p);
+    return FDT_OK;
+}
+
+/* #address-cells and #size-cells of a bus node; both must be 1 or 2 here. */
+static int bus_cells(const struct fdt_view *v, int bus, int *ac, int *sc)
+{
+    int rc = cells_prop(v, bus, "#address-cells", 2, ac);
+
+    if (rc == FDT_OK) {
+        rc = cells_prop(v, bus, "#size-cells", 1, sc);
+    }
+    if (rc == FDT_OK && (*ac == 0 || *sc == 0)) {
+        rc = FDT_ERR_BADVALUE;
+    }
+    return rc;
+}
+
+static int reg_begin(const struct fdt_view *v, int node, int ac, int sc, struct fdt_reg_iter *it)
+{
+    int len;
+    uint32_t entry = (uint32_t)(ac + sc) * 4;
+
+    it->left = 0;
+    it->ac = ac;
+    it->sc = sc;
+    it->p = find_prop(v, node, "reg", &len);
+    if (it->p == NULL) {
+        return len == FDT_ERR_NOTFOUND ? FDT_ERR_BADVALUE : len;
+    }
+    if ((uint32_t)len % entry != 0) {
+        return FDT_ERR_BADVALUE;
+    }
+    it->left = (uint32_t)len;
+    return FDT_OK;
+}
+
+static bool reg_next(struct fdt_reg_iter *it, struct fdt_range *r)
+{
+    uint32_t a = (uint32_t)it->ac * 4;
+
+    if (it->left == 0) {
+        return false;
+    }
+    r->base = fdt_read_cells(it->p, it->ac);
+    r->size = fdt_read_cells(it->p + a, it->sc);
+    it->p += a + (uint32_t)it->sc * 4;
+    it->left -= a + (uint32_t)it->sc * 4;
+    return true;
+}
+
+/* The reg property of a node, read with its parent's cell counts. */
+static int reg_of(const struct fdt_view *v, int node, struct fdt_reg_iter *it)
+{
+    int parent = parent_of(v, node), ac, sc, rc;
+
+    if (parent < 0) {
+        return parent;
+    }
+    rc = bus_cells(v, parent, &ac, &sc);
+    return rc != FDT_OK ? rc : reg_begin(v, node, ac, sc, it);
+}
+
+/* Cell counts for the reg properties of a bus's children. */
+struct fdt_cells {
+    int ac;
+    int sc;
+};
+
+typedef int (*fdt_child_fn)(const struct fdt_view *v, int node, const struct fdt_cells *cells,
+                            struct fdt_platform *out);
+
+/* fn on each available child of parent whose device_type is type, in DT order. */
+static int scan_children(const struct fdt_view *v, int parent, const char *type,
+                         const struct fdt_cells *cells, fdt_child_fn fn, struct fdt_platform *out)
+{
+    int node, rc = FDT_OK;
+
+    for (node = sub_first(v, parent); rc == FDT_OK && node >= 0; node = sub_next(v, node)) {
+        if (prop_str_is(v, node, "device_type", type) && node_available(v, node)) {
+            rc = fn(v, node, cells, out);
+        }
+    }
+    if (rc == FDT_OK && node != FDT_ERR_NOTFOUND) {
+        rc = node;
+    }
+    return rc;
+}
+
+static int add_memory(const struct fdt_view *v, int node, const struct fdt_cells *cells,
+                      struct fdt_platform *out)
+{
+    struct fdt_reg_iter it;
+    struct fdt_range r;
+    int rc = reg_begin(v, node, cells->ac, cells->sc, &it);
+
+    while (rc == FDT_OK && reg_next(&it, &r)) {
+        if (r.size == 0) {
+            continue;
+        }
+        if (out->nmem == FDT_MAX_MEM) {
+            out->mem_truncated = true;
+        } else {
+            out->mem[out->nmem++] = r;
+        }
+    }
+    return rc;
+}
+
+static int read_memory(const struct fdt_view *v, struct fdt_platform *out)
+{
+    struct fdt_cells cells;
+    int root = root_offset(v);
+    int rc = root < 0 ? root : bus_cells(v, root, &cells.ac, &cells.sc);
+
+    if (rc == FDT_OK) {
+        rc = scan_children(v, root, "memory", &cells, add_memory, out);
+    }
+    if (rc == FDT_OK && out->nmem == 0) {
+        rc = FDT_ERR_NOTFOUND;
+    }
+    return rc;
+}
+
+static int add_cpu(const struct fdt_view *v, int node, const struct fdt_cells *cells,
+                   struct fdt_platform *out)
+{
+    int len;
+    const uint8_t *p = find_prop(v, node, "reg", &len);
+
+    if (p == NULL || len < cells->ac * 4) {
+        return p == NULL && len != FDT_ERR_NOTFOUND ? len : FDT_ERR_BADVALUE;
+    }
+    if (out->ncpus == FDT_MAX_CPUS) {
+        out->cpus_truncated = true;
+    } else {
+        out->cpu_mpidr[out->ncpus++] = fdt_read_cells(p, cells->ac);
+    }
+    return FDT_OK;
+}
+
+static int read_cpus(const struct fdt_view *v, struct fdt_platform *out)
+{
+    struct fdt_cells cells = {0, 0};
+    int cpus = path_lookup(v, "/cpus");
+    int rc = cpus < 0 ? cpus : cells_prop(v, cpus, "#address-cells", 2, &cells.ac);
+
+    if (rc == FDT_OK && cells.ac == 0) {
+        rc = FDT_ERR_BADVALUE;
+    }
+    if (rc == FDT_OK) {
+        rc = scan_children(v, cpus, "cpu", &cells, add_cpu, out);
+    }
+    if (rc == FDT_OK && out->ncpus == 0) {
+        rc = FDT_ERR_NOTFOUND;
+    }
+    return rc;
+}
+
+/* The first available node compatible with compat, or a negative code. */
+static int find_available(const struct fdt_view *v, const char *compat)
+{
+    int node = -1;
+    uint32_t n;
+
+    for (n = 0; n < max_tokens(v); n++) {
+        node = find_compat(v, node, compat);
+        if (node < 0 || node_available(v, node)) {
+            return node;
+        }
+    }
+    return FDT_ERR_TRUNCATED;
+}
+
+static void read_psci(const struct fdt_view *v, struct fdt_platform *out)
+{
+    static const char *const compats[] = {"arm,psci-1.0", "arm,psci-0.2", "arm,psci"};
+    int node = FDT_ERR_NOTFOUND;
+    unsigned i;
+
+    for (i = 0; i < sizeof(compats) / sizeof(compats[0]) && node < 0; i++) {
+        node = find_available(v, compats[i]);
+    }
+    if (node < 0) {
+        return;
+    }
+    out->psci_hvc = prop_str_is(v, node, "method", "hvc");
+    out->psci_present = out->psci_hvc || prop_str_is(v, node, "method", "smc");
+}
+
+static int read_gic(const struct fdt_view *v, struct fdt_platform *out)
+{
+    static const char *const compats[] = {"arm,gic-v3", "arm,cortex-a15-gic", "arm,gic-400"};
+    static const unsigned versions[] = {3, 2, 2};
+    struct fdt_reg_iter it;
+    struct fdt_range r;
+    int node = FDT_ERR_NOTFOUND, rc;
+    unsigned i;
+
+    for (i = 0; i < sizeof(compats) / sizeof(compats[0]) && node < 0; i++) {
+        node = find_available(v, compats[i]);
+    }
+    if (node < 0) {
+        return FDT_OK;
+    }
+    rc = reg_of(v, node, &it);
+    while (rc == FDT_OK && out->ngic_regs < FDT_MAX_GIC && reg_next(&it, &r)) {
+        out->gic_regs[out->ngic_regs++] = r;
+    }
+    if (rc == FDT_OK) {
+        out->gic_version = versions[i - 1];
+    }
+    return rc;
+}
+
+static int read_uart(const struct fdt_view *v, struct fdt_platform *out)
+{
+    struct fdt_reg_iter it;
+    const uint8_t *irq;
+    int node = find_available(v, "arm,pl011"), len, rc;
+
+    if (node < 0) {
+        return FDT_OK;
+    }
+    rc = reg_of(v, node, &it);
+    if (rc == FDT_OK && !reg_next(&it, &out->uart)) {
+        rc = FDT_ERR_BADVALUE;
+    }
+    if (rc != FDT_OK) {
+        return rc;
+    }
+    out->uart_present = true;
+    irq = find_prop(v, node, "interrupts", &len);
+    if (irq != NULL && len >= 8 && be32(irq) == 0) {
+        out->uart_spi_valid = true;
+        out->uart_spi = be32(irq + 4);
+    }
+    return FDT_OK;
+}
+
+static int read_bootargs(const struct fdt_view *v, struct fdt_platform *out)
+{
+    int chosen = path_lookup(v, "/chosen"), len;
+    const uint8_t *p;
+
+    if (chosen < 0) {
+        return chosen == FDT_ERR_NOTFOUND ? FDT_OK : chosen;
+    }
+    p = find_prop(v, chosen, "bootargs", &len);
+    if (p == NULL) {
+        return len == FDT_ERR_NOTFOUND ? FDT_OK : len;
+    }
+    if (len < 1 || p[len - 1] != 0) {
+        return FDT_ERR_BADVALUE;
+    }
+    out->bootargs = (const char *)p;
+    return FDT_OK;
+}
+
+/* Field by field: a struct copy could become a memcpy call, which we do not have. */
+static void platform_reset(struct fdt_platform *out)
+{
+    unsigned i;
+
+    for (i = 0; i < FDT_MAX_MEM; i++) {
+        out->mem[i].base = 0;
+        out->mem[i].size = 0;
+    }
+    for (i = 0; i < FDT_MAX_CPUS; i++) {
+        out->cpu_mpidr[i] = 0;
+    }
+    for (i = 0; i < FDT_MAX_GIC; i++) {
+        out->gic_regs[i].base = 0;
+        out->gic_regs[i].size = 0;
+    }
+    out->nmem = out->ncpus = out->ngic_regs = out->gic_version = 0;
+    out->mem_truncated = out->cpus_truncated = false;
+    out->psci_present = out->psci_hvc = false;
+    out->uart_present = out->uart_spi_valid = false;
+    out->uart.base = out->uart.size = 0;
+    out->uart_spi = 0;
+    out->bootargs = fdt_empty;
+}
+
+int fdt_read_platform(const void *blob, size_t max_size, struct fdt_platform *out)
+{
+    struct fdt_view v;
+    int rc;
+
+    if (out == NULL) {
+        return FDT_ERR_BADARG;
+    }
+    platform_reset(out);
+    rc = fdt_check(blob, max_size);
+    if (rc == FDT_OK) {
+        rc = view_init(blob, &v);
+    }
+    if (rc == FDT_OK) {
+        rc = read_memory(&v, out);
+    }
+    if (rc == FDT_OK) {
+        rc = read_cpus(&v, out);
+    }
+    if (rc == FDT_OK) {
+        read_psci(&v, out);
+        rc = read_gic(&v, out);
+    }
+    if (rc == FDT_OK) {
+        rc = read_uart(&v, out);
+    }
+    if (rc == FDT_OK) {
+        rc = read_bootargs(&v, out);
+    }
+    if (rc != FDT_OK) {
+        platform_reset(out);
+    }
+    return rc;
+}

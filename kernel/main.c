@@ -1,0 +1,107 @@
+/*
+ * The boot CPU's path, in order:
+ *   1. console on the early UART; read the host DTB (RAM, CPUs, GIC, UART)
+ *   2. page allocator over the RAM above the image
+ *   3. EL2 stage-1 tables, MMU and caches on
+ *   4. GIC distributor, this CPU's redistributor, IPIs, EL2 timer
+ *   5. secondaries started with PSCI CPU_ON (smp/smp.c)
+ *   6. boot self-checks, then the idle loop
+ * Secondaries enter at secondary_main() (smp/smp.c).
+ */
+#include "kernel/bootargs.h"
+#include "kernel/check.h"
+#include "kernel/console.h"
+#include "kernel/cpu.h"
+#include "kernel/fdt.h"
+#include "kernel/gicv3.h"
+#include "kernel/log.h"
+#include "kernel/panic.h"
+#include "kernel/selftest.h"
+#include "kernel/timer.h"
+#include "mm/el2_mmu.h"
+#include "mm/page_alloc.h"
+#include "smp/psci.h"
+#include "smp/smp.h"
+
+/* The host DTB sits below the image; it cannot be larger than that gap. */
+#define HOST_DTB_MAX (2UL << 20)
+
+extern char __image_end[];
+
+static struct fdt_platform platform;
+
+_Noreturn void boot_main(const void *dtb);
+
+static uint64_t ram_end_above_image(void)
+{
+    uint64_t image_end = (uint64_t)(uintptr_t)__image_end;
+    for (unsigned i = 0; i < platform.nmem; i++) {
+        uint64_t end = platform.mem[i].base + platform.mem[i].size;
+        if (image_end >= platform.mem[i].base && image_end < end) {
+            return end;
+        }
+    }
+    panic("the image is not inside RAM listed by the host DTB");
+}
+
+static void read_host_dtb(const void *dtb)
+{
+    if (dtb == 0 || fdt_check(dtb, HOST_DTB_MAX) != 0) {
+        dtb = (const void *)CONFIG_HOST_DTB_FALLBACK;
+    }
+    int err = fdt_read_platform(dtb, HOST_DTB_MAX, &platform);
+    if (err) {
+        panic("host DTB at %p unusable: %s", dtb, fdt_strerror(err));
+    }
+    log_info("host DTB at %p, %zu bytes", dtb, fdt_total_size(dtb));
+    bootargs_init(platform.bootargs);
+    panic_set_poweroff(bootargs_has("panic=poweroff"));
+    if (platform.uart.base != 0) {
+        console_init(platform.uart.base);
+    }
+    for (unsigned i = 0; i < platform.nmem; i++) {
+        log_info("RAM [%#lx, %#lx)", platform.mem[i].base,
+                 platform.mem[i].base + platform.mem[i].size);
+    }
+    log_info("%u CPU(s) in the host DTB, GICv%u, PSCI over %s, bootargs \"%s\"", platform.ncpus,
+             platform.gic_version, platform.psci_hvc ? "HVC" : "SMC", platform.bootargs);
+}
+
+_Noreturn void boot_main(const void *dtb)
+{
+    uint64_t t0 = counter_read();
+    smp_init_cpus(&(struct fdt_platform){.ncpus = 0});
+    console_init(CONFIG_EARLY_UART_BASE);
+    kprintf("shrike: booting at EL2, MPIDR %#lx, host DTB at %p\n", read_mpidr(), dtb);
+    read_host_dtb(dtb);
+    smp_init_cpus(&platform);
+
+    CHECK(page_alloc_init(ptr_to_pa(__image_end), pa_init(ram_end_above_image())));
+    el2_mmu_init(&platform);
+    el2_mmu_enable();
+    log_info("EL2 MMU on: %zu free pages, PA size %u bits", page_alloc_free_pages(), el2_pa_bits());
+
+    if (!gic_init(&platform)) {
+        panic("no GICv3 in the host DTB (GICv%u): not supported yet", platform.gic_version);
+    }
+    cpu_local_init();
+    local_irq_enable();
+    log_info("PSCI %u.%u, CPU 0 online, MPIDR %#lx", psci_version() >> 16, psci_version() & 0xFFFF,
+             read_mpidr());
+    __atomic_store_n(&this_cpu()->online, true, __ATOMIC_RELEASE);
+
+    unsigned online = smp_boot_secondaries();
+    uint64_t t1 = counter_read();
+    log_info("%u CPU(s) online %lu us after entry", online, (t1 - t0) * 1000000 / timer_freq());
+
+    selftest_boot(platform.ncpus);
+    if (bootargs_has("selftest=el2-fault")) {
+        selftest_fault("el2-fault");
+    } else if (bootargs_has("selftest=stack-overflow")) {
+        selftest_fault("stack-overflow");
+    } else if (bootargs_has("selftest=poweroff")) {
+        log_info("self-test done: powering off");
+        psci_system_off();
+    }
+    cpu_idle_loop();
+}

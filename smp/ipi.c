@@ -1,0 +1,40 @@
+/* shrike's own SGIs (see ipi.h). */
+#include "smp/ipi.h"
+
+#include "kernel/check.h"
+#include "kernel/cpu.h"
+#include "kernel/gicv3.h"
+#include "kernel/irq.h"
+#include "kernel/panic.h"
+#include "smp/call.h"
+
+static void ipi_stop(unsigned intid, void *ctx)
+{
+    (void)intid;
+    (void)ctx;
+    panic_stop_this_cpu();
+}
+
+static void ipi_kick(unsigned intid, void *ctx)
+{
+    (void)intid;
+    (void)ctx;
+    /* Taking the interrupt is the point: the exit path re-evaluates what to run. */
+}
+
+void ipi_cpu_init(void)
+{
+    if (this_cpu_id() == 0) {
+        CHECK(irq_register(IPI_CALL, smp_call_ipi, 0));
+        CHECK(irq_register(IPI_STOP, ipi_stop, 0));
+        CHECK(irq_register(IPI_KICK, ipi_kick, 0));
+    }
+    for (unsigned sgi = 0; sgi < IPI_COUNT; sgi++) {
+        gic_enable_irq(sgi, GIC_PRIO_IPI);
+    }
+}
+
+void ipi_send(unsigned cpu, enum ipi ipi)
+{
+    gic_send_sgi(ipi, cpus[cpu].mpidr);
+}

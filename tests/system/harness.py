@@ -1,0 +1,389 @@
+#!/usr/bin/env python3
+"""Run one shrike system test under QEMU and check its serial log.
+
+Usage:
+    harness.py --spec tests/system/NAME.json --build-dir BUILD
+               [--log FILE] [--qemu BINARY] [--cpu NAME]
+
+The harness runs QEMU through scripts/qemu.py (the same command line as
+interactive use), saves the raw serial log to --log (default
+BUILD/tests/NAME.log), then prints one "PASS ..." / "FAIL ..." line per check
+and a final "harness: N passed, N failed". It exits 0 only if every check
+passed (1 on a failed check, 2 on a bad spec or usage); on failure it also
+prints the last 40 lines of the log. --cpu overrides the spec's CPU model.
+
+Before matching, the log is decoded as UTF-8 (errors="replace"), "\\r" is
+dropped and it is split at "\\n". Every regex is a Python re.search() applied
+to one line at a time; line numbers in messages start at 1.
+
+Spec (JSON; every field but "image" is optional; unknown fields are errors):
+
+    {
+      "description": "what the test shows",
+      "image": "shrike.elf",
+      "qemu": {"smp": 4, "cpu": "cortex-a57", "memory": "2G", "gic": 3,
+               "append": "...", "icount": false,
+               "loader": ["guests/x.bin@0x48000000"], "extra": []},
+      "timeout": 60,
+      "timeout_ok": false,
+      "exit_status": 0,
+      "in_order": ["regex", "regex"],
+      "counts": [{"regex": "...", "count": 12}],
+      "absent": ["regex"],
+      "values": [{"regex": "ticks=(\\\\d+)", "min": 10, "max": 10, "count": 4}],
+      "summaries": [{"prefix": "shrike", "passed": 7}]
+    }
+
+image       the ELF to boot, relative to the build directory.
+qemu        options for scripts/qemu.py (defaults are qemu.py's). Loader FILEs
+            are relative to the build directory; "extra" is appended to QEMU's
+            arguments verbatim.
+timeout     wall-clock seconds (default 60); QEMU must exit by itself before
+            then. A timeout is a failed check unless "timeout_ok" is true (for
+            tests that never power off; the log checks still apply).
+exit_status QEMU's expected exit status (default 0; null = not checked).
+            Not checked when a timeout is allowed and happens.
+in_order    each regex must match a line after the line the previous one
+            matched (a failed entry does not move the position).
+counts      exactly "count" lines must match "regex".
+absent      no line may match.
+values      group 1 of every match of "regex" (decimal, or hex with 0x) must
+            lie within ["min", "max"] (either bound may be omitted); with
+            "count", exactly that many lines must match, without it at least
+            one must.
+summaries   the LAST line containing "PREFIX: N passed, M failed" or
+            "[PREFIX] N passed, M failed" must have M == 0 and, if "passed"
+            is given, N == passed. PREFIX must not be preceded by a letter,
+            digit, "_", "-" or ".".
+"""
+
+import argparse
+import importlib.util
+import json
+import re
+import shlex
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Callable, NamedTuple
+
+ROOT = Path(__file__).resolve().parents[2]
+QEMU_SCRIPT = ROOT / "scripts" / "qemu.py"
+DEFAULT_TIMEOUT = 60
+TAIL_LINES = 40
+MAX_LISTED = 8  # line numbers listed in a message
+
+SPEC_KEYS = {"description", "image", "qemu", "timeout", "timeout_ok", "exit_status",
+             "in_order", "counts", "absent", "values", "summaries"}
+QEMU_KEYS = {"smp", "cpu", "memory", "gic", "append", "icount", "loader", "extra"}
+ENTRY_KEYS = {"counts": {"regex", "count"}, "values": {"regex", "min", "max", "count"},
+              "summaries": {"prefix", "passed"}}
+
+
+class SpecError(Exception):
+    pass
+
+
+class Result(NamedTuple):
+    ok: bool
+    text: str
+
+
+class Match(NamedTuple):
+    lineno: int  # 1-based
+    match: re.Match
+
+
+# ---------------------------------------------------------------- spec
+
+def load_spec(path: Path) -> dict[str, Any]:
+    """Read and validate a spec; regexes are compiled in place."""
+    try:
+        spec = json.loads(path.read_text())
+    except (OSError, ValueError) as e:
+        raise SpecError(f"{path}: {e}") from e
+    if not isinstance(spec, dict) or not isinstance(spec.get("image"), str):
+        raise SpecError(f"{path}: a JSON object with a string \"image\" is required")
+    unknown(spec, SPEC_KEYS, "spec")
+    unknown(spec.get("qemu", {}), QEMU_KEYS, "qemu")
+    timeout = spec.get("timeout", DEFAULT_TIMEOUT)
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+        raise SpecError(f"timeout must be a positive number, got {timeout!r}")
+    spec["in_order"] = [compile_re(r) for r in spec.get("in_order", [])]
+    spec["absent"] = [compile_re(r) for r in spec.get("absent", [])]
+    for kind, keys in ENTRY_KEYS.items():
+        for entry in spec.get(kind, []):
+            unknown(entry, keys, kind)
+            if "regex" in keys:
+                entry["regex"] = compile_re(entry.get("regex"))
+    for entry in spec.get("counts", []):
+        if not isinstance(entry.get("count"), int):
+            raise SpecError(f"counts entry /{entry['regex'].pattern}/ needs an integer \"count\"")
+    for entry in spec.get("values", []):
+        if entry["regex"].groups < 1:
+            raise SpecError(f"values regex /{entry['regex'].pattern}/ needs a group")
+    for entry in spec.get("summaries", []):
+        if not isinstance(entry.get("prefix"), str):
+            raise SpecError("summaries entry needs a string \"prefix\"")
+    return spec
+
+
+def unknown(obj: Any, allowed: set[str], where: str) -> None:
+    if not isinstance(obj, dict):
+        raise SpecError(f"{where}: expected an object, got {obj!r}")
+    extra = sorted(set(obj) - allowed)
+    if extra:
+        raise SpecError(f"{where}: unknown field(s) {', '.join(extra)}")
+
+
+def compile_re(pattern: Any) -> re.Pattern:
+    if not isinstance(pattern, str):
+        raise SpecError(f"expected a regex string, got {pattern!r}")
+    try:
+        return re.compile(pattern)
+    except re.error as e:
+        raise SpecError(f"bad regex /{pattern}/: {e}") from e
+
+
+# ---------------------------------------------------------------- running
+
+def load_qemu_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("shrike_qemu", QEMU_SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def qemu_argv(spec: dict[str, Any], build: Path, log: Path,
+              qemu_bin: str | None, cpu: str | None) -> list[str]:
+    """scripts/qemu.py arguments for a spec."""
+    q = spec.get("qemu", {})
+    argv = ["--kernel", str(build / spec["image"]),
+            "--timeout", str(spec.get("timeout", DEFAULT_TIMEOUT)), "--log", str(log)]
+    for key in ("smp", "memory", "gic", "append"):
+        if key in q:
+            argv += [f"--{key}", str(q[key])]
+    if cpu or "cpu" in q:
+        argv += ["--cpu", cpu or q["cpu"]]
+    if q.get("icount"):
+        argv.append("--icount")
+    for item in q.get("loader", []):
+        file, _, addr = item.rpartition("@")
+        argv += ["--loader", f"{build / file}@{addr}"]
+    if qemu_bin:
+        argv += ["--qemu", qemu_bin]
+    return argv + ["--"] + [str(a) for a in q.get("extra", [])]
+
+
+def run_qemu(qemu: ModuleType, argv: list[str]) -> int:
+    """Run QEMU quietly (the log file gets the output); return qemu.py's status."""
+    args = qemu.parse_args(argv)
+    cmd = qemu.build_command(args)
+    print(f"harness: {shlex.join(cmd)}", flush=True)
+    return qemu.run_bounded(cmd, args.timeout, args.log, echo=False)
+
+
+def read_log(path: Path) -> list[str]:
+    try:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    except FileNotFoundError:
+        return []
+    lines = text.replace("\r", "").split("\n")
+    return lines[:-1] if lines[-1] == "" else lines
+
+
+# ---------------------------------------------------------------- checks
+
+def show(pattern: re.Pattern) -> str:
+    return f"/{pattern.pattern}/"
+
+
+def find(pattern: re.Pattern, lines: list[str], start: int = 0) -> list[Match]:
+    """Matches of pattern on lines[start:], with 1-based line numbers."""
+    return [Match(i + 1, m) for i in range(start, len(lines))
+            if (m := pattern.search(lines[i]))]
+
+
+def plural(items: list[Any]) -> str:
+    return "" if len(items) == 1 else "s"
+
+
+def at_lines(matches: list[Match]) -> str:
+    nums = [str(m.lineno) for m in matches[:MAX_LISTED]]
+    more = ", ..." if len(matches) > MAX_LISTED else ""
+    return f"line{plural(matches)} {', '.join(nums)}{more}"
+
+
+def check_exit(spec: dict[str, Any], status: int, timeout_status: int) -> list[Result]:
+    timeout = spec.get("timeout", DEFAULT_TIMEOUT)
+    if status == timeout_status:
+        if spec.get("timeout_ok", False):
+            return [Result(True, f"exit: timed out after {timeout:g} s (timeout_ok)")]
+        return [Result(False, f"exit: expected QEMU to exit within {timeout:g} s, got a timeout")]
+    expected = spec.get("exit_status", 0)
+    if expected is None or status == expected:
+        return [Result(True, f"exit: QEMU exited with status {status}")]
+    return [Result(False, f"exit: expected status {expected}, got {status}")]
+
+
+def check_in_order(patterns: list[re.Pattern], lines: list[str]) -> list[Result]:
+    results, pos = [], 0  # pos: index of the first line the next pattern may match
+    for i, pattern in enumerate(patterns):
+        name = f"in_order[{i}] {show(pattern)}"
+        matches = find(pattern, lines, pos)
+        if matches:
+            pos = matches[0].lineno
+            results.append(Result(True, f"{name}: line {pos}"))
+            continue
+        earlier = find(pattern, lines[:pos])
+        got = f"only at {at_lines(earlier)}" if earlier else "no match at all"
+        results.append(Result(False, f"{name}: expected a match after line {pos}, got {got}"))
+    return results
+
+
+def check_counts(entries: list[dict[str, Any]], lines: list[str]) -> list[Result]:
+    results = []
+    for e in entries:
+        matches = find(e["regex"], lines)
+        name = f"count {show(e['regex'])}"
+        if len(matches) == e["count"]:
+            results.append(Result(True, f"{name}: {len(matches)} line{plural(matches)}"))
+        else:
+            where = f" ({at_lines(matches)})" if matches else ""
+            results.append(Result(False, f"{name}: expected {e['count']}, "
+                                         f"got {len(matches)}{where}"))
+    return results
+
+
+def check_absent(patterns: list[re.Pattern], lines: list[str]) -> list[Result]:
+    results = []
+    for pattern in patterns:
+        matches = find(pattern, lines)
+        if not matches:
+            results.append(Result(True, f"absent {show(pattern)}"))
+            continue
+        first = matches[0]
+        results.append(Result(False, f"absent {show(pattern)}: expected no match, got "
+                              f"{len(matches)}, first at line {first.lineno}: "
+                              f"{lines[first.lineno - 1]!r}"))
+    return results
+
+
+def parse_number(text: str) -> int | None:
+    try:
+        return int(text, 16) if text.lower().startswith("0x") else int(text, 10)
+    except (TypeError, ValueError):
+        return None
+
+
+def check_values(entries: list[dict[str, Any]], lines: list[str]) -> list[Result]:
+    return [check_value(e, lines) for e in entries]
+
+
+def check_value(e: dict[str, Any], lines: list[str]) -> Result:
+    lo, hi = e.get("min"), e.get("max")
+    bounds = f"[{'-inf' if lo is None else lo}, {'inf' if hi is None else hi}]"
+    name = f"values {show(e['regex'])}"
+    matches = find(e["regex"], lines)
+    if "count" in e and len(matches) != e["count"]:
+        return Result(False, f"{name}: expected {e['count']} matches, got {len(matches)}")
+    if not matches and "count" not in e:
+        return Result(False, f"{name}: expected at least one match, got none")
+    bad = []
+    for m in matches:
+        value = parse_number(m.match.group(1))
+        if value is None or (lo is not None and value < lo) or (hi is not None and value > hi):
+            bad.append((m.lineno, m.match.group(1)))
+    if bad:
+        lineno, got = bad[0]
+        return Result(False, f"{name}: line {lineno}: expected a number in {bounds}, got "
+                             f"{got!r} ({len(bad)} of {len(matches)} out of range)")
+    return Result(True, f"{name}: {len(matches)} value{plural(matches)} in {bounds}")
+
+
+def summary_regex(prefix: str) -> re.Pattern:
+    p = re.escape(prefix)
+    return re.compile(rf"(?:(?<![\w.-]){p}:|\[{p}\])\s*(\d+) passed,\s*(\d+) failed")
+
+
+def check_summaries(entries: list[dict[str, Any]], lines: list[str]) -> list[Result]:
+    results = []
+    for e in entries:
+        prefix = e["prefix"]
+        name = f"summary {prefix}"
+        matches = find(summary_regex(prefix), lines)
+        if not matches:
+            results.append(Result(False, f"{name}: expected a line \"{prefix}: N passed, "
+                                         f"M failed\", got none"))
+            continue
+        last = matches[-1]
+        passed, failed = int(last.match.group(1)), int(last.match.group(2))
+        where = f"{name}: line {last.lineno}"
+        if failed != 0:
+            results.append(Result(False, f"{where}: expected 0 failed, got {failed}"))
+        elif "passed" in e and passed != e["passed"]:
+            results.append(Result(False, f"{where}: expected {e['passed']} passed, got {passed}"))
+        else:
+            results.append(Result(True, f"{where}: {passed} passed, {failed} failed"))
+    return results
+
+
+def run_checks(spec: dict[str, Any], lines: list[str], status: int,
+               timeout_status: int) -> list[Result]:
+    line_checks: list[tuple[str, Callable[[Any, list[str]], list[Result]]]] = [
+        ("in_order", check_in_order), ("counts", check_counts), ("absent", check_absent),
+        ("values", check_values), ("summaries", check_summaries)]
+    results = check_exit(spec, status, timeout_status)
+    for key, check in line_checks:
+        results += check(spec.get(key, []), lines)
+    return results
+
+
+# ---------------------------------------------------------------- main
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="harness.py", description="Run one shrike system test.")
+    p.add_argument("--spec", required=True, type=Path, help="tests/system/NAME.json")
+    p.add_argument("--build-dir", required=True, type=Path, help="the build directory")
+    p.add_argument("--log", type=Path, help="serial log (default BUILD/tests/NAME.log)")
+    p.add_argument("--qemu", help="QEMU binary to use instead of qemu.py's default")
+    p.add_argument("--cpu", help="CPU model, overriding the spec's")
+    return p.parse_args(argv)
+
+
+def report(results: list[Result], lines: list[str], log: Path) -> int:
+    for r in results:
+        print(f"{'PASS' if r.ok else 'FAIL'} {r.text}")
+    failed = sum(not r.ok for r in results)
+    if failed:
+        print(f"---- last {TAIL_LINES} lines of {log} ----")
+        print("\n".join(lines[-TAIL_LINES:]))
+        print("---- end of log ----")
+    print(f"harness: {len(results) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        spec = load_spec(args.spec)
+    except SpecError as e:
+        print(f"harness: bad spec: {e}", file=sys.stderr)
+        return 2
+    log = args.log or args.build_dir / "tests" / f"{args.spec.stem}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    image = args.build_dir / spec["image"]
+    if not image.is_file():
+        print(f"harness: image not found: {image}", file=sys.stderr)
+        return 2
+    if spec.get("description"):
+        print(f"harness: {args.spec.stem}: {spec['description']}")
+    qemu = load_qemu_module()
+    status = run_qemu(qemu, qemu_argv(spec, args.build_dir, log, args.qemu, args.cpu))
+    lines = read_log(log)
+    print(f"harness: log {log} ({len(lines)} lines)")
+    return report(run_checks(spec, lines, status, qemu.TIMEOUT_STATUS), lines, log)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

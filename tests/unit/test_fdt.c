@@ -1,0 +1,1259 @@
+/*
+ * Host tests for kernel/fdt.c: exact values from QEMU virt DTB dumps, the low-level
+ * walkers, hand-built edge and hostile blobs, and a fixed-seed mutation loop that must
+ * finish without a sanitizer report.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "kernel/fdt.h"
+#include "unit.h"
+
+UNIT_STATE;
+
+#define QEMU_DTB_SIZE 0x100000u
+#define BOOTARGS      "console=shrike test=1"
+
+#define HDR_TOTALSIZE    4u
+#define HDR_OFF_STRUCT   8u
+#define HDR_OFF_STRINGS  12u
+#define HDR_VERSION      20u
+#define HDR_LAST_COMP    24u
+#define HDR_SIZE_STRINGS 32u
+#define HDR_SIZE_STRUCT  36u
+
+#define TOK_BEGIN_NODE 1u
+#define TOK_END_NODE   2u
+#define TOK_PROP       3u
+#define TOK_END        9u
+
+/* ---- helpers ---- */
+
+struct blob {
+    uint8_t *mem; /* allocation */
+    uint8_t *p;   /* blob start (mem + misalignment) */
+    size_t size;
+};
+
+static uint32_t get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+/* A copy of data in an allocation of exactly size + misalign bytes. */
+static struct blob blob_copy(const uint8_t *data, size_t size, size_t misalign)
+{
+    struct blob b;
+
+    b.mem = malloc(size + misalign);
+    if (b.mem == NULL) {
+        perror("malloc");
+        exit(2);
+    }
+    b.p = b.mem + misalign;
+    b.size = size;
+    memcpy(b.p, data, size);
+    return b;
+}
+
+static struct blob load_fixture(const char *name)
+{
+    char path[512];
+    struct blob b = {NULL, NULL, 0};
+    FILE *f;
+    long len;
+
+    snprintf(path, sizeof(path), "%s/%s", SHRIKE_TEST_DATA, name);
+    f = fopen(path, "rb");
+    if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) <= 0 ||
+        fseek(f, 0, SEEK_SET) != 0) {
+        printf("FAIL cannot read %s\n", path);
+        exit(2);
+    }
+    b.mem = malloc((size_t)len);
+    if (b.mem == NULL || fread(b.mem, 1, (size_t)len, f) != (size_t)len) {
+        printf("FAIL cannot read %s\n", path);
+        exit(2);
+    }
+    fclose(f);
+    b.p = b.mem;
+    b.size = (size_t)len;
+    return b;
+}
+
+/* The blob cut to its blocks (QEMU pads to 1 MiB), totalsize patched, exact allocation. */
+static struct blob compact_copy(const struct blob *src, size_t misalign)
+{
+    uint32_t st_end = get32(src->p + HDR_OFF_STRUCT) + get32(src->p + HDR_SIZE_STRUCT);
+    uint32_t str_end = get32(src->p + HDR_OFF_STRINGS) + get32(src->p + HDR_SIZE_STRINGS);
+    uint32_t end = st_end > str_end ? st_end : str_end;
+    struct blob b = blob_copy(src->p, end, misalign);
+
+    put32(b.p + HDR_TOTALSIZE, end);
+    return b;
+}
+
+static uint8_t *struct_block(const struct blob *b)
+{
+    return b->p + get32(b->p + HDR_OFF_STRUCT);
+}
+
+/* ---- a tiny DTB builder for hand-made trees ---- */
+
+#define BLD_STRUCT  8192
+#define BLD_STRINGS 1024
+
+struct bld {
+    uint8_t st[BLD_STRUCT];
+    uint32_t st_len;
+    char str[BLD_STRINGS];
+    uint32_t str_len;
+};
+
+static void b_u32(struct bld *b, uint32_t v)
+{
+    if (b->st_len + 4 > BLD_STRUCT) {
+        printf("FAIL builder overflow\n");
+        exit(2);
+    }
+    put32(b->st + b->st_len, v);
+    b->st_len += 4;
+}
+
+static void b_bytes(struct bld *b, const void *data, uint32_t len)
+{
+    if (b->st_len + len + 3 > BLD_STRUCT) {
+        printf("FAIL builder overflow\n");
+        exit(2);
+    }
+    memcpy(b->st + b->st_len, data, len);
+    b->st_len += len;
+    while (b->st_len % 4 != 0) {
+        b->st[b->st_len++] = 0;
+    }
+}
+
+static uint32_t b_string(struct bld *b, const char *s)
+{
+    uint32_t off = b->str_len, len = (uint32_t)strlen(s) + 1;
+
+    if (off + len > BLD_STRINGS) {
+        printf("FAIL builder overflow\n");
+        exit(2);
+    }
+    memcpy(b->str + off, s, len);
+    b->str_len += len;
+    return off;
+}
+
+static void b_begin(struct bld *b, const char *name)
+{
+    b_u32(b, TOK_BEGIN_NODE);
+    b_bytes(b, name, (uint32_t)strlen(name) + 1);
+}
+
+static void b_end(struct bld *b)
+{
+    b_u32(b, TOK_END_NODE);
+}
+
+static void b_prop(struct bld *b, const char *name, const void *data, uint32_t len)
+{
+    b_u32(b, TOK_PROP);
+    b_u32(b, len);
+    b_u32(b, b_string(b, name));
+    b_bytes(b, data, len);
+}
+
+static void b_str(struct bld *b, const char *name, const char *value)
+{
+    b_prop(b, name, value, (uint32_t)strlen(value) + 1);
+}
+
+static void b_cells(struct bld *b, const char *name, const uint32_t *cells, unsigned n)
+{
+    uint8_t buf[128];
+    unsigned i;
+
+    if (n > sizeof(buf) / 4) {
+        printf("FAIL builder overflow\n");
+        exit(2);
+    }
+    for (i = 0; i < n; i++) {
+        put32(buf + 4 * i, cells[i]);
+    }
+    b_prop(b, name, buf, 4 * n);
+}
+
+static void b_cell(struct bld *b, const char *name, uint32_t v)
+{
+    b_cells(b, name, &v, 1);
+}
+
+/* Header (40 bytes), empty reservation map, structure, strings; misaligned by one byte. */
+static struct blob b_finish(const struct bld *b)
+{
+    uint8_t img[40 + 16 + BLD_STRUCT + BLD_STRINGS];
+    uint32_t off_st = 56, off_str = off_st + b->st_len, total = off_str + b->str_len;
+
+    memset(img, 0, sizeof(img));
+    put32(img, 0xd00dfeedu);
+    put32(img + HDR_TOTALSIZE, total);
+    put32(img + HDR_OFF_STRUCT, off_st);
+    put32(img + HDR_OFF_STRINGS, off_str);
+    put32(img + 16, 40);
+    put32(img + HDR_VERSION, 17);
+    put32(img + HDR_LAST_COMP, 16);
+    put32(img + HDR_SIZE_STRINGS, b->str_len);
+    put32(img + HDR_SIZE_STRUCT, b->st_len);
+    memcpy(img + off_st, b->st, b->st_len);
+    memcpy(img + off_str, b->str, b->str_len);
+    return blob_copy(img, total, 1);
+}
+
+/* Root with 2/2 cells and one memory node, left open. */
+static void b_root(struct bld *b, uint32_t ac, uint32_t sc)
+{
+    b->st_len = 0;
+    b->str_len = 0;
+    b_begin(b, "");
+    b_cell(b, "#address-cells", ac);
+    b_cell(b, "#size-cells", sc);
+    b_str(b, "compatible", "test,board");
+}
+
+static void b_memory(struct bld *b, const char *name, const uint32_t *reg, unsigned n)
+{
+    b_begin(b, name);
+    b_str(b, "device_type", "memory");
+    b_cells(b, "reg", reg, n);
+    b_end(b);
+}
+
+static void b_cpu(struct bld *b, const char *name, const uint32_t *reg, unsigned n,
+                  const char *status)
+{
+    b_begin(b, name);
+    b_str(b, "device_type", "cpu");
+    if (reg != NULL) {
+        b_cells(b, "reg", reg, n);
+    }
+    if (status != NULL) {
+        b_str(b, "status", status);
+    }
+    b_end(b);
+}
+
+/* /cpus with n one-cell CPUs 0..n-1 (reg = index). */
+static void b_cpus(struct bld *b, unsigned n)
+{
+    char name[16];
+    unsigned i;
+
+    b_begin(b, "cpus");
+    b_cell(b, "#address-cells", 1);
+    b_cell(b, "#size-cells", 0);
+    for (i = 0; i < n; i++) {
+        snprintf(name, sizeof(name), "cpu@%u", i);
+        b_cpu(b, name, &i, 1, NULL);
+    }
+    b_end(b);
+}
+
+static const uint32_t mem_1g[] = {0, 0x40000000, 0, 0x40000000};
+
+/* A complete minimal board: memory, n CPUs; root left open for more nodes. */
+static void b_board(struct bld *b, unsigned ncpus)
+{
+    b_root(b, 2, 2);
+    b_memory(b, "memory@40000000", mem_1g, 4);
+    b_cpus(b, ncpus);
+}
+
+static struct blob b_close(struct bld *b)
+{
+    b_end(b);
+    b_u32(b, TOK_END);
+    return b_finish(b);
+}
+
+static int platform_of(const struct blob *b, struct fdt_platform *pf)
+{
+    return fdt_read_platform(b->p, b->size, pf);
+}
+
+/* ---- the QEMU fixtures ---- */
+
+struct fixture {
+    const char *file;
+    unsigned ncpus;
+    uint64_t mem_size;
+    unsigned gic_version;
+    unsigned ngic;
+    struct fdt_range gic[4];
+};
+
+static const struct fixture fixtures[] = {
+    {"virt-gicv3-smp1.dtb", 1, 0x40000000, 3, 2, {{0x08000000, 0x10000}, {0x080a0000, 0xf60000}}},
+    {"virt-gicv3-smp4.dtb", 4, 0x80000000, 3, 2, {{0x08000000, 0x10000}, {0x080a0000, 0xf60000}}},
+    {"virt-gicv3-smp8.dtb", 8, 0x80000000, 3, 2, {{0x08000000, 0x10000}, {0x080a0000, 0xf60000}}},
+    {"virt-gicv2-smp4.dtb",
+     4,
+     0x80000000,
+     2,
+     4,
+     {{0x08000000, 0x10000}, {0x08010000, 0x10000}, {0x08030000, 0x10000}, {0x08040000, 0x10000}}},
+};
+
+#define NFIXTURES (sizeof(fixtures) / sizeof(fixtures[0]))
+
+static void check_platform(const struct fixture *fx, const struct fdt_platform *pf)
+{
+    unsigned i;
+
+    EXPECT_EQ(pf->nmem, 1);
+    EXPECT_EQ(pf->mem[0].base, 0x40000000);
+    EXPECT_EQ(pf->mem[0].size, fx->mem_size);
+    EXPECT(!pf->mem_truncated);
+    EXPECT_EQ(pf->ncpus, fx->ncpus);
+    for (i = 0; i < fx->ncpus; i++) {
+        EXPECT_EQ(pf->cpu_mpidr[i], i);
+    }
+    EXPECT(!pf->cpus_truncated);
+    EXPECT(pf->psci_present);
+    EXPECT(!pf->psci_hvc);
+    EXPECT_EQ(pf->gic_version, fx->gic_version);
+    EXPECT_EQ(pf->ngic_regs, fx->ngic);
+    for (i = 0; i < fx->ngic; i++) {
+        EXPECT_EQ(pf->gic_regs[i].base, fx->gic[i].base);
+        EXPECT_EQ(pf->gic_regs[i].size, fx->gic[i].size);
+    }
+    EXPECT(pf->uart_present);
+    EXPECT_EQ(pf->uart.base, 0x09000000);
+    EXPECT_EQ(pf->uart.size, 0x1000);
+    EXPECT(pf->uart_spi_valid);
+    EXPECT_EQ(pf->uart_spi, 1);
+    EXPECT_STREQ(pf->bootargs, BOOTARGS);
+}
+
+static void test_fixture(const struct fixture *fx)
+{
+    struct blob b = load_fixture(fx->file), odd;
+    struct fdt_platform pf;
+
+    EXPECT_EQ(b.size, QEMU_DTB_SIZE);
+    EXPECT_EQ(fdt_check_header(b.p, b.size), FDT_OK);
+    EXPECT_EQ(fdt_check(b.p, b.size), FDT_OK);
+    EXPECT_EQ(fdt_total_size(b.p), QEMU_DTB_SIZE);
+    EXPECT_EQ(fdt_read_platform(b.p, b.size, &pf), FDT_OK);
+    check_platform(fx, &pf);
+    EXPECT((const uint8_t *)pf.bootargs > b.p && (const uint8_t *)pf.bootargs < b.p + b.size);
+
+    /* the whole 1 MiB must be there */
+    EXPECT_EQ(fdt_check(b.p, b.size - 1), FDT_ERR_TRUNCATED);
+    EXPECT_EQ(fdt_read_platform(b.p, b.size - 1, &pf), FDT_ERR_TRUNCATED);
+
+    /* the same blob at an odd address */
+    odd = blob_copy(b.p, b.size, 3);
+    EXPECT_EQ(fdt_read_platform(odd.p, odd.size, &pf), FDT_OK);
+    check_platform(fx, &pf);
+    free(odd.mem);
+    free(b.mem);
+}
+
+/* ---- low-level walkers on virt-gicv3-smp4 ---- */
+
+static void expect_path(const void *blob, const char *path, const char *name)
+{
+    int off = fdt_path_offset(blob, path);
+
+    EXPECT(off >= 0);
+    EXPECT_STREQ(fdt_node_name(blob, off), name);
+}
+
+static void test_paths(const void *blob)
+{
+    int root = fdt_path_offset(blob, "/");
+
+    EXPECT(root >= 0);
+    EXPECT_STREQ(fdt_node_name(blob, root), "");
+    expect_path(blob, "/cpus", "cpus");
+    expect_path(blob, "/cpus/cpu@2", "cpu@2");
+    expect_path(blob, "//cpus//cpu@3/", "cpu@3");
+    expect_path(blob, "/memory", "memory@40000000");
+    expect_path(blob, "/memory@40000000", "memory@40000000");
+    expect_path(blob, "/intc/its", "its@8080000");
+    expect_path(blob, "/intc@8000000/its@8080000", "its@8080000");
+    expect_path(blob, "/cpus/cpu-map/socket0/cluster0/core3", "core3");
+    expect_path(blob, "/chosen", "chosen");
+    EXPECT_EQ(fdt_path_offset(blob, "/cpus/cpu"), FDT_ERR_NOTFOUND); /* four cpu@N */
+    EXPECT_EQ(fdt_path_offset(blob, "/virtio_mmio"), FDT_ERR_NOTFOUND);
+    EXPECT_EQ(fdt_path_offset(blob, "/cpu"), FDT_ERR_NOTFOUND);
+    EXPECT_EQ(fdt_path_offset(blob, "/cpus/cpu@9"), FDT_ERR_NOTFOUND);
+    EXPECT_EQ(fdt_path_offset(blob, "/memory@4"), FDT_ERR_NOTFOUND);
+    EXPECT_EQ(fdt_path_offset(blob, "/nonexistent/x"), FDT_ERR_NOTFOUND);
+    EXPECT_EQ(fdt_path_offset(blob, "cpus"), FDT_ERR_BADARG);
+    EXPECT_EQ(fdt_path_offset(blob, ""), FDT_ERR_BADARG);
+    EXPECT_EQ(fdt_path_offset(blob, NULL), FDT_ERR_BADARG);
+    EXPECT_EQ(fdt_path_offset(NULL, "/"), FDT_ERR_BADARG);
+}
+
+static unsigned count_children(const void *blob, int node)
+{
+    unsigned n = 0;
+    int child, prev = node;
+
+    for (child = fdt_first_subnode(blob, node); child >= 0; child = fdt_next_subnode(blob, child)) {
+        if (child <= prev) {
+            return 9999;
+        }
+        prev = child;
+        n++;
+    }
+    return child == FDT_ERR_NOTFOUND ? n : 9999;
+}
+
+static void test_subnodes(const void *blob)
+{
+    int cpus = fdt_path_offset(blob, "/cpus");
+    int child = fdt_first_subnode(blob, cpus);
+    int its = fdt_path_offset(blob, "/intc/its");
+
+    EXPECT_STREQ(fdt_node_name(blob, child), "cpu-map");
+    child = fdt_next_subnode(blob, child);
+    EXPECT_STREQ(fdt_node_name(blob, child), "cpu@0");
+    EXPECT_EQ(count_children(blob, cpus), 5);
+    EXPECT_EQ(count_children(blob, fdt_path_offset(blob, "/")), 48);
+    EXPECT_EQ(fdt_first_subnode(blob, fdt_path_offset(blob, "/cpus/cpu@0")), FDT_ERR_NOTFOUND);
+    EXPECT_EQ(fdt_next_subnode(blob, fdt_path_offset(blob, "/chosen")), FDT_ERR_NOTFOUND);
+    EXPECT_EQ(fdt_next_subnode(blob, fdt_path_offset(blob, "/")), FDT_ERR_NOTFOUND);
+    EXPECT_EQ(fdt_parent_offset(blob, its), fdt_path_offset(blob, "/intc"));
+    EXPECT_EQ(fdt_parent_offset(blob, fdt_path_offset(blob, "/cpus/cpu@3")), cpus);
+    EXPECT_EQ(fdt_parent_offset(blob, cpus), fdt_path_offset(blob, "/"));
+    EXPECT_EQ(fdt_parent_offset(blob, fdt_path_offset(blob, "/")), FDT_ERR_NOTFOUND);
+    EXPECT_EQ(
+        fdt_parent_offset(blob, fdt_path_offset(blob, "/cpus/cpu-map/socket0/cluster0/core0")),
+        fdt_path_offset(blob, "/cpus/cpu-map/socket0/cluster0"));
+    /* offsets that are not nodes */
+    EXPECT_EQ(fdt_first_subnode(blob, 2), FDT_ERR_BADOFFSET);
+    EXPECT_EQ(fdt_next_subnode(blob, cpus + 4), FDT_ERR_BADOFFSET);
+    EXPECT_EQ(fdt_first_subnode(blob, -1), FDT_ERR_BADOFFSET);
+    EXPECT_EQ(fdt_parent_offset(blob, 1 << 30), FDT_ERR_BADOFFSET);
+    EXPECT(fdt_node_name(blob, -3) == NULL);
+    EXPECT(fdt_node_name(blob, 0x7ffffffc) == NULL);
+}
+
+static void test_props(const void *blob)
+{
+    int root = fdt_path_offset(blob, "/"), psci = fdt_path_offset(blob, "/psci"), len = 0;
+    const uint8_t *p = fdt_getprop(blob, root, "model", &len);
+
+    EXPECT(p != NULL);
+    EXPECT_EQ(len, 17);
+    EXPECT_STREQ((const char *)p, "linux,dummy-virt");
+    p = fdt_getprop(blob, root, "#address-cells", NULL);
+    EXPECT_EQ(fdt_read_cells(p, 1), 2);
+    p = fdt_getprop(blob, fdt_path_offset(blob, "/memory"), "reg", &len);
+    EXPECT_EQ(len, 16);
+    EXPECT_EQ(fdt_read_cells(p, 2), 0x40000000);
+    EXPECT_EQ(fdt_read_cells(p + 8, 2), 0x80000000);
+    p = fdt_getprop(blob, psci, "migrate", &len);
+    EXPECT_EQ(fdt_read_cells(p, 1), 0xc4000005);
+    p = fdt_getprop(blob, fdt_path_offset(blob, "/pcie"), "dma-coherent", &len);
+    EXPECT(p != NULL);
+    EXPECT_EQ(len, 0);
+    EXPECT(fdt_getprop(blob, root, "modelx", &len) == NULL);
+    EXPECT_EQ(len, FDT_ERR_NOTFOUND);
+    EXPECT(fdt_getprop(blob, root, "mode", &len) == NULL);
+    /* properties of children are not the node's */
+    EXPECT(fdt_getprop(blob, root, "bootargs", &len) == NULL);
+    EXPECT(fdt_getprop(blob, root + 4, "model", &len) == NULL);
+    EXPECT_EQ(len, FDT_ERR_BADOFFSET);
+    EXPECT(fdt_getprop(blob, root, NULL, &len) == NULL);
+    EXPECT_EQ(len, FDT_ERR_BADARG);
+    EXPECT(fdt_node_is_compatible(blob, psci, "arm,psci-0.2"));
+    EXPECT(fdt_node_is_compatible(blob, psci, "arm,psci"));
+    EXPECT(fdt_node_is_compatible(blob, psci, "arm,psci-1.0"));
+    EXPECT(!fdt_node_is_compatible(blob, psci, "arm,psci-1"));
+    EXPECT(!fdt_node_is_compatible(blob, psci, "arm,psci-0.2x"));
+    EXPECT(!fdt_node_is_compatible(blob, psci, ""));
+    EXPECT(!fdt_node_is_compatible(blob, root, "arm,psci"));
+    EXPECT(!fdt_node_is_compatible(blob, 5, "arm,psci"));
+}
+
+static void test_find_compatible(const void *blob)
+{
+    int off = -1, prev = -1, root = fdt_path_offset(blob, "/");
+    unsigned n = 0;
+
+    while ((off = fdt_find_compatible(blob, off, "virtio,mmio")) >= 0) {
+        EXPECT(off > prev);
+        prev = off;
+        n++;
+    }
+    EXPECT_EQ(off, FDT_ERR_NOTFOUND);
+    EXPECT_EQ(n, 32);
+    EXPECT_EQ(fdt_find_compatible(blob, -1, "linux,dummy-virt"), root);
+    EXPECT_EQ(fdt_find_compatible(blob, root, "linux,dummy-virt"), FDT_ERR_NOTFOUND);
+    EXPECT_EQ(fdt_find_compatible(blob, -1, "arm,gic-v3-its"), fdt_path_offset(blob, "/intc/its"));
+    EXPECT_EQ(fdt_find_compatible(blob, -1, "arm,primecell"), fdt_path_offset(blob, "/pl061"));
+    EXPECT_EQ(fdt_find_compatible(blob, -1, "no,such"), FDT_ERR_NOTFOUND);
+    EXPECT_EQ(fdt_find_compatible(blob, 5, "virtio,mmio"), FDT_ERR_BADOFFSET);
+    EXPECT_EQ(fdt_find_compatible(blob, -2, "virtio,mmio"), FDT_ERR_BADOFFSET);
+    EXPECT_EQ(fdt_find_compatible(blob, -1, NULL), FDT_ERR_BADARG);
+}
+
+static void test_misc(void)
+{
+    static const uint8_t cells[] = {0xff, 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0};
+    int e;
+
+    EXPECT_EQ(fdt_read_cells(cells + 1, 1), 0x12345678);
+    EXPECT_EQ(fdt_read_cells(cells + 1, 2), 0x123456789abcdef0ull);
+    EXPECT_EQ(fdt_read_cells(cells, 0), 0);
+    EXPECT_EQ(fdt_read_cells(cells, 3), 0);
+    EXPECT_EQ(fdt_read_cells(NULL, 1), 0);
+    for (e = FDT_ERR_BADARG; e <= FDT_OK; e++) {
+        EXPECT(strcmp(fdt_strerror(e), "unknown error") != 0);
+    }
+    EXPECT_STREQ(fdt_strerror(-100), "unknown error");
+    EXPECT_EQ(fdt_check(NULL, 100), FDT_ERR_BADARG);
+    EXPECT_EQ(fdt_read_platform(cells, sizeof(cells), NULL), FDT_ERR_BADARG);
+    EXPECT_EQ(fdt_total_size(NULL), 0);
+}
+
+/* ---- corrupted copies of a fixture ---- */
+
+/* Offset in the structure block of the first FDT_PROP (the root's first property). */
+static uint8_t *first_prop(const struct blob *b)
+{
+    uint8_t *st = struct_block(b);
+    uint32_t off = 0;
+
+    while (get32(st + off) != TOK_PROP) {
+        off += 4;
+    }
+    return st + off;
+}
+
+static int check_with_field(const struct blob *src, uint32_t field, uint32_t value)
+{
+    struct blob b = compact_copy(src, 0);
+    int rc;
+
+    put32(b.p + field, value);
+    rc = fdt_check(b.p, b.size);
+    free(b.mem);
+    return rc;
+}
+
+static void test_bad_headers(const struct blob *src)
+{
+    struct blob b = compact_copy(src, 0);
+    struct fdt_platform pf;
+    uint32_t total = (uint32_t)b.size;
+
+    EXPECT_EQ(fdt_check(b.p, b.size), FDT_OK);
+    EXPECT_EQ(check_with_field(src, 0, 0xd00dfeee), FDT_ERR_BADMAGIC);
+    EXPECT_EQ(check_with_field(src, HDR_TOTALSIZE, total + 1), FDT_ERR_TRUNCATED);
+    EXPECT_EQ(check_with_field(src, HDR_TOTALSIZE, 39), FDT_ERR_TRUNCATED);
+    EXPECT_EQ(check_with_field(src, HDR_TOTALSIZE, 0xffffffff), FDT_ERR_BADSTRUCTURE);
+    EXPECT_EQ(check_with_field(src, HDR_OFF_STRUCT, total), FDT_ERR_TRUNCATED);
+    EXPECT_EQ(check_with_field(src, HDR_OFF_STRUCT, 0xfffffffc), FDT_ERR_TRUNCATED);
+    EXPECT_EQ(check_with_field(src, HDR_OFF_STRUCT, 0x42), FDT_ERR_BADSTRUCTURE);
+    EXPECT_EQ(check_with_field(src, HDR_OFF_STRUCT, 0), FDT_ERR_BADSTRUCTURE);
+    EXPECT_EQ(check_with_field(src, HDR_SIZE_STRUCT, 0xffffffff), FDT_ERR_TRUNCATED);
+    EXPECT_EQ(check_with_field(src, HDR_OFF_STRINGS, total), FDT_ERR_TRUNCATED);
+    EXPECT_EQ(check_with_field(src, HDR_SIZE_STRINGS, 0x80000000), FDT_ERR_TRUNCATED);
+    EXPECT_EQ(check_with_field(src, 16, total & ~7u), FDT_ERR_TRUNCATED);
+    EXPECT_EQ(check_with_field(src, HDR_VERSION, 16), FDT_ERR_BADVERSION);
+    EXPECT_EQ(check_with_field(src, HDR_LAST_COMP, 18), FDT_ERR_BADVERSION);
+    EXPECT_EQ(fdt_check(b.p, 39), FDT_ERR_TRUNCATED);
+    EXPECT_EQ(fdt_check(b.p, 0), FDT_ERR_TRUNCATED);
+    EXPECT_EQ(fdt_check_header(b.p, b.size - 1), FDT_ERR_TRUNCATED);
+    put32(b.p, 0);
+    EXPECT_EQ(fdt_read_platform(b.p, b.size, &pf), FDT_ERR_BADMAGIC);
+    EXPECT_EQ(pf.ncpus, 0);
+    EXPECT_STREQ(pf.bootargs, "");
+    EXPECT_EQ(fdt_path_offset(b.p, "/"), FDT_ERR_BADMAGIC);
+    EXPECT(fdt_getprop(b.p, 0, "model", NULL) == NULL);
+    free(b.mem);
+}
+
+/* Look name up on every node below node; count the hits. */
+static unsigned getprop_everywhere(const void *blob, int node, const char *name)
+{
+    unsigned n = fdt_getprop(blob, node, name, NULL) != NULL;
+    int child;
+
+    for (child = fdt_first_subnode(blob, node); child >= 0; child = fdt_next_subnode(blob, child)) {
+        n += getprop_everywhere(blob, child, name);
+    }
+    return n;
+}
+
+/*
+ * The strings block (last in the blob, which ends with the allocation) cut before its
+ * last NUL: the last name is then unterminated and must never match nor be overrun.
+ */
+static void test_cut_strings(const struct blob *src)
+{
+    uint32_t strsize = get32(src->p + HDR_SIZE_STRINGS);
+    const char *strs = (const char *)src->p + get32(src->p + HDR_OFF_STRINGS);
+    const char *last = strs + strsize - 2;
+    struct blob b;
+    int root;
+
+    while (last > strs && last[-1] != '\0') {
+        last--;
+    }
+    EXPECT(getprop_everywhere(src->p, fdt_path_offset(src->p, "/"), last) > 0);
+    b = blob_copy(src->p, src->size - 1, 0);
+    put32(b.p + HDR_TOTALSIZE, (uint32_t)b.size);
+    put32(b.p + HDR_SIZE_STRINGS, strsize - 1);
+    EXPECT_EQ(fdt_check(b.p, b.size), FDT_ERR_TRUNCATED);
+    root = fdt_path_offset(b.p, "/");
+    EXPECT(root >= 0);
+    EXPECT_EQ(getprop_everywhere(b.p, root, last), 0);
+    EXPECT(getprop_everywhere(b.p, root, "compatible") > 0);
+    free(b.mem);
+}
+
+static void test_bad_structure(const struct blob *src)
+{
+    struct blob b = compact_copy(src, 0);
+    struct fdt_platform pf;
+    uint8_t *prop = first_prop(&b);
+    uint32_t len = get32(prop + 4), nameoff = get32(prop + 8);
+    uint32_t strsize = get32(b.p + HDR_SIZE_STRINGS), stsize = get32(b.p + HDR_SIZE_STRUCT);
+    int root = fdt_path_offset(b.p, "/"), plen;
+
+    /* property value running past the structure block */
+    put32(prop + 4, 0x7ffffff0);
+    EXPECT_EQ(fdt_check(b.p, b.size), FDT_ERR_TRUNCATED);
+    EXPECT_EQ(fdt_read_platform(b.p, b.size, &pf), FDT_ERR_TRUNCATED);
+    EXPECT(fdt_getprop(b.p, root, "no-such", &plen) == NULL);
+    EXPECT_EQ(plen, FDT_ERR_TRUNCATED);
+    put32(prop + 4, stsize);
+    EXPECT_EQ(fdt_check(b.p, b.size), FDT_ERR_TRUNCATED);
+    put32(prop + 4, len);
+    /* name offset past the strings block */
+    put32(prop + 8, strsize);
+    EXPECT_EQ(fdt_check(b.p, b.size), FDT_ERR_BADSTRUCTURE);
+    put32(prop + 8, 0xffffffff);
+    EXPECT_EQ(fdt_check(b.p, b.size), FDT_ERR_BADSTRUCTURE);
+    put32(prop + 8, nameoff);
+    test_cut_strings(&b);
+    /* missing FDT_END */
+    EXPECT_EQ(get32(struct_block(&b) + stsize - 4), TOK_END);
+    put32(b.p + HDR_SIZE_STRUCT, stsize - 4);
+    EXPECT_EQ(fdt_check(b.p, b.size), FDT_ERR_TRUNCATED);
+    EXPECT_EQ(fdt_find_compatible(b.p, -1, "no,such"), FDT_ERR_TRUNCATED);
+    put32(b.p + HDR_SIZE_STRUCT, stsize);
+    /* unknown token instead of FDT_END */
+    put32(struct_block(&b) + stsize - 4, 5);
+    EXPECT_EQ(fdt_check(b.p, b.size), FDT_ERR_BADSTRUCTURE);
+    put32(struct_block(&b) + stsize - 4, 0x109);
+    EXPECT_EQ(fdt_check(b.p, b.size), FDT_ERR_BADSTRUCTURE);
+    put32(struct_block(&b) + stsize - 4, TOK_END);
+    EXPECT_EQ(fdt_check(b.p, b.size), FDT_OK);
+    free(b.mem);
+}
+
+/* Hand-built structure blocks that break the nesting rules. */
+static void test_bad_nesting(void)
+{
+    static struct bld b;
+    struct blob x;
+    int second;
+
+    b_root(&b, 2, 2); /* root never closed */
+    b_u32(&b, TOK_END);
+    x = b_finish(&b);
+    EXPECT_EQ(fdt_check(x.p, x.size), FDT_ERR_BADSTRUCTURE);
+    free(x.mem);
+
+    b_root(&b, 2, 2); /* an extra END_NODE */
+    b_end(&b);
+    b_end(&b);
+    b_u32(&b, TOK_END);
+    x = b_finish(&b);
+    EXPECT_EQ(fdt_check(x.p, x.size), FDT_ERR_BADSTRUCTURE);
+    free(x.mem);
+
+    b_root(&b, 2, 2); /* a second root */
+    b_end(&b);
+    b_begin(&b, "");
+    b_end(&b);
+    b_u32(&b, TOK_END);
+    x = b_finish(&b);
+    EXPECT_EQ(fdt_check(x.p, x.size), FDT_ERR_BADSTRUCTURE);
+    second = fdt_next_subnode(x.p, fdt_path_offset(x.p, "/"));
+    EXPECT(second > 0);
+    EXPECT_EQ(fdt_parent_offset(x.p, second), FDT_ERR_NOTFOUND);
+    free(x.mem);
+
+    b.st_len = b.str_len = 0; /* a property before the root */
+    b_cell(&b, "x", 1);
+    b_begin(&b, "");
+    b_end(&b);
+    b_u32(&b, TOK_END);
+    x = b_finish(&b);
+    EXPECT_EQ(fdt_check(x.p, x.size), FDT_ERR_BADSTRUCTURE);
+    EXPECT_EQ(fdt_path_offset(x.p, "/"), FDT_ERR_BADSTRUCTURE);
+    free(x.mem);
+
+    b_root(&b, 2, 2); /* a node name without NUL, running to the end of the block */
+    b_u32(&b, TOK_BEGIN_NODE);
+    b_u32(&b, 0x41414141);
+    x = b_finish(&b);
+    EXPECT_EQ(fdt_check(x.p, x.size), FDT_ERR_TRUNCATED);
+    EXPECT_EQ(fdt_first_subnode(x.p, fdt_path_offset(x.p, "/")), FDT_ERR_TRUNCATED);
+    EXPECT_EQ(fdt_path_offset(x.p, "/AAAA"), FDT_ERR_TRUNCATED);
+    free(x.mem);
+}
+
+/* A property header cut short at the very end of the blob (no strings block after it). */
+static void test_short_prop(void)
+{
+    static struct bld b;
+    struct blob x;
+    int len;
+
+    b.st_len = b.str_len = 0;
+    b_begin(&b, "");
+    b_u32(&b, TOK_PROP);
+    b_u32(&b, 0);
+    x = b_finish(&b);
+    EXPECT_EQ(fdt_check(x.p, x.size), FDT_ERR_TRUNCATED);
+    EXPECT(fdt_getprop(x.p, fdt_path_offset(x.p, "/"), "x", &len) == NULL);
+    EXPECT_EQ(len, FDT_ERR_TRUNCATED);
+    free(x.mem);
+}
+
+/* Offsets that are not 4-aligned never name a node, even over bytes that look like one. */
+static void test_misaligned_offset(void)
+{
+    static struct bld b;
+    static const uint8_t fake[] = {0xaa, 0, 0, 0, 1, 'x', 0, 0};
+    struct blob x;
+    int root, off;
+
+    b_root(&b, 2, 2);
+    b_prop(&b, "fake", fake, sizeof(fake));
+    x = b_close(&b);
+    root = fdt_path_offset(x.p, "/");
+    off = (int)((const uint8_t *)fdt_getprop(x.p, root, "fake", NULL) - struct_block(&x)) + 1;
+    EXPECT(fdt_node_name(x.p, off) == NULL);
+    EXPECT_EQ(fdt_first_subnode(x.p, off), FDT_ERR_BADOFFSET);
+    free(x.mem);
+}
+
+/* Nest n nodes "n" below the root (root = depth 1), then close all. */
+static struct blob deep_blob(unsigned n)
+{
+    static struct bld b;
+    unsigned i;
+
+    b_root(&b, 2, 2);
+    for (i = 0; i < n; i++) {
+        b_begin(&b, "n");
+    }
+    b_cell(&b, "leaf", 7);
+    for (i = 0; i < n; i++) {
+        b_end(&b);
+    }
+    return b_close(&b);
+}
+
+static void test_depth(void)
+{
+    char path[2 * FDT_MAX_DEPTH + 8];
+    struct blob x = deep_blob(FDT_MAX_DEPTH - 1);
+    unsigned i;
+    int node, parent;
+
+    for (i = 0; i < FDT_MAX_DEPTH - 1; i++) {
+        memcpy(path + 2 * i, "/n", 2);
+    }
+    path[2 * (FDT_MAX_DEPTH - 1)] = '\0';
+    EXPECT_EQ(fdt_check(x.p, x.size), FDT_OK);
+    node = fdt_path_offset(x.p, path);
+    EXPECT_EQ(fdt_read_cells(fdt_getprop(x.p, node, "leaf", NULL), 1), 7);
+    path[2 * (FDT_MAX_DEPTH - 2)] = '\0';
+    parent = fdt_path_offset(x.p, path);
+    EXPECT_EQ(fdt_parent_offset(x.p, node), parent);
+    free(x.mem);
+
+    x = deep_blob(FDT_MAX_DEPTH);
+    EXPECT_EQ(fdt_check(x.p, x.size), FDT_ERR_DEPTH);
+    free(x.mem);
+    x = deep_blob(500);
+    EXPECT_EQ(fdt_check(x.p, x.size), FDT_ERR_DEPTH);
+    EXPECT_EQ(fdt_read_platform(x.p, x.size, &(struct fdt_platform){0}), FDT_ERR_DEPTH);
+    node = fdt_find_compatible(x.p, -1, "test,board");
+    for (i = 0; i < 400; i++) {
+        node = fdt_first_subnode(x.p, node);
+    }
+    EXPECT(node > 0);
+    EXPECT_EQ(fdt_parent_offset(x.p, node), FDT_ERR_DEPTH);
+    free(x.mem);
+}
+
+/* ---- hand-built boards ---- */
+
+static void test_board_basic(void)
+{
+    static struct bld b;
+    static const uint32_t gic_reg[] = {0x2f000000, 0x10000, 0x2f100000, 0x200000};
+    static const uint32_t uart_reg[] = {0x1c090000, 0x1000};
+    static const uint32_t uart_irq[] = {0, 37, 4};
+    struct fdt_platform pf;
+    struct blob x;
+
+    /* 1-cell root, psci hvc, no chosen, gic-v3 and a PL011 under a 1/1 bus */
+    b_root(&b, 1, 1);
+    b_memory(&b, "memory@80000000", (const uint32_t[]){0x80000000, 0x20000000}, 2);
+    b_cpus(&b, 2);
+    b_begin(&b, "psci");
+    b_str(&b, "compatible", "arm,psci-0.2");
+    b_str(&b, "method", "hvc");
+    b_end(&b);
+    b_begin(&b, "interrupt-controller@2f000000");
+    b_prop(&b, "compatible", "arm,gic-v3\0", 11);
+    b_cells(&b, "reg", gic_reg, 4);
+    b_end(&b);
+    b_begin(&b, "uart@1c090000");
+    b_prop(&b, "compatible", "arm,pl011\0arm,primecell", 24);
+    b_cells(&b, "reg", uart_reg, 2);
+    b_cells(&b, "interrupts", uart_irq, 3);
+    b_end(&b);
+    x = b_close(&b);
+    EXPECT_EQ(platform_of(&x, &pf), FDT_OK);
+    EXPECT_EQ(pf.nmem, 1);
+    EXPECT_EQ(pf.mem[0].base, 0x80000000);
+    EXPECT_EQ(pf.mem[0].size, 0x20000000);
+    EXPECT_EQ(pf.ncpus, 2);
+    EXPECT_EQ(pf.cpu_mpidr[1], 1);
+    EXPECT(pf.psci_present && pf.psci_hvc);
+    EXPECT_EQ(pf.gic_version, 3);
+    EXPECT_EQ(pf.ngic_regs, 2);
+    EXPECT_EQ(pf.gic_regs[1].base, 0x2f100000);
+    EXPECT_EQ(pf.gic_regs[1].size, 0x200000);
+    EXPECT(pf.uart_present);
+    EXPECT_EQ(pf.uart.base, 0x1c090000);
+    EXPECT(pf.uart_spi_valid);
+    EXPECT_EQ(pf.uart_spi, 37);
+    EXPECT_STREQ(pf.bootargs, "");
+    free(x.mem);
+}
+
+static void test_board_cpus(void)
+{
+    static struct bld b;
+    static const uint32_t r0[] = {0x0, 0x100}, r1[] = {0x1, 0x00000203}, r2[] = {0, 5};
+    struct fdt_platform pf;
+    struct blob x;
+
+    /* 2-cell /cpus reg, a disabled CPU, a CPU with "okay", a cpu-map to skip */
+    b_root(&b, 2, 2);
+    b_memory(&b, "memory@40000000", mem_1g, 4);
+    b_begin(&b, "cpus");
+    b_cell(&b, "#address-cells", 2);
+    b_cell(&b, "#size-cells", 0);
+    b_begin(&b, "cpu-map");
+    b_end(&b);
+    b_cpu(&b, "cpu@100", r0, 2, NULL);
+    b_cpu(&b, "cpu@5", r2, 2, "disabled");
+    b_cpu(&b, "cpu@100000203", r1, 2, "okay");
+    b_end(&b);
+    x = b_close(&b);
+    EXPECT_EQ(platform_of(&x, &pf), FDT_OK);
+    EXPECT_EQ(pf.ncpus, 2);
+    EXPECT_EQ(pf.cpu_mpidr[0], 0x100);
+    EXPECT_EQ(pf.cpu_mpidr[1], 0x100000203ull);
+    EXPECT(!pf.cpus_truncated);
+    EXPECT(!pf.psci_present);
+    EXPECT_EQ(pf.gic_version, 0);
+    EXPECT(!pf.uart_present);
+    free(x.mem);
+
+    /* a one-cell reg under #address-cells 2 */
+    b_root(&b, 2, 2);
+    b_memory(&b, "memory@40000000", mem_1g, 4);
+    b_begin(&b, "cpus");
+    b_cell(&b, "#address-cells", 2);
+    b_cpu(&b, "cpu@0", r2 + 1, 1, NULL);
+    b_end(&b);
+    x = b_close(&b);
+    EXPECT_EQ(platform_of(&x, &pf), FDT_ERR_BADVALUE);
+    free(x.mem);
+
+    /* more CPUs than FDT_MAX_CPUS */
+    b_board(&b, FDT_MAX_CPUS + 3);
+    x = b_close(&b);
+    EXPECT_EQ(platform_of(&x, &pf), FDT_OK);
+    EXPECT_EQ(pf.ncpus, FDT_MAX_CPUS);
+    EXPECT(pf.cpus_truncated);
+    EXPECT_EQ(pf.cpu_mpidr[FDT_MAX_CPUS - 1], FDT_MAX_CPUS - 1);
+    free(x.mem);
+}
+
+static void test_board_memory(void)
+{
+    static struct bld b;
+    static const uint32_t two[] = {0, 0x40000000, 0, 0x1000, 0x1, 0, 0, 0x2000};
+    static const uint32_t five[] = {0, 3, 0, 0, 0, 1, 0, 1, 0, 2, 0, 1, 0, 4, 0, 1, 0, 5, 0, 1};
+    struct fdt_platform pf;
+    struct blob x;
+
+    b_root(&b, 2, 2);
+    b_memory(&b, "memory@40000000", two, 8);
+    b_memory(&b, "memory@0", five, 20); /* one zero-size entry, one too many */
+    b_cpus(&b, 1);
+    x = b_close(&b);
+    EXPECT_EQ(platform_of(&x, &pf), FDT_OK);
+    EXPECT_EQ(pf.nmem, FDT_MAX_MEM);
+    EXPECT(pf.mem_truncated);
+    EXPECT_EQ(pf.mem[1].base, 0x100000000ull);
+    EXPECT_EQ(pf.mem[1].size, 0x2000);
+    EXPECT_EQ(pf.mem[2].base, 1);
+    EXPECT_EQ(pf.mem[3].base, 2);
+    free(x.mem);
+
+    b_root(&b, 2, 2); /* reg not a whole number of entries */
+    b_memory(&b, "memory@0", five, 3);
+    b_cpus(&b, 1);
+    x = b_close(&b);
+    EXPECT_EQ(platform_of(&x, &pf), FDT_ERR_BADVALUE);
+    EXPECT_EQ(pf.nmem, 0);
+    EXPECT_STREQ(pf.bootargs, "");
+    free(x.mem);
+
+    b_root(&b, 3, 2); /* #address-cells 3 at the root */
+    b_memory(&b, "memory@0", five, 5);
+    b_cpus(&b, 1);
+    x = b_close(&b);
+    EXPECT_EQ(platform_of(&x, &pf), FDT_ERR_BADVALUE);
+    free(x.mem);
+}
+
+static void test_board_missing(void)
+{
+    static struct bld b;
+    struct fdt_platform pf;
+    struct blob x;
+
+    b_root(&b, 2, 2); /* no /cpus */
+    b_memory(&b, "memory@40000000", mem_1g, 4);
+    x = b_close(&b);
+    EXPECT_EQ(platform_of(&x, &pf), FDT_ERR_NOTFOUND);
+    free(x.mem);
+
+    b_board(&b, 0); /* /cpus without a CPU */
+    x = b_close(&b);
+    EXPECT_EQ(platform_of(&x, &pf), FDT_ERR_NOTFOUND);
+    free(x.mem);
+
+    b_root(&b, 2, 2); /* no memory */
+    b_cpus(&b, 1);
+    x = b_close(&b);
+    EXPECT_EQ(platform_of(&x, &pf), FDT_ERR_NOTFOUND);
+    free(x.mem);
+
+    b_root(&b, 2, 2); /* a CPU without reg */
+    b_memory(&b, "memory@40000000", mem_1g, 4);
+    b_begin(&b, "cpus");
+    b_cell(&b, "#address-cells", 1);
+    b_cpu(&b, "cpu@0", NULL, 0, NULL);
+    b_end(&b);
+    x = b_close(&b);
+    EXPECT_EQ(platform_of(&x, &pf), FDT_ERR_BADVALUE);
+    free(x.mem);
+}
+
+static void test_board_devices(void)
+{
+    static struct bld b;
+    static const uint32_t reg[] = {0, 0x9040000, 0, 0x1000, 0, 0x9000000, 0, 0x1000};
+    static const uint32_t ppi[] = {1, 9, 4};
+    static const uint32_t gic[] = {0, 0x2c001000, 0, 0x1000, 0, 0x2c002000, 0, 0x2000,
+                                   0, 0x2c004000, 0, 0x2000, 0, 0x2c006000, 0, 0x2000,
+                                   0, 0x2c008000, 0, 0x2000};
+    struct fdt_platform pf;
+    struct blob x;
+
+    b_board(&b, 1);
+    b_begin(&b, "pl011@9040000"); /* secure UART first in DT order, disabled */
+    b_str(&b, "compatible", "arm,pl011");
+    b_str(&b, "status", "disabled");
+    b_cells(&b, "reg", reg, 4);
+    b_end(&b);
+    b_begin(&b, "pl011@9000000");
+    b_str(&b, "compatible", "arm,pl011");
+    b_cells(&b, "reg", reg + 4, 4);
+    b_cells(&b, "interrupts", ppi, 3);
+    b_end(&b);
+    b_begin(&b, "interrupt-controller@2c001000");
+    b_str(&b, "compatible", "arm,gic-400");
+    b_cells(&b, "reg", gic, 20); /* five entries: only four kept */
+    b_end(&b);
+    b_begin(&b, "psci");
+    b_str(&b, "compatible", "arm,psci");
+    b_str(&b, "method", "firmware");
+    b_end(&b);
+    b_begin(&b, "chosen");
+    b_str(&b, "bootargs", "x=1");
+    b_end(&b);
+    x = b_close(&b);
+    EXPECT_EQ(platform_of(&x, &pf), FDT_OK);
+    EXPECT(pf.uart_present);
+    EXPECT_EQ(pf.uart.base, 0x9000000);
+    EXPECT(!pf.uart_spi_valid);
+    EXPECT_EQ(pf.gic_version, 2);
+    EXPECT_EQ(pf.ngic_regs, 4);
+    EXPECT_EQ(pf.gic_regs[3].base, 0x2c006000);
+    EXPECT(!pf.psci_present);
+    EXPECT_STREQ(pf.bootargs, "x=1");
+    free(x.mem);
+}
+
+/* compatible without its NUL, interrupts one cell long */
+static void test_board_short_props(void)
+{
+    static struct bld b;
+    static const uint32_t reg[] = {0, 0x9000000, 0, 0x1000};
+    struct fdt_platform pf;
+    struct blob x;
+
+    b_board(&b, 1);
+    b_begin(&b, "pl011@9040000");
+    b_prop(&b, "compatible", "arm,pl011", 9);
+    b_cells(&b, "reg", reg, 4);
+    b_end(&b);
+    b_begin(&b, "pl011@9000000");
+    b_str(&b, "compatible", "arm,pl011");
+    b_cells(&b, "reg", reg, 4);
+    b_cell(&b, "interrupts", 0);
+    b_end(&b);
+    x = b_close(&b);
+    EXPECT(!fdt_node_is_compatible(x.p, fdt_path_offset(x.p, "/pl011@9040000"), "arm,pl011"));
+    EXPECT_EQ(platform_of(&x, &pf), FDT_OK);
+    EXPECT(pf.uart_present);
+    EXPECT(!pf.uart_spi_valid);
+    free(x.mem);
+}
+
+static void test_board_bootargs(void)
+{
+    static struct bld b;
+    struct fdt_platform pf;
+    struct blob x;
+
+    b_board(&b, 1);
+    b_begin(&b, "chosen");
+    b_prop(&b, "bootargs", "abc", 3); /* no NUL */
+    b_end(&b);
+    x = b_close(&b);
+    EXPECT_EQ(platform_of(&x, &pf), FDT_ERR_BADVALUE);
+    free(x.mem);
+
+    b_board(&b, 1);
+    b_begin(&b, "chosen");
+    b_prop(&b, "bootargs", "", 0);
+    b_end(&b);
+    x = b_close(&b);
+    EXPECT_EQ(platform_of(&x, &pf), FDT_ERR_BADVALUE);
+    free(x.mem);
+
+    b_board(&b, 1);
+    b_begin(&b, "chosen");
+    b_str(&b, "stdout-path", "/uart");
+    b_end(&b);
+    x = b_close(&b);
+    EXPECT_EQ(platform_of(&x, &pf), FDT_OK);
+    EXPECT_STREQ(pf.bootargs, "");
+    free(x.mem);
+}
+
+/* ---- mutation loop ---- */
+
+struct fuzz_stats {
+    unsigned header_ok;
+    unsigned check_ok;
+    unsigned platform_ok;
+    unsigned bad; /* a walker that did not move forward, or an inconsistency */
+};
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+static uint32_t rng(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (uint32_t)(rng_state >> 32);
+}
+
+static void mutate(uint8_t *p, uint32_t size)
+{
+    static const uint32_t words[] = {
+        0, 1, 2, 3, 4, 9, 0xff, 0x7fffffff, 0x80000000, 0xffffffff, 0xfffffffc, 0x100, 40, 17};
+    unsigned i, n = 1 + rng() % 4;
+    uint32_t at;
+
+    for (i = 0; i < n; i++) {
+        switch (rng() % 4) {
+        case 0:
+            p[rng() % size] ^= (uint8_t)(1u << (rng() % 8));
+            break;
+        case 1:
+            p[rng() % size] = (uint8_t)rng();
+            break;
+        case 2:
+            at = (rng() % (size / 4)) * 4;
+            put32(p + at, words[rng() % (sizeof(words) / sizeof(words[0]))]);
+            break;
+        default:
+            at = (rng() % 10) * 4; /* a header field */
+            put32(p + at, rng() % 2 ? rng() : get32(p + at) + rng() % 64 - 32);
+            break;
+        }
+    }
+}
+
+/* Visit every node below node (depth-first, bounded by the depth limit). */
+static unsigned walk(const void *blob, int node, unsigned depth, struct fuzz_stats *st)
+{
+    static const char *const names[] = {"reg", "compatible", "status", "#address-cells"};
+    unsigned n = 1, i;
+    int child, prev = node, len;
+
+    (void)fdt_node_name(blob, node);
+    (void)fdt_parent_offset(blob, node);
+    (void)fdt_node_is_compatible(blob, node, "arm,pl011");
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        const uint8_t *p = fdt_getprop(blob, node, names[i], &len);
+
+        if (p != NULL && len >= 8) {
+            (void)fdt_read_cells(p + len - 8, 2);
+        }
+    }
+    if (depth > FDT_MAX_DEPTH + 8) {
+        return n;
+    }
+    for (child = fdt_first_subnode(blob, node); child >= 0; child = fdt_next_subnode(blob, child)) {
+        if (child <= prev) {
+            st->bad++;
+            break;
+        }
+        prev = child;
+        n += walk(blob, child, depth + 1, st);
+    }
+    return n;
+}
+
+static void exercise(const void *blob, size_t size, struct fuzz_stats *st)
+{
+    static const char *const paths[] = {"/",       "/cpus",     "/chosen",
+                                        "/memory", "/intc/its", "/cpus/cpu@1"};
+    struct fdt_platform pf;
+    unsigned i;
+    int off, prev = -1;
+
+    if (fdt_read_platform(blob, size, &pf) == FDT_OK) {
+        st->platform_ok++;
+        st->bad += pf.ncpus == 0 || pf.nmem == 0 || pf.ncpus > FDT_MAX_CPUS;
+    }
+    if (fdt_check(blob, size) == FDT_OK) {
+        st->check_ok++;
+    }
+    if (fdt_check_header(blob, size) != FDT_OK) {
+        return;
+    }
+    st->header_ok++;
+    for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+        (void)fdt_path_offset(blob, paths[i]);
+    }
+    off = fdt_path_offset(blob, "/");
+    if (off >= 0) {
+        (void)walk(blob, off, 1, st);
+    }
+    for (off = -1; (off = fdt_find_compatible(blob, off, "virtio,mmio")) >= 0; prev = off) {
+        if (off <= prev) {
+            st->bad++;
+            break;
+        }
+    }
+}
+
+static void test_mutations(const struct blob *src, unsigned nsrc, unsigned iterations)
+{
+    struct fuzz_stats st = {0, 0, 0, 0};
+    struct blob work[8];
+    unsigned it, k;
+
+    for (k = 0; k < nsrc; k++) {
+        work[2 * k] = compact_copy(&src[k], 0);
+        work[2 * k + 1] = compact_copy(&src[k], 1);
+    }
+    for (it = 0; it < iterations; it++) {
+        struct blob *w = &work[it % (2 * nsrc)];
+        const struct blob *orig = &src[(it % (2 * nsrc)) / 2];
+
+        memcpy(w->p, orig->p, w->size);
+        put32(w->p + HDR_TOTALSIZE, (uint32_t)w->size);
+        mutate(w->p, (uint32_t)w->size);
+        exercise(w->p, w->size, &st);
+    }
+    printf("fdt mutations: %u runs, header ok %u, check ok %u, platform ok %u\n", iterations,
+           st.header_ok, st.check_ok, st.platform_ok);
+    EXPECT_EQ(st.bad, 0);
+    EXPECT(st.header_ok > 0 && st.check_ok > 0 && st.platform_ok > 0);
+    for (k = 0; k < 2 * nsrc; k++) {
+        free(work[k].mem);
+    }
+}
+
+int main(void)
+{
+    struct blob src[NFIXTURES];
+    unsigned i;
+
+    for (i = 0; i < NFIXTURES; i++) {
+        test_fixture(&fixtures[i]);
+        src[i] = load_fixture(fixtures[i].file);
+    }
+    test_paths(src[1].p);
+    test_subnodes(src[1].p);
+    test_props(src[1].p);
+    test_find_compatible(src[1].p);
+    expect_path(src[0].p, "/cpus/cpu", "cpu@0"); /* unique in the 1-CPU tree */
+    test_misc();
+    test_bad_headers(&src[1]);
+    test_bad_structure(&src[1]);
+    test_bad_nesting();
+    test_short_prop();
+    test_misaligned_offset();
+    test_depth();
+    test_board_basic();
+    test_board_cpus();
+    test_board_memory();
+    test_board_missing();
+    test_board_devices();
+    test_board_short_props();
+    test_board_bootargs();
+    test_mutations(src, NFIXTURES, 6000);
+    for (i = 0; i < NFIXTURES; i++) {
+        free(src[i].mem);
+    }
+    return unit_report("fdt");
+}

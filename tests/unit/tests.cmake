@@ -1,0 +1,14 @@
+# The host unit tests: one executable per name, built from the listed sources
+# (paths relative to the project root). Included by tests/unit/CMakeLists.txt,
+# which builds them with the host compiler, and by the top-level CMakeLists.txt,
+# which registers them with ctest under the label "unit".
+set(SHRIKE_UNIT_TESTS format fdt esr)
+
+set(unit_format_SOURCES tests/unit/test_format.c kernel/format.c)
+set(unit_fdt_SOURCES tests/unit/test_fdt.c kernel/fdt.c)
+set(unit_esr_SOURCES tests/unit/test_esr.c kernel/esr.c)
+
+list(APPEND SHRIKE_UNIT_TESTS page_alloc pgtable)
+set(unit_page_alloc_SOURCES tests/unit/test_page_alloc.c mm/page_alloc.c tests/unit/host_panic.c)
+set(unit_pgtable_SOURCES tests/unit/test_pgtable.c mm/pgtable.c mm/page_alloc.c
+    tests/unit/host_panic.c)
