@@ -349,15 +349,16 @@ static void test_fixture(const struct fixture *fx)
     struct blob b = load_fixture(fx->file), odd;
     struct fdt_platform pf;
 
-    EXPECT_EQ(b.size, QEMU_DTB_SIZE);
+    /* smp4 is QEMU's raw dump (padded to 1 MiB); the others were compacted with dtc. */
+    EXPECT(b.size == QEMU_DTB_SIZE || strcmp(fx->file, "virt-gicv3-smp4.dtb") != 0);
     EXPECT_EQ(fdt_check_header(b.p, b.size), FDT_OK);
     EXPECT_EQ(fdt_check(b.p, b.size), FDT_OK);
-    EXPECT_EQ(fdt_total_size(b.p), QEMU_DTB_SIZE);
+    EXPECT_EQ(fdt_total_size(b.p), b.size);
     EXPECT_EQ(fdt_read_platform(b.p, b.size, &pf), FDT_OK);
     check_platform(fx, &pf);
     EXPECT((const uint8_t *)pf.bootargs > b.p && (const uint8_t *)pf.bootargs < b.p + b.size);
 
-    /* the whole 1 MiB must be there */
+    /* the whole blob must be there */
     EXPECT_EQ(fdt_check(b.p, b.size - 1), FDT_ERR_TRUNCATED);
     EXPECT_EQ(fdt_read_platform(b.p, b.size - 1, &pf), FDT_ERR_TRUNCATED);
 
