@@ -27,6 +27,15 @@
  */
 #define CONFIG_HOST_DTB_FALLBACK 0x40000000UL
 
+/* Most VMs that can exist at once. */
+#define CONFIG_MAX_VMS 8
+
+/* Warnings a guest's misbehaviour may cause before shrike stays quiet about that VM. */
+#define CONFIG_GUEST_LOG_BUDGET 16
+
+/* VMs started when the command line names none (vms=a,b,c overrides). */
+#define CONFIG_DEFAULT_VMS "hello,smp,echo"
+
 /* How long the boot CPU waits for a secondary to come online, in milliseconds. */
 #define CONFIG_CPU_ON_TIMEOUT_MS 2000
 

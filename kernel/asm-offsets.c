@@ -7,6 +7,7 @@
 
 #include "kernel/cpu.h"
 #include "kernel/exception.h"
+#include "vcpu/vcpu.h"
 
 #define DEFINE(sym, val) __asm__ __volatile__("\n.ascii \"->" #sym " %0\"" : : "i"(val))
 
@@ -15,10 +16,15 @@ void asm_offsets(void);
 void asm_offsets(void)
 {
     DEFINE(CPU_SIZE, sizeof(struct cpu));
+    DEFINE(CPU_GUEST_REGS, offsetof(struct cpu, guest_regs));
     DEFINE(CPU_PANIC_SP, offsetof(struct cpu, panic_sp));
     DEFINE(CPU_STACK_TOP, offsetof(struct cpu, stack_top));
     DEFINE(CPU_STACK_SIZE, sizeof(struct cpu_stack));
     DEFINE(CPU_STACK_STACK_END, offsetof(struct cpu_stack, stack) + CONFIG_STACK_PAGES * PAGE_SIZE);
+
+    DEFINE(VCPU_REGS_X, offsetof(struct vcpu_regs, x));
+    DEFINE(VCPU_REGS_PC, offsetof(struct vcpu_regs, pc));
+    DEFINE(VCPU_FP_FPSR, offsetof(struct vcpu_fpsimd, fpsr));
 
     DEFINE(FRAME_SIZE, sizeof(struct el2_frame));
     DEFINE(FRAME_X0, offsetof(struct el2_frame, x));

@@ -29,3 +29,29 @@ bool bootargs_has(const char *token)
     }
     return false;
 }
+
+bool bootargs_get(const char *key, char *buf, size_t size)
+{
+    size_t klen = strlen(key);
+    const char *p = args;
+    while (*p != '\0') {
+        while (*p == ' ') {
+            p++;
+        }
+        size_t n = 0;
+        while (p[n] != '\0' && p[n] != ' ') {
+            n++;
+        }
+        if (n > klen && p[klen] == '=' && strncmp(p, key, klen) == 0) {
+            size_t vlen = n - klen - 1;
+            if (vlen >= size) {
+                return false;
+            }
+            memcpy(buf, p + klen + 1, vlen);
+            buf[vlen] = '\0';
+            return true;
+        }
+        p += n;
+    }
+    return false;
+}

@@ -6,10 +6,14 @@
 #define SHRIKE_KERNEL_BOOTARGS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 void bootargs_init(const char *cmdline);
 
 /* True if the command line holds this exact token, e.g. "panic=poweroff". */
 bool bootargs_has(const char *token);
+
+/* Copies the value of the first "key=value" token into buf; false if absent or too long. */
+bool bootargs_get(const char *key, char *buf, size_t size);
 
 #endif

@@ -27,4 +27,7 @@ void console_panic_takeover(void);
 /* A received character, or -1 when none is waiting. */
 int console_getc(void);
 
+/* Turns on the UART's receive interrupts (RX and RX timeout); the caller routes the SPI. */
+void console_enable_rx_irq(void);
+
 #endif

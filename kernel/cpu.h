@@ -13,7 +13,13 @@
 #include "kernel/sysreg.h"
 #include "mm/page_alloc.h"
 
+struct vcpu;
+struct vcpu_regs;
+
 struct cpu {
+    struct vcpu_regs *guest_regs; /* registers of the running guest (vcpu/entry.S) */
+    struct vcpu *vcpu;            /* the vCPU placed on this CPU, if any */
+    struct vcpu *loaded;          /* the vCPU whose state is in the hardware */
     unsigned id;        /* logical index: 0 is the boot CPU */
     uint64_t mpidr;     /* MPIDR_EL1 affinity fields */
     uint64_t panic_sp;  /* top of the fatal-exception stack (used by vectors.S) */

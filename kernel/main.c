@@ -14,14 +14,18 @@
 #include "kernel/cpu.h"
 #include "kernel/fdt.h"
 #include "kernel/gicv3.h"
+#include "kernel/lib.h"
 #include "kernel/log.h"
 #include "kernel/panic.h"
 #include "kernel/selftest.h"
 #include "kernel/timer.h"
 #include "mm/el2_mmu.h"
 #include "mm/page_alloc.h"
+#include "smp/ipi.h"
 #include "smp/psci.h"
 #include "smp/smp.h"
+#include "vcpu/vconsole.h"
+#include "vcpu/vm.h"
 
 /* The host DTB sits below the image; it cannot be larger than that gap. */
 #define HOST_DTB_MAX (2UL << 20)
@@ -67,6 +71,27 @@ static void read_host_dtb(const void *dtb)
              platform.gic_version, platform.psci_hvc ? "HVC" : "SMC", platform.bootargs);
 }
 
+static void start_vms(void)
+{
+    static char names[256];
+    if (!bootargs_get("vms", names, sizeof(names))) {
+        memcpy(names, CONFIG_DEFAULT_VMS, sizeof(CONFIG_DEFAULT_VMS));
+    }
+    vm_init();
+    unsigned n = vm_boot(names);
+    log_info("%u VM(s) started", n);
+    if (platform.uart_spi_valid && !vconsole_start_input(32 + platform.uart_spi)) {
+        log_warn("console input unavailable: UART interrupt already claimed");
+    }
+    if (n == 0) {
+        log_err("no VM to run: powering off");
+        psci_system_off();
+    }
+    for (unsigned i = 1; i < cpu_count; i++) {
+        ipi_send(i, IPI_KICK);
+    }
+}
+
 _Noreturn void boot_main(const void *dtb)
 {
     uint64_t t0 = counter_read();
@@ -102,6 +127,8 @@ _Noreturn void boot_main(const void *dtb)
     } else if (bootargs_has("selftest=poweroff")) {
         log_info("self-test done: powering off");
         psci_system_off();
+    } else {
+        start_vms();
     }
     cpu_idle_loop();
 }

@@ -1,11 +1,20 @@
 /*
- * The 16 EL2 exception vectors. IRQs taken at EL2 (SP_EL2) are handled and
- * return; every other entry is unexpected for now and goes to the fatal path,
- * which switches to this CPU's guarded panic stack first so that even a stack
- * overflow gets its report. Guest exits (lower EL) arrive here too until the
- * world switch claims them.
+ * The 16 EL2 exception vectors. Exceptions from a lower EL are guest exits
+ * (vcpu/entry.S, exit kind = sync/IRQ/FIQ/SError, from AArch64 or AArch32
+ * EL0 alike). IRQs taken at EL2 (SP_EL2) are handled and return. Every other
+ * entry is unexpected and goes to the fatal path, which switches to this
+ * CPU's guarded panic stack first so that even a stack overflow gets its
+ * report.
  */
 #include "asm-offsets.h"
+
+/* A guest exit: push the guest's x0/x1, x0 = exit kind, continue in vcpu/entry.S. */
+.macro guest_vector kind
+    .balign 128
+    stp     x0, x1, [sp, #-16]!
+    mov     x0, #\kind
+    b       guest_exit
+.endm
 
 /* x0 = vector kind (enum vector_kind); the guest's x0 is parked in TPIDR_EL0. */
 .macro fatal_vector kind
@@ -66,14 +75,14 @@ el2_vectors:
     b       el2_irq_entry   /* irq */
     fatal_vector 6          /* fiq */
     fatal_vector 7          /* serror */
-    fatal_vector 8          /* lower EL, AArch64: sync */
-    fatal_vector 9          /* irq */
-    fatal_vector 10         /* fiq */
-    fatal_vector 11         /* serror */
-    fatal_vector 12         /* lower EL, AArch32: sync */
-    fatal_vector 13         /* irq */
-    fatal_vector 14         /* fiq */
-    fatal_vector 15         /* serror */
+    guest_vector 0          /* lower EL, AArch64: sync */
+    guest_vector 1          /* irq */
+    guest_vector 2         /* fiq */
+    guest_vector 3         /* serror */
+    guest_vector 0         /* lower EL, AArch32: sync */
+    guest_vector 1         /* irq */
+    guest_vector 2         /* fiq */
+    guest_vector 3         /* serror */
 
 el2_irq_entry:
     sub     sp, sp, #FRAME_SIZE

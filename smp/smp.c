@@ -15,6 +15,7 @@
 #include "mm/el2_mmu.h"
 #include "smp/ipi.h"
 #include "smp/psci.h"
+#include "vcpu/vcpu.h"
 
 extern char secondary_entry[];
 
@@ -90,11 +91,18 @@ unsigned smp_online_count(void)
     return n;
 }
 
+/*
+ * Run what is placed on this CPU; when nothing is runnable, wait. The check
+ * and the WFI happen with IRQs masked, so a wake-up IPI that arrives in
+ * between still ends the WFI; it is taken once IRQs are unmasked.
+ */
 _Noreturn void cpu_idle_loop(void)
 {
-    local_irq_enable();
     for (;;) {
+        local_irq_disable();
+        vcpu_run_this_cpu();
         wfi();
+        local_irq_enable();
     }
 }
 

@@ -12,3 +12,15 @@ list(APPEND SHRIKE_UNIT_TESTS page_alloc pgtable)
 set(unit_page_alloc_SOURCES tests/unit/test_page_alloc.c mm/page_alloc.c tests/unit/host_panic.c)
 set(unit_pgtable_SOURCES tests/unit/test_pgtable.c mm/pgtable.c mm/page_alloc.c
     tests/unit/host_panic.c)
+
+list(APPEND SHRIKE_UNIT_TESTS vuart vmid idregs mmio)
+set(unit_vuart_SOURCES tests/unit/test_vuart.c vcpu/vuart.c vcpu/vconsole.c kernel/format.c
+    tests/unit/host_panic.c)
+set(unit_vmid_SOURCES tests/unit/test_vmid.c mm/vmid.c tests/unit/host_panic.c)
+set(unit_idregs_SOURCES tests/unit/test_idregs.c vcpu/idregs.c)
+set(unit_mmio_SOURCES tests/unit/test_mmio.c vcpu/mmio.c vcpu/mmio_access.c)
+
+list(APPEND SHRIKE_UNIT_TESTS psci exception bootargs)
+set(unit_psci_SOURCES tests/unit/test_psci.c vcpu/psci_rules.c)
+set(unit_exception_SOURCES tests/unit/test_exception.c vcpu/exception_model.c)
+set(unit_bootargs_SOURCES tests/unit/test_bootargs.c kernel/bootargs.c)

@@ -1,0 +1,71 @@
+/*
+ * A VM's configuration, written in C with designated initializers (one file
+ * per VM in config/vms/). The same files compile for the host, where
+ * scripts/gen-vm-dts turns each into the VM's device tree at build time, so
+ * nothing about a VM is typed twice. Documented in docs/vm-config.md.
+ */
+#ifndef SHRIKE_CONFIG_VM_CONFIG_H
+#define SHRIKE_CONFIG_VM_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define VM_MAX_VCPUS 8
+#define VM_NAME_MAX 16
+
+/* Stage-2 shape: IPA size and start level (4 KiB granule); concatenation is derived. */
+struct vm_stage2_config {
+    unsigned ipa_bits;    /* 32..48 */
+    unsigned start_level; /* 0, 1 or 2 */
+    bool demand;          /* map RAM page by page on stage-2 faults instead of eagerly */
+};
+
+enum vm_image_format {
+    VM_IMAGE_RAW,   /* raw binary, loaded at RAM base + load_offset, entered there */
+    VM_IMAGE_ARM64, /* arm64 Linux Image: load at a 2 MiB-aligned offset, enter at its start */
+};
+
+struct vm_config {
+    const char *name;     /* console prefix, at most VM_NAME_MAX - 1 chars */
+    unsigned vcpus;       /* 1..VM_MAX_VCPUS */
+    uint64_t affinity[VM_MAX_VCPUS]; /* per vCPU: mask of physical CPUs it may run on */
+    uint64_t ram_size;    /* bytes, a multiple of 2 MiB; RAM starts at GUEST_RAM_BASE */
+    struct vm_stage2_config stage2;
+    enum vm_image_format format;
+    uint64_t load_offset; /* where the image goes, from the start of RAM */
+    const char *bootargs; /* /chosen/bootargs */
+    bool testdev;         /* map the emulated test device */
+    bool magic_page;      /* map the read-only page filled with GUEST_MAGIC_WORD */
+    const char *image_file; /* guest binary: a name in build/guests/ (NAME.bin) or a path */
+    /* Filled by the build: the image and DTB linked into shrike (pristine copies). */
+    const uint8_t *image;
+    const uint8_t *image_end;
+    const uint8_t *dtb;
+    const uint8_t *dtb_end;
+};
+
+/* Every physical CPU. */
+#define VM_ANY_CPU (~0ULL)
+
+/*
+ * VM_CONFIG(sym) defines the VM's configuration object; the build links the
+ * image and DTB into shrike as vm_blob_<sym>_{image,dtb}{,_end}, which
+ * VM_BLOBS(sym) plugs in. The host tool that writes DTBs compiles the same
+ * files with SHRIKE_HOST_TOOL, where the blobs do not exist yet.
+ */
+#ifdef SHRIKE_HOST_TOOL
+#define VM_BLOBS(sym) .image = 0
+#define VM_CONFIG(sym) const struct vm_config vm_config_##sym
+#else
+#define VM_BLOBS(sym)                                                                              \
+    .image = vm_blob_##sym##_image, .image_end = vm_blob_##sym##_image_end,                        \
+    .dtb = vm_blob_##sym##_dtb, .dtb_end = vm_blob_##sym##_dtb_end
+#define VM_CONFIG(sym)                                                                             \
+    extern const uint8_t vm_blob_##sym##_image[], vm_blob_##sym##_image_end[];                     \
+    extern const uint8_t vm_blob_##sym##_dtb[], vm_blob_##sym##_dtb_end[];                         \
+    const struct vm_config vm_config_##sym
+#endif
+
+#define MIB(x) ((uint64_t)(x) << 20)
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * echo: the interactive demo guest. It stays up and echoes every line typed
+ * to it (give it input focus with Ctrl-\), polling its PL011 and waiting in
+ * WFI between polls. Typing "off" powers the VM off.
+ */
+#include "guests/lib/guest.h"
+
+#define UART_DR 0x000
+#define UART_FR 0x018
+#define UART_FR_RXFE (1U << 4)
+
+static volatile uint32_t *uart_reg(unsigned off)
+{
+    return (volatile uint32_t *)(uintptr_t)(GUEST_UART_BASE + off);
+}
+
+static int read_char(void)
+{
+    if (*uart_reg(UART_FR) & UART_FR_RXFE) {
+        return -1;
+    }
+    return (int)(*uart_reg(UART_DR) & 0xFF);
+}
+
+static bool line_is(const char *line, size_t len, const char *word)
+{
+    size_t i = 0;
+    while (i < len && word[i] != '\0' && line[i] == word[i]) {
+        i++;
+    }
+    return i == len && word[i] == '\0';
+}
+
+void guest_main(void)
+{
+    char line[80];
+    size_t len = 0;
+    printf("echo: ready; give me input focus with Ctrl-\\ and type a line (\"off\" powers off)\n");
+    for (;;) {
+        int c = read_char();
+        if (c < 0) {
+            __asm__ __volatile__("wfi");
+            continue;
+        }
+        if (c == '\r' || c == '\n') {
+            printf("echo: %.*s\n", (int)len, line);
+            if (line_is(line, len, "off")) {
+                return;
+            }
+            len = 0;
+        } else if (len < sizeof(line)) {
+            line[len++] = (char)c;
+        }
+    }
+}

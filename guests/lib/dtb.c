@@ -1,0 +1,94 @@
+/* DTB queries of a test guest (see dtb.h). */
+#include "guests/lib/dtb.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "kernel/fdt.h"
+#include "vcpu/abi.h"
+
+/*
+ * shrike's DTB sits at RAM base and must end before the image; elsewhere (QEMU
+ * puts its 1 MiB DTB above a raw image) accept up to 2 MiB.
+ */
+#define DTB_MAX_SIZE_AT_BASE GUEST_IMAGE_OFFSET
+#define DTB_MAX_SIZE         0x200000UL
+
+static const void *blob;
+static bool blob_ok;
+
+int dtb_init(uint64_t x0)
+{
+    uint64_t addr = x0 != 0 ? x0 : GUEST_RAM_BASE + GUEST_DTB_OFFSET;
+    int rc;
+
+    blob = (const void *)(uintptr_t)addr;
+    rc = fdt_check(blob, addr == GUEST_RAM_BASE ? DTB_MAX_SIZE_AT_BASE : DTB_MAX_SIZE);
+    blob_ok = rc == 0;
+    return rc;
+}
+
+const void *dtb_blob(void)
+{
+    return blob;
+}
+
+static bool is_cpu_node(const char *name)
+{
+    return name != NULL && name[0] == 'c' && name[1] == 'p' && name[2] == 'u' &&
+           (name[3] == '@' || name[3] == '\0');
+}
+
+int dtb_cpu_count(void)
+{
+    int cpus, node, count = 0;
+
+    if (!blob_ok) {
+        return FDT_ERR_BADMAGIC;
+    }
+    cpus = fdt_path_offset(blob, "/cpus");
+    if (cpus < 0) {
+        return cpus;
+    }
+    for (node = fdt_first_subnode(blob, cpus); node >= 0; node = fdt_next_subnode(blob, node)) {
+        if (is_cpu_node(fdt_node_name(blob, node))) {
+            count++;
+        }
+    }
+    return node == FDT_ERR_NOTFOUND ? count : node;
+}
+
+/* A one-cell property of the root (#address-cells, #size-cells), or dflt. */
+static int root_cells(const char *name, int dflt)
+{
+    int len;
+    const void *p = fdt_getprop(blob, fdt_path_offset(blob, "/"), name, &len);
+
+    return p != NULL && len == 4 ? (int)fdt_read_cells(p, 1) : dflt;
+}
+
+int dtb_memory(uint64_t *base, uint64_t *size)
+{
+    int node, len, ac, sc;
+    const uint8_t *reg;
+
+    if (!blob_ok) {
+        return FDT_ERR_BADMAGIC;
+    }
+    node = fdt_path_offset(blob, "/memory");
+    if (node < 0) {
+        return node;
+    }
+    ac = root_cells("#address-cells", 2);
+    sc = root_cells("#size-cells", 1);
+    reg = fdt_getprop(blob, node, "reg", &len);
+    if (reg == NULL) {
+        return len;
+    }
+    if (ac < 1 || ac > 2 || sc < 1 || sc > 2 || len < 4 * (ac + sc)) {
+        return FDT_ERR_BADVALUE;
+    }
+    *base = fdt_read_cells(reg, ac);
+    *size = fdt_read_cells(reg + 4 * ac, sc);
+    return 0;
+}

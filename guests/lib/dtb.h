@@ -1,0 +1,27 @@
+/*
+ * What a test guest reads from its VM's device tree, through the hypervisor's
+ * bounds-checked reader (kernel/fdt.c, compiled into guestlib). All functions
+ * work with the MMU off (byte-wise reads).
+ */
+#ifndef SHRIKE_GUESTS_LIB_DTB_H
+#define SHRIKE_GUESTS_LIB_DTB_H
+
+#include <stdint.h>
+
+/*
+ * Remembers where the DTB is: x0 at entry, or RAM base when x0 is 0 (QEMU's
+ * ELF boot leaves x0 = 0 and puts its DTB there, if it fits below the image).
+ * Returns 0 if the whole blob checks out, else a negative FDT_ERR_* code.
+ */
+int dtb_init(uint64_t x0);
+
+/* The DTB's address (valid or not). */
+const void *dtb_blob(void);
+
+/* The number of /cpus children named cpu@N, or a negative FDT_ERR_* code. */
+int dtb_cpu_count(void);
+
+/* The first /memory reg range; 0 or a negative FDT_ERR_* code. */
+int dtb_memory(uint64_t *base, uint64_t *size);
+
+#endif

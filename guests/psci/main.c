@@ -1,0 +1,112 @@
+/*
+ * psci: every PSCI call shrike answers and every error code it can give:
+ * INVALID_PARAMETERS, ALREADY_ON, INVALID_ADDRESS, NOT_SUPPORTED; PSCI_FEATURES,
+ * MIGRATE_INFO_TYPE, CPU_SUSPEND (standby); then a good CPU_ON of vCPU 1,
+ * which prints "vcpu 1 up" and powers itself off. Needs 2 vCPUs for the
+ * CPU_ON checks. Three checks only run on shrike: INVALID_ADDRESS (bare QEMU
+ * would start vCPU 1 at the bad address), AFFINITY_INFO level 1 (QEMU accepts
+ * it) and CPU_SUSPEND (QEMU's standby waits for an interrupt that never comes).
+ */
+#include "guests/lib/guest.h"
+
+#define WAIT_MS      5000
+#define BAD_ENTRY    0x1000UL
+#define TRNG_VERSION 0x84000050U
+
+static unsigned vcpu1_up;
+
+static void vcpu1_main(unsigned idx)
+{
+    printf("vcpu %u up\n", idx);
+    store_release(&vcpu1_up, 1);
+}
+
+static void error_codes(unsigned nvcpus)
+{
+    uint64_t entry = (uint64_t)(uintptr_t)guest_secondary_entry;
+
+    CHECK_EQ(psci_cpu_on(0xFF, entry, 0), PSCI_INVALID_PARAMETERS,
+             "CPU_ON(0xff): INVALID_PARAMETERS");
+    CHECK_EQ(psci_cpu_on(guest_vcpu_index(), entry, 0), PSCI_ALREADY_ON,
+             "CPU_ON(self): ALREADY_ON");
+    if (nvcpus < 2) {
+        test_skip("1 vCPU", "CPU_ON(1, 0x1000): INVALID_ADDRESS");
+    } else if (!guest_on_shrike()) {
+        test_skip("not on shrike", "CPU_ON(1, 0x1000): INVALID_ADDRESS");
+    } else {
+        CHECK_EQ(psci_cpu_on(1, BAD_ENTRY, 1), PSCI_INVALID_ADDRESS,
+                 "CPU_ON(1, 0x1000): INVALID_ADDRESS");
+    }
+    CHECK_EQ(psci_affinity_info(0xFF, 0), PSCI_INVALID_PARAMETERS,
+             "AFFINITY_INFO(0xff, 0): INVALID_PARAMETERS");
+    if (guest_on_shrike()) {
+        CHECK_EQ(psci_affinity_info(0, 1), PSCI_INVALID_PARAMETERS,
+                 "AFFINITY_INFO(0, level 1): INVALID_PARAMETERS");
+    } else {
+        test_skip("not on shrike (QEMU accepts level 1)",
+                  "AFFINITY_INFO(0, level 1): INVALID_PARAMETERS");
+    }
+}
+
+static void features(void)
+{
+    static const struct {
+        uint32_t fid;
+        const char *name;
+    } present[] = {
+        {PSCI_VERSION, "PSCI_VERSION"},
+        {PSCI_CPU_ON, "CPU_ON (SMC64)"},
+        {PSCI_CPU_OFF, "CPU_OFF"},
+        {PSCI_AFFINITY_INFO, "AFFINITY_INFO (SMC64)"},
+        {PSCI_SYSTEM_OFF, "SYSTEM_OFF"},
+        {PSCI_SYSTEM_RESET, "SYSTEM_RESET"},
+        {PSCI_MIGRATE_INFO_TYPE, "MIGRATE_INFO_TYPE"},
+        {PSCI_CPU_SUSPEND, "CPU_SUSPEND (SMC64)"},
+        {PSCI_FEATURES, "PSCI_FEATURES"},
+    };
+
+    for (size_t i = 0; i < sizeof(present) / sizeof(present[0]); i++) {
+        int64_t rc = psci_features(present[i].fid);
+        CHECK(rc >= 0, "PSCI_FEATURES(%s) >= 0 (%ld)", present[i].name, rc);
+    }
+    CHECK_EQ(psci_features(TRNG_VERSION), PSCI_NOT_SUPPORTED,
+             "PSCI_FEATURES(0x84000050): NOT_SUPPORTED");
+}
+
+static void cpu_on_vcpu1(void)
+{
+    uint64_t deadline;
+    bool off = false;
+
+    CHECK_EQ(guest_cpu_on(1, vcpu1_main), PSCI_SUCCESS, "CPU_ON(1) with a good entry: SUCCESS");
+    deadline = deadline_after_ms(WAIT_MS);
+    while (!off && !deadline_passed(deadline)) {
+        off = load_acquire(&vcpu1_up) == 1 && psci_affinity_info(1, 0) == PSCI_AFF_OFF;
+    }
+    CHECK(load_acquire(&vcpu1_up) == 1, "vcpu 1 ran");
+    CHECK(off, "vcpu 1 switched itself off (AFFINITY_INFO(1) is OFF)");
+}
+
+void guest_main(void)
+{
+    int cpus = dtb_cpu_count();
+    unsigned nvcpus = cpus > 0 ? (unsigned)cpus : 1;
+
+    CHECK_EQ(psci_version(), 0x10001, "PSCI_VERSION is 1.1");
+    error_codes(nvcpus);
+    features();
+    CHECK_EQ(psci_migrate_info_type(), 2, "MIGRATE_INFO_TYPE: 2 (no trusted OS)");
+    if (guest_on_shrike()) {
+        CHECK_EQ(psci_cpu_suspend(0, 0, 0), PSCI_SUCCESS, "CPU_SUSPEND(standby 0) returns SUCCESS");
+    } else {
+        /* QEMU's standby is a WFI, and this guest has no interrupt to wake it. */
+        test_skip("not on shrike (QEMU waits for an interrupt)",
+                  "CPU_SUSPEND(standby 0) returns SUCCESS");
+    }
+    if (nvcpus < 2) {
+        test_skip("1 vCPU", "CPU_ON(1) with a good entry");
+        return;
+    }
+    CHECK_EQ(psci_affinity_info(1, 0), PSCI_AFF_OFF, "AFFINITY_INFO(1) is OFF before CPU_ON");
+    cpu_on_vcpu1();
+}

@@ -1,0 +1,97 @@
+/*
+ * sysreg: system registers shrike traps. Unemulated ones (implementation
+ * defined, trapped with HCR_EL2.TIDCP) come back as UNDEF (ESR_EL1.EC 0) at the
+ * accessing instruction, which the guest steps over: exactly 3 here. The
+ * emulated PMU, debug and OS-lock registers never UNDEF, and the ID registers
+ * hide SVE, the PMU and MTE and show the GICv3 system-register interface.
+ * Shrike only (bare QEMU shows the real PMU and has no GICv3 by default).
+ */
+#include "guests/lib/guest.h"
+
+#define MDSCR_TDCC (1UL << 12)
+
+/* Runs asm (which may UNDEF at label 1:) under a fault record; returns 1 if execution went on. */
+#define UNDEF_PROBE(rec, insn, ...)                             \
+    ({                                                          \
+        uint64_t pc_, ran_ = 0, v_ = 0;                         \
+        fault_expect(rec);                                      \
+        __asm__ __volatile__("adr %0, 1f\n"                     \
+                             "1:\t" insn "\n\t"                 \
+                             "mov %1, #1"                       \
+                             : "=&r"(pc_), "+r"(ran_), "+r"(v_) \
+                             :                                  \
+                             : "memory");                       \
+        fault_expect_end();                                     \
+        check_undef(rec, pc_, ran_, __VA_ARGS__);               \
+    })
+
+static void check_undef(const struct fault_record *rec, uint64_t pc, uint64_t ran, const char *what)
+{
+    CHECK_EQ(rec->count, 1, "%s: one UNDEF", what);
+    CHECK_EQ(rec->ec, EC_UNKNOWN, "%s: ESR_EL1.EC is 0", what);
+    CHECK_EQ(rec->elr, pc, "%s: ELR_EL1 is the access", what);
+    CHECK_EQ(ran, 1, "%s: the next instruction ran", what);
+}
+
+static unsigned unemulated(void)
+{
+    struct fault_record rec;
+    unsigned undefs = 0;
+
+    UNDEF_PROBE(&rec, "mrs %2, s3_0_c15_c0_0", "read of s3_0_c15_c0_0");
+    undefs += rec.count;
+    UNDEF_PROBE(&rec, "mrs %2, s3_1_c15_c2_1", "read of s3_1_c15_c2_1");
+    undefs += rec.count;
+    UNDEF_PROBE(&rec, "msr s3_0_c15_c0_0, %2", "write of s3_0_c15_c0_0");
+    undefs += rec.count;
+    return undefs;
+}
+
+static unsigned emulated(void)
+{
+    struct fault_record rec;
+
+    fault_expect(&rec);
+    CHECK_EQ(read_sysreg(pmcr_el0), 0, "PMCR_EL0 reads 0 (PMU hidden)");
+    write_sysreg(pmcntenclr_el0, 0x8000000FUL);
+    write_sysreg(mdscr_el1, MDSCR_TDCC);
+    isb();
+    CHECK_EQ(read_sysreg(mdscr_el1), 0, "MDSCR_EL1 reads 0 after a write");
+    write_sysreg(oslar_el1, 0);
+    write_sysreg(osdlr_el1, 0);
+    isb();
+    fault_expect_end();
+    CHECK_EQ(rec.count, 0, "PMCR/PMCNTENCLR/MDSCR/OSLAR/OSDLR accesses: no UNDEF");
+    return rec.count;
+}
+
+static unsigned field(uint64_t reg, unsigned shift)
+{
+    return (unsigned)(reg >> shift) & 0xF;
+}
+
+static void id_registers(void)
+{
+    uint64_t pfr0 = read_sysreg(id_aa64pfr0_el1);
+    uint64_t pfr1 = read_sysreg(id_aa64pfr1_el1);
+    uint64_t dfr0 = read_sysreg(id_aa64dfr0_el1);
+
+    CHECK_EQ(field(pfr0, 32), 0, "ID_AA64PFR0_EL1.SVE is 0 (0x%lx)", pfr0);
+    CHECK_EQ(field(pfr0, 24), 1, "ID_AA64PFR0_EL1.GIC is 1 (GICv3 system registers)");
+    CHECK_EQ(field(dfr0, 8), 0, "ID_AA64DFR0_EL1.PMUVer is 0 (0x%lx)", dfr0);
+    CHECK_EQ(field(pfr1, 8), 0, "ID_AA64PFR1_EL1.MTE is 0 (0x%lx)", pfr1);
+}
+
+void guest_main(void)
+{
+    unsigned undefs;
+
+    if (!guest_on_shrike()) {
+        CHECK(false, "running on shrike (the sysreg guest checks shrike's emulation)");
+        return;
+    }
+    undefs = unemulated();
+    undefs += emulated();
+    CHECK_EQ(undefs, 3, "exactly 3 UNDEFs in all");
+    id_registers();
+}

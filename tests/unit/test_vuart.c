@@ -1,0 +1,800 @@
+/*
+ * Host unit tests of the emulated PL011 (vcpu/vuart.c) and the console
+ * multiplexer (vcpu/vconsole.c). The kernel functions vconsole.c calls
+ * (console, IRQ registration, GIC) are faked here: console output is
+ * captured into a buffer, physical input comes from a string.
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kernel/console.h"
+#include "kernel/gicv3.h"
+#include "kernel/irq.h"
+#include "unit.h"
+#include "vcpu/vconsole.h"
+#include "vcpu/vuart.h"
+
+UNIT_STATE;
+
+/* --- fakes of the kernel ------------------------------------------------- */
+
+static char out[16384];
+static size_t out_len;
+static unsigned console_depth;
+static unsigned unlocked_writes; /* output written without the console lock */
+
+static void out_append(const char *s, size_t n)
+{
+    if (console_depth == 0) {
+        unlocked_writes++;
+    }
+    if (n > sizeof(out) - 1 - out_len) {
+        n = sizeof(out) - 1 - out_len;
+    }
+    memcpy(out + out_len, s, n);
+    out_len += n;
+    out[out_len] = '\0';
+}
+
+void console_lock(void)
+{
+    console_depth++;
+}
+
+void console_unlock(void)
+{
+    console_depth--;
+}
+
+int kvprintf_locked(const char *fmt, va_list ap)
+{
+    char buf[512];
+    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    if (n > 0) {
+        out_append(buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+    }
+    return n;
+}
+
+int kprintf_locked(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = kvprintf_locked(fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+void console_write_locked(const char *s, size_t n)
+{
+    out_append(s, n);
+}
+
+static const char *fake_input;
+static bool rx_irq_enabled;
+
+int console_getc(void)
+{
+    if (!fake_input || !*fake_input) {
+        return -1;
+    }
+    return (unsigned char)*fake_input++;
+}
+
+void console_enable_rx_irq(void)
+{
+    rx_irq_enabled = true;
+}
+
+static irq_handler_t fake_handler;
+static void *fake_handler_ctx;
+static unsigned fake_intid;
+static unsigned gic_enabled_intid;
+static unsigned gic_enabled_prio;
+
+bool irq_register(unsigned intid, irq_handler_t handler, void *ctx)
+{
+    if (fake_handler) {
+        return false;
+    }
+    fake_handler = handler;
+    fake_handler_ctx = ctx;
+    fake_intid = intid;
+    return true;
+}
+
+void gic_enable_irq(unsigned intid, uint8_t prio)
+{
+    gic_enabled_intid = intid;
+    gic_enabled_prio = prio;
+}
+
+/* --- helpers --------------------------------------------------------------- */
+
+/* The captured output so far, then forgotten. */
+static const char *take(void)
+{
+    static char copy[sizeof(out)];
+    memcpy(copy, out, out_len + 1);
+    out_len = 0;
+    out[0] = '\0';
+    return copy;
+}
+
+static uint64_t rd(struct vuart *u, uint64_t off, unsigned size)
+{
+    uint64_t v = 0xDEADBEEF;
+    EXPECT(vuart_mmio_ops.read(u, NULL, off, size, &v));
+    return v;
+}
+
+static uint32_t rd32(struct vuart *u, uint64_t off)
+{
+    return (uint32_t)rd(u, off, 4);
+}
+
+static void wr(struct vuart *u, uint64_t off, unsigned size, uint64_t v)
+{
+    EXPECT(vuart_mmio_ops.write(u, NULL, off, size, v));
+}
+
+static void wr32(struct vuart *u, uint64_t off, uint32_t v)
+{
+    wr(u, off, 4, v);
+}
+
+static void send(struct vuart *u, const char *s)
+{
+    while (*s) {
+        wr32(u, VUART_DR, (uint8_t)*s++);
+    }
+}
+
+static void push(struct vuart *u, unsigned n, uint8_t first)
+{
+    for (unsigned i = 0; i < n; i++) {
+        vuart_rx_push(u, (uint8_t)(first + i));
+    }
+}
+
+static void drain(struct vuart *u)
+{
+    while (!(rd32(u, VUART_FR) & VUART_FR_RXFE)) {
+        rd32(u, VUART_DR);
+    }
+}
+
+static void enable_fifo(struct vuart *u)
+{
+    wr32(u, VUART_LCR_H, VUART_LCR_H_FEN | 0x60); /* 8 bits, FIFO on: what Linux writes */
+}
+
+struct hook_log {
+    unsigned calls;
+    unsigned highs;
+    bool level;
+};
+
+static void hook(void *ctx, bool level)
+{
+    struct hook_log *h = ctx;
+    h->calls++;
+    h->highs += level;
+    h->level = level;
+}
+
+/* --- registers --------------------------------------------------------- */
+
+static void test_reset_values(void)
+{
+    struct vuart u;
+    vuart_init(&u, "vm");
+    EXPECT_EQ(rd32(&u, VUART_DR), 0);
+    EXPECT_EQ(rd32(&u, VUART_RSR), 0);
+    EXPECT_EQ(rd32(&u, VUART_FR), VUART_FR_TXFE | VUART_FR_RXFE);
+    EXPECT_EQ(rd32(&u, VUART_ILPR), 0);
+    EXPECT_EQ(rd32(&u, VUART_IBRD), 0);
+    EXPECT_EQ(rd32(&u, VUART_FBRD), 0);
+    EXPECT_EQ(rd32(&u, VUART_LCR_H), 0);
+    EXPECT_EQ(rd32(&u, VUART_CR), 0x300);
+    EXPECT_EQ(rd32(&u, VUART_IFLS), 0x12);
+    EXPECT_EQ(rd32(&u, VUART_IMSC), 0);
+    EXPECT_EQ(rd32(&u, VUART_RIS), 0);
+    EXPECT_EQ(rd32(&u, VUART_MIS), 0);
+    EXPECT_EQ(rd32(&u, VUART_ICR), 0);
+    EXPECT_EQ(rd32(&u, VUART_DMACR), 0);
+    /* Unimplemented offsets read 0 and ignore writes. */
+    static const uint64_t holes[] = {0x008, 0x00C, 0x014, 0x01C, 0x04C, 0x080, 0x800, 0xFDC};
+    for (size_t i = 0; i < sizeof(holes) / sizeof(holes[0]); i++) {
+        wr32(&u, holes[i], 0xFFFFFFFF);
+        EXPECT_EQ(rd32(&u, holes[i]), 0);
+    }
+    EXPECT_STREQ(take(), "");
+}
+
+static void test_id_registers(void)
+{
+    static const uint32_t ids[8] = {0x11, 0x10, 0x14, 0x00, 0x0D, 0xF0, 0x05, 0xB1};
+    struct vuart u;
+    vuart_init(&u, "vm");
+    uint32_t periphid = 0, cellid = 0;
+    for (unsigned i = 0; i < 8; i++) {
+        EXPECT_EQ(rd32(&u, VUART_ID0 + 4 * i), ids[i]);
+        wr32(&u, VUART_ID0 + 4 * i, 0); /* read-only */
+        EXPECT_EQ(rd32(&u, VUART_ID0 + 4 * i), ids[i]);
+        if (i < 4) {
+            periphid |= rd32(&u, VUART_ID0 + 4 * i) << (8 * i);
+        } else {
+            cellid |= rd32(&u, VUART_ID0 + 4 * i) << (8 * (i - 4));
+        }
+    }
+    EXPECT_EQ(periphid, 0x00141011);              /* revision 1 */
+    EXPECT_EQ(periphid & 0x000FFFFF, 0x00041011); /* Linux's amba-pl011 id and mask */
+    EXPECT_EQ(cellid, 0xB105F00D);                /* the PrimeCell cell ID */
+}
+
+static void test_register_masks(void)
+{
+    static const struct {
+        uint64_t off;
+        uint32_t mask;
+    } rw[] = {
+        {VUART_ILPR, 0xFF}, {VUART_IBRD, 0xFFFF}, {VUART_FBRD, 0x3F},  {VUART_LCR_H, 0xFF},
+        {VUART_CR, 0xFF87}, {VUART_IFLS, 0x3F},   {VUART_IMSC, 0x7FF}, {VUART_DMACR, 0x7},
+    };
+    struct vuart u;
+    vuart_init(&u, "vm");
+    for (size_t i = 0; i < sizeof(rw) / sizeof(rw[0]); i++) {
+        wr32(&u, rw[i].off, 0xFFFFFFFF);
+        EXPECT_EQ(rd32(&u, rw[i].off), rw[i].mask);
+        wr32(&u, rw[i].off, 0);
+        EXPECT_EQ(rd32(&u, rw[i].off), 0);
+    }
+    /* Read-only registers ignore writes. */
+    wr32(&u, VUART_FR, 0);
+    EXPECT_EQ(rd32(&u, VUART_FR), VUART_FR_TXFE | VUART_FR_RXFE);
+    wr32(&u, VUART_RIS, 0x7FF);
+    wr32(&u, VUART_MIS, 0x7FF);
+    EXPECT_EQ(rd32(&u, VUART_RIS), 0);
+    EXPECT_EQ(rd32(&u, VUART_MIS), 0);
+    wr32(&u, VUART_RSR, 0xF); /* ECR */
+    EXPECT_EQ(rd32(&u, VUART_RSR), 0);
+    /* Reset restores them all. */
+    wr32(&u, VUART_CR, 0x301);
+    wr32(&u, VUART_IBRD, 13);
+    wr32(&u, VUART_IFLS, 0);
+    vuart_reset(&u);
+    EXPECT_EQ(rd32(&u, VUART_CR), 0x300);
+    EXPECT_EQ(rd32(&u, VUART_IBRD), 0);
+    EXPECT_EQ(rd32(&u, VUART_IFLS), 0x12);
+}
+
+static void test_access_sizes(void)
+{
+    struct vuart u;
+    vuart_init(&u, "vm");
+    uint64_t v;
+    /* 16-bit, as Linux does. */
+    wr(&u, VUART_IBRD, 2, 0x1234);
+    EXPECT_EQ(rd(&u, VUART_IBRD, 2), 0x1234);
+    EXPECT_EQ(rd32(&u, VUART_IBRD), 0x1234);
+    EXPECT_EQ(rd(&u, VUART_CR, 2), 0x300);
+    EXPECT_EQ(rd(&u, VUART_CR + 2, 2), 0); /* upper half */
+    wr(&u, VUART_CR + 2, 2, 0xFFFF);
+    EXPECT_EQ(rd32(&u, VUART_CR), 0x300);
+    EXPECT_EQ(rd(&u, VUART_ID0, 2), 0x11);
+    /* 8-bit: each byte lane of a register. */
+    EXPECT_EQ(rd(&u, VUART_CR + 1, 1), 0x03);
+    EXPECT_EQ(rd(&u, VUART_CR, 1), 0x00);
+    wr(&u, VUART_CR, 1, 0x01);
+    EXPECT_EQ(rd32(&u, VUART_CR), 0x301);
+    wr(&u, VUART_IBRD + 1, 1, 0xAB);
+    EXPECT_EQ(rd32(&u, VUART_IBRD), 0xAB34);
+    EXPECT_EQ(rd(&u, VUART_FR, 1), VUART_FR_TXFE | VUART_FR_RXFE);
+    /* DR: 8- and 16-bit transmit and receive; a read of DR's upper byte pops nothing. */
+    wr(&u, VUART_DR, 1, 'h');
+    wr(&u, VUART_DR, 2, 'i');
+    wr(&u, VUART_DR + 1, 1, 'X'); /* not the data byte: ignored */
+    wr(&u, VUART_DR, 1, '\n');
+    EXPECT_STREQ(take(), "[vm] hi\n");
+    enable_fifo(&u);
+    vuart_rx_push(&u, 'a');
+    vuart_rx_push(&u, 'b');
+    EXPECT_EQ(rd(&u, VUART_DR + 1, 1), 0);
+    EXPECT_EQ(rd(&u, VUART_DR, 2), 'a');
+    EXPECT_EQ(rd(&u, VUART_DR, 1), 'b');
+    EXPECT_EQ(rd(&u, VUART_DR, 1), 0);
+    /* 8-byte, unaligned and odd sizes are refused. */
+    EXPECT(!vuart_mmio_ops.read(&u, NULL, VUART_DR, 8, &v));
+    EXPECT(!vuart_mmio_ops.write(&u, NULL, VUART_DR, 8, 'z'));
+    EXPECT(!vuart_mmio_ops.read(&u, NULL, VUART_IBRD + 1, 2, &v));
+    EXPECT(!vuart_mmio_ops.write(&u, NULL, VUART_IBRD + 1, 2, 0));
+    EXPECT(!vuart_mmio_ops.read(&u, NULL, VUART_CR + 2, 4, &v));
+    EXPECT(!vuart_mmio_ops.write(&u, NULL, VUART_DR + 2, 4, 'z'));
+    EXPECT(!vuart_mmio_ops.read(&u, NULL, VUART_DR, 3, &v));
+    EXPECT(!vuart_mmio_ops.read(&u, NULL, VUART_DR, 0, &v));
+    EXPECT(!vuart_mmio_ops.read(&u, NULL, 0x1000, 4, &v));
+    EXPECT_EQ(rd32(&u, VUART_IBRD), 0xAB34);
+    EXPECT_EQ(u.tx_bytes, 3);
+    EXPECT_STREQ(take(), "");
+}
+
+/* --- receive ------------------------------------------------------------ */
+
+static void test_rx_fifo(void)
+{
+    struct vuart u;
+    vuart_init(&u, "vm");
+    enable_fifo(&u);
+    EXPECT_EQ(rd32(&u, VUART_FR), VUART_FR_TXFE | VUART_FR_RXFE);
+    vuart_rx_push(&u, 0);
+    EXPECT_EQ(rd32(&u, VUART_FR), VUART_FR_TXFE);
+    push(&u, VUART_RX_FIFO_SIZE - 2, 1);
+    EXPECT_EQ(rd32(&u, VUART_FR), VUART_FR_TXFE);
+    vuart_rx_push(&u, VUART_RX_FIFO_SIZE - 1);
+    EXPECT_EQ(rd32(&u, VUART_FR), VUART_FR_TXFE | VUART_FR_RXFF);
+    push(&u, 3, 0xF0); /* do not fit */
+    EXPECT_EQ(u.rx_dropped, 3);
+    for (unsigned i = 0; i < VUART_RX_FIFO_SIZE; i++) {
+        EXPECT_EQ(rd32(&u, VUART_DR), i);
+        EXPECT_EQ(rd32(&u, VUART_FR) & VUART_FR_RXFF, 0);
+    }
+    EXPECT_EQ(rd32(&u, VUART_FR), VUART_FR_TXFE | VUART_FR_RXFE);
+    EXPECT_EQ(rd32(&u, VUART_DR), 0);
+    /* The ring wraps around. */
+    for (unsigned round = 0; round < 3; round++) {
+        push(&u, 20, (uint8_t)(round * 20));
+        for (unsigned i = 0; i < 20; i++) {
+            EXPECT_EQ(rd32(&u, VUART_DR), round * 20 + i);
+        }
+    }
+    /* FIFO disabled (LCR_H reset value): a one-byte holding register. */
+    wr32(&u, VUART_LCR_H, 0x60);
+    vuart_rx_push(&u, 'x');
+    EXPECT_EQ(rd32(&u, VUART_FR), VUART_FR_TXFE | VUART_FR_RXFF);
+    vuart_rx_push(&u, 'y');
+    EXPECT_EQ(u.rx_dropped, 4);
+    EXPECT_EQ(rd32(&u, VUART_DR), 'x');
+    EXPECT_EQ(rd32(&u, VUART_FR), VUART_FR_TXFE | VUART_FR_RXFE);
+    /* Reset empties the FIFO but keeps the statistics. */
+    enable_fifo(&u);
+    push(&u, 5, 'a');
+    vuart_reset(&u);
+    EXPECT_EQ(rd32(&u, VUART_FR), VUART_FR_TXFE | VUART_FR_RXFE);
+    EXPECT_EQ(u.rx_dropped, 4);
+}
+
+/* --- transmit ------------------------------------------------------------ */
+
+static void test_tx_lines(void)
+{
+    struct vuart a, b;
+    vuart_init(&a, "alpha");
+    vuart_init(&b, "b");
+    send(&a, "hello, world\r\n");
+    EXPECT_STREQ(take(), "[alpha] hello, world\n");
+    send(&a, "\n");
+    EXPECT_STREQ(take(), "[alpha]\n");
+    send(&a, "no newline yet");
+    EXPECT_STREQ(take(), "");
+    send(&a, "\r\r\n");
+    EXPECT_STREQ(take(), "[alpha] no newline yet\n");
+    /* Two VMs writing byte by byte, interleaved: whole lines, in newline order. */
+    const char *sa = "first line of a\nsecond of a\n";
+    const char *sb = "b says hi\nand bye\n";
+    while (*sa || *sb) {
+        if (*sa) {
+            wr32(&a, VUART_DR, (uint8_t)*sa++);
+        }
+        if (*sb) {
+            wr32(&b, VUART_DR, (uint8_t)*sb++);
+        }
+    }
+    EXPECT_STREQ(take(), "[b] b says hi\n[alpha] first line of a\n[b] and bye\n"
+                         "[alpha] second of a\n");
+    /* Control characters but TAB and ESC show as '?'; bytes >= 0x80 (UTF-8) pass. */
+    send(&a, "a\x01"
+             "b\tc\x1b[31mred\x1b[0m\x7f\x08\x07\xc3\xa9\n");
+    EXPECT_STREQ(take(), "[alpha] a?b\tc\x1b[31mred\x1b[0m???\xc3\xa9\n");
+    /* A 32-bit write transmits its low byte only. */
+    wr32(&a, VUART_DR, 0xFFFFFF00 | 'z');
+    send(&a, "\n");
+    EXPECT_STREQ(take(), "[alpha] z\n");
+    /* Long names are truncated to VM_NAME_MAX - 1. */
+    struct vuart c;
+    vuart_init(&c, "a-very-long-vm-name-indeed");
+    send(&c, "x\n");
+    EXPECT_STREQ(take(), "[a-very-long-vm-] x\n");
+}
+
+static void test_tx_long_lines(void)
+{
+    struct vuart u;
+    vuart_init(&u, "vm");
+    char text[3 * VUART_LINE_MAX + 41];
+    for (size_t i = 0; i < sizeof(text) - 1; i++) {
+        text[i] = (char)('!' + i % 90);
+    }
+    text[sizeof(text) - 1] = '\0';
+    send(&u, text);
+    send(&u, "\n");
+    /* Pieces of VUART_LINE_MAX bytes, each a line of its own, nothing lost. */
+    const char *o = take();
+    char joined[sizeof(text)];
+    size_t jl = 0;
+    unsigned lines = 0;
+    while (*o) {
+        EXPECT(strncmp(o, "[vm] ", 5) == 0);
+        o += 5;
+        const char *nl = strchr(o, '\n');
+        EXPECT(nl != NULL);
+        if (!nl) {
+            break;
+        }
+        size_t n = (size_t)(nl - o);
+        EXPECT(n <= VUART_LINE_MAX);
+        EXPECT(jl + n < sizeof(joined));
+        if (jl + n < sizeof(joined)) {
+            memcpy(joined + jl, o, n);
+            jl += n;
+        }
+        lines++;
+        o = nl + 1;
+    }
+    joined[jl] = '\0';
+    EXPECT_EQ(lines, 4);
+    EXPECT_STREQ(joined, text);
+    /* Exactly VUART_LINE_MAX bytes then a newline: one line, no empty one after it. */
+    memset(text, 'y', VUART_LINE_MAX);
+    text[VUART_LINE_MAX] = '\0';
+    send(&u, text);
+    send(&u, "\n");
+    char expect[VUART_LINE_MAX + 8] = "[vm] ";
+    memcpy(expect + 5, text, VUART_LINE_MAX);
+    memcpy(expect + 5 + VUART_LINE_MAX, "\n", 2);
+    EXPECT_STREQ(take(), expect);
+}
+
+static void test_flush_and_reset(void)
+{
+    struct vuart u;
+    vuart_init(&u, "vm");
+    send(&u, "partial");
+    vuart_flush(&u);
+    EXPECT_STREQ(take(), "[vm] partial\n");
+    vuart_flush(&u);
+    EXPECT_STREQ(take(), "");
+    send(&u, "cut short");
+    vuart_reset(&u);
+    EXPECT_STREQ(take(), "[vm] cut short\n");
+    send(&u, "next\n");
+    EXPECT_STREQ(take(), "[vm] next\n");
+}
+
+/* --- interrupts ------------------------------------------------------------ */
+
+static void test_tx_interrupt(void)
+{
+    struct vuart u;
+    struct hook_log h = {0};
+    vuart_init(&u, "vm");
+    vuart_set_irq_hook(&u, hook, &h);
+    EXPECT_EQ(h.calls, 1); /* the current level, at once */
+    EXPECT_EQ(h.level, false);
+    /* Masked: RIS.TX set by a DR write, MIS clear, line low. */
+    send(&u, "a");
+    EXPECT_EQ(rd32(&u, VUART_RIS), VUART_INT_TX);
+    EXPECT_EQ(rd32(&u, VUART_MIS), 0);
+    EXPECT_EQ(h.calls, 1);
+    /* Unmasking a pending TX raises the line; masking lowers it. */
+    wr32(&u, VUART_IMSC, VUART_INT_TX);
+    EXPECT_EQ(rd32(&u, VUART_MIS), VUART_INT_TX);
+    EXPECT_EQ(h.calls, 2);
+    EXPECT_EQ(h.level, true);
+    wr32(&u, VUART_IMSC, 0);
+    EXPECT_EQ(h.calls, 3);
+    EXPECT_EQ(h.level, false);
+    wr32(&u, VUART_IMSC, VUART_INT_TX);
+    EXPECT_EQ(h.calls, 4);
+    /* More writes while high: no new call. ICR lowers it. */
+    send(&u, "bc");
+    EXPECT_EQ(h.calls, 4);
+    wr32(&u, VUART_ICR, VUART_INT_RX); /* other bits: no effect */
+    EXPECT_EQ(rd32(&u, VUART_RIS), VUART_INT_TX);
+    EXPECT_EQ(h.calls, 4);
+    wr32(&u, VUART_ICR, VUART_INT_TX);
+    EXPECT_EQ(rd32(&u, VUART_RIS), 0);
+    EXPECT_EQ(rd32(&u, VUART_MIS), 0);
+    EXPECT_EQ(h.calls, 5);
+    EXPECT_EQ(h.level, false);
+    /* Enabling TXIM with nothing written does not raise TX (QEMU's model). */
+    wr32(&u, VUART_IMSC, 0);
+    wr32(&u, VUART_IMSC, VUART_INT_TX);
+    EXPECT_EQ(h.calls, 5);
+    /* The next DR write raises it again; an 8-bit ICR write clears it too. */
+    send(&u, "\n");
+    EXPECT_EQ(h.calls, 6);
+    EXPECT_EQ(h.level, true);
+    wr(&u, VUART_ICR, 1, VUART_INT_TX);
+    EXPECT_EQ(h.calls, 7);
+    EXPECT_EQ(h.level, false);
+    /* Reset with the line high lowers it. */
+    send(&u, "x");
+    EXPECT_EQ(h.calls, 8);
+    vuart_reset(&u);
+    EXPECT_EQ(h.calls, 9);
+    EXPECT_EQ(h.level, false);
+    EXPECT_EQ(h.highs, 4);
+    take();
+}
+
+static void test_rx_interrupts(void)
+{
+    struct vuart u;
+    struct hook_log h = {0};
+    vuart_init(&u, "vm");
+    vuart_set_irq_hook(&u, hook, &h);
+    enable_fifo(&u); /* IFLS reset value 0x12: RX at 16 bytes */
+    wr32(&u, VUART_IMSC, VUART_INT_RX);
+    push(&u, 15, 'a');
+    EXPECT_EQ(rd32(&u, VUART_RIS), VUART_INT_RT);
+    EXPECT_EQ(rd32(&u, VUART_MIS), 0);
+    EXPECT_EQ(h.calls, 1);
+    vuart_rx_push(&u, 'p');
+    EXPECT_EQ(rd32(&u, VUART_RIS), VUART_INT_RT | VUART_INT_RX);
+    EXPECT_EQ(rd32(&u, VUART_MIS), VUART_INT_RX);
+    EXPECT_EQ(h.calls, 2);
+    EXPECT_EQ(h.level, true);
+    push(&u, 5, 'q'); /* still above the trigger: no call */
+    EXPECT_EQ(h.calls, 2);
+    /* RX and RT follow the FIFO: ICR cannot clear them while bytes wait. */
+    wr32(&u, VUART_ICR, 0x7FF);
+    EXPECT_EQ(rd32(&u, VUART_RIS), VUART_INT_RT | VUART_INT_RX);
+    EXPECT_EQ(h.calls, 2);
+    for (unsigned i = 0; i < 5; i++) {
+        rd32(&u, VUART_DR);
+    }
+    EXPECT_EQ(h.calls, 2); /* 16 left */
+    rd32(&u, VUART_DR);
+    EXPECT_EQ(rd32(&u, VUART_RIS), VUART_INT_RT);
+    EXPECT_EQ(h.calls, 3);
+    EXPECT_EQ(h.level, false);
+    /* RT while the FIFO is not empty; draining lowers it. */
+    wr32(&u, VUART_IMSC, VUART_INT_RX | VUART_INT_RT);
+    EXPECT_EQ(h.calls, 4);
+    EXPECT_EQ(h.level, true);
+    drain(&u);
+    EXPECT_EQ(rd32(&u, VUART_RIS), 0);
+    EXPECT_EQ(h.calls, 5);
+    EXPECT_EQ(h.level, false);
+    vuart_rx_push(&u, '!');
+    EXPECT_EQ(h.calls, 6);
+    EXPECT_EQ(h.level, true);
+    rd32(&u, VUART_DR);
+    EXPECT_EQ(h.calls, 7);
+    EXPECT_EQ(h.level, false);
+    /* Dropped input does not touch the line. */
+    wr32(&u, VUART_IMSC, 0);
+    push(&u, VUART_RX_FIFO_SIZE + 4, 0);
+    EXPECT_EQ(h.calls, 7);
+    EXPECT_EQ(u.rx_dropped, 4);
+    vuart_reset(&u);
+    EXPECT_EQ(h.calls, 7);
+    /* A NULL hook is fine. */
+    vuart_set_irq_hook(&u, NULL, NULL);
+    wr32(&u, VUART_IMSC, VUART_INT_RT);
+    vuart_rx_push(&u, 'z');
+    EXPECT_EQ(rd32(&u, VUART_MIS), VUART_INT_RT);
+    EXPECT_EQ(h.calls, 7);
+    /* Plugging a hook in while the line is high tells it at once. */
+    vuart_set_irq_hook(&u, hook, &h);
+    EXPECT_EQ(h.calls, 8);
+    EXPECT_EQ(h.level, true);
+}
+
+static void test_ifls_levels(void)
+{
+    static const unsigned trigger[8] = {4, 8, 16, 24, 28, 28, 28, 28};
+    for (unsigned sel = 0; sel < 8; sel++) {
+        struct vuart u;
+        struct hook_log h = {0};
+        vuart_init(&u, "vm");
+        enable_fifo(&u);
+        wr32(&u, VUART_IFLS, sel << 3 | 2);
+        wr32(&u, VUART_IMSC, VUART_INT_RX);
+        vuart_set_irq_hook(&u, hook, &h);
+        push(&u, trigger[sel] - 1, 0);
+        EXPECT_EQ(rd32(&u, VUART_RIS) & VUART_INT_RX, 0);
+        vuart_rx_push(&u, 0);
+        EXPECT_EQ(rd32(&u, VUART_RIS) & VUART_INT_RX, VUART_INT_RX);
+        EXPECT_EQ(h.calls, 2);
+        EXPECT_EQ(h.level, true);
+        /* Lowering the trigger level in place: the level follows. */
+        drain(&u);
+        EXPECT_EQ(h.level, false);
+    }
+    /* FIFO disabled: RX at any byte, whatever IFLS says. */
+    struct vuart u;
+    struct hook_log h = {0};
+    vuart_init(&u, "vm");
+    wr32(&u, VUART_IFLS, 4 << 3);
+    wr32(&u, VUART_IMSC, VUART_INT_RX);
+    vuart_set_irq_hook(&u, hook, &h);
+    vuart_rx_push(&u, 'k');
+    EXPECT_EQ(rd32(&u, VUART_RIS), VUART_INT_RX | VUART_INT_RT);
+    EXPECT_EQ(h.calls, 2);
+    EXPECT_EQ(h.level, true);
+    /* Turning the FIFO on raises the trigger (28): the line drops, the byte stays. */
+    enable_fifo(&u);
+    EXPECT_EQ(rd32(&u, VUART_RIS), VUART_INT_RT);
+    EXPECT_EQ(h.calls, 3);
+    EXPECT_EQ(h.level, false);
+    EXPECT_EQ(rd32(&u, VUART_DR), 'k');
+}
+
+/* --- console multiplexer ------------------------------------------------------ */
+
+static unsigned stats_calls;
+
+static void stats(void)
+{
+    stats_calls++;
+}
+
+static unsigned fifo_count(struct vuart *u)
+{
+    unsigned n = 0;
+    while (!(rd32(u, VUART_FR) & VUART_FR_RXFE)) {
+        rd32(u, VUART_DR);
+        n++;
+    }
+    return n;
+}
+
+static void type(const char *s)
+{
+    while (*s) {
+        vconsole_input((unsigned char)*s++);
+    }
+}
+
+static void test_focus(void)
+{
+    struct vuart a, b, c;
+    vuart_init(&a, "a");
+    vuart_init(&b, "b");
+    vuart_init(&c, "c");
+    enable_fifo(&a);
+    enable_fifo(&b);
+    enable_fifo(&c);
+    /* No VM console: input is dropped, Ctrl-\ says so. */
+    EXPECT(vconsole_focus() == NULL);
+    type("lost");
+    type("\x1c");
+    EXPECT_STREQ(take(), "shrike: input focus: none (no VM console)\n");
+    EXPECT(vconsole_register(&a));
+    EXPECT(vconsole_register(&b));
+    EXPECT(vconsole_register(&c));
+    EXPECT(!vconsole_register(&b)); /* already there */
+    EXPECT(vconsole_focus() == &a); /* the first one registered */
+    type("xy");
+    EXPECT_EQ(rd32(&a, VUART_DR), 'x');
+    EXPECT_EQ(rd32(&a, VUART_DR), 'y');
+    EXPECT_EQ(fifo_count(&b) + fifo_count(&c), 0);
+    type("\x1c"
+         "b1");
+    EXPECT_STREQ(take(), "shrike: input focus: b\n");
+    EXPECT(vconsole_focus() == &b);
+    EXPECT_EQ(rd32(&b, VUART_DR), 'b');
+    EXPECT_EQ(rd32(&b, VUART_DR), '1');
+    EXPECT_EQ(fifo_count(&a) + fifo_count(&c), 0);
+    type("\x1c\x1c");
+    EXPECT_STREQ(take(), "shrike: input focus: c\nshrike: input focus: a\n");
+    type("\x1c\x1c\x1c"); /* all the way round */
+    EXPECT_STREQ(take(), "shrike: input focus: b\nshrike: input focus: c\n"
+                         "shrike: input focus: a\n");
+    /* Every other byte goes through, controls included (Ctrl-C, ESC, DEL). */
+    type("\x03\x1b\x7f\r");
+    EXPECT_EQ(fifo_count(&a), 4);
+    /* Ctrl-T: the statistics hook, or a line saying there is none. */
+    type("\x14");
+    EXPECT_STREQ(take(), "shrike: no statistics yet\n");
+    vconsole_set_stats_hook(stats);
+    type("\x14");
+    EXPECT_EQ(stats_calls, 1);
+    EXPECT_STREQ(take(), "");
+    EXPECT_EQ(fifo_count(&a), 0);
+    vconsole_set_stats_hook(NULL);
+    /* Unregistering the focused VM moves the focus to the next one. */
+    type("\x1c"); /* b */
+    take();
+    vconsole_unregister(&b);
+    EXPECT(vconsole_focus() == &c);
+    type("q");
+    EXPECT_EQ(fifo_count(&c), 1);
+    EXPECT_EQ(fifo_count(&b), 0);
+    vconsole_unregister(&a); /* before the focus: focus stays on c */
+    EXPECT(vconsole_focus() == &c);
+    type("\x1c");
+    EXPECT_STREQ(take(), "shrike: input focus: c\n");
+    vconsole_unregister(&a); /* not there: no effect */
+    vconsole_unregister(&c);
+    EXPECT(vconsole_focus() == NULL);
+    type("z");
+    EXPECT_EQ(fifo_count(&c), 0);
+    /* At most VCONSOLE_MAX_VMS. */
+    static struct vuart many[VCONSOLE_MAX_VMS + 1];
+    for (unsigned i = 0; i < VCONSOLE_MAX_VMS; i++) {
+        vuart_init(&many[i], "m");
+        EXPECT(vconsole_register(&many[i]));
+    }
+    vuart_init(&many[VCONSOLE_MAX_VMS], "m");
+    EXPECT(!vconsole_register(&many[VCONSOLE_MAX_VMS]));
+    for (unsigned i = 0; i < VCONSOLE_MAX_VMS; i++) {
+        vconsole_unregister(&many[i]);
+    }
+    EXPECT(vconsole_focus() == NULL);
+}
+
+static void test_physical_input(void)
+{
+    struct vuart a, b;
+    vuart_init(&a, "a");
+    vuart_init(&b, "b");
+    enable_fifo(&a);
+    enable_fifo(&b);
+    EXPECT(vconsole_register(&a));
+    EXPECT(vconsole_register(&b));
+    EXPECT(vconsole_start_input(33));
+    EXPECT_EQ(fake_intid, 33);
+    EXPECT_EQ(gic_enabled_intid, 33);
+    EXPECT_EQ(gic_enabled_prio, GIC_PRIO_DEFAULT);
+    EXPECT(rx_irq_enabled);
+    EXPECT(!vconsole_start_input(33)); /* already claimed */
+    /* The handler drains the UART into vconsole_input(). */
+    fake_input = "hi\x1cyo";
+    EXPECT(fake_handler != NULL);
+    if (fake_handler) {
+        fake_handler(fake_intid, fake_handler_ctx);
+    }
+    EXPECT_EQ(*fake_input, '\0');
+    EXPECT_STREQ(take(), "shrike: input focus: b\n");
+    EXPECT_EQ(rd32(&a, VUART_DR), 'h');
+    EXPECT_EQ(rd32(&a, VUART_DR), 'i');
+    EXPECT_EQ(fifo_count(&a), 0);
+    EXPECT_EQ(rd32(&b, VUART_DR), 'y');
+    EXPECT_EQ(rd32(&b, VUART_DR), 'o');
+    vconsole_unregister(&a);
+    vconsole_unregister(&b);
+}
+
+static void test_emit_line(void)
+{
+    vconsole_emit_line("vm7", "some text", 4);
+    vconsole_emit_line("vm7", "", 0);
+    EXPECT_STREQ(take(), "[vm7] some\n[vm7]\n");
+}
+
+int main(void)
+{
+    test_reset_values();
+    test_id_registers();
+    test_register_masks();
+    test_access_sizes();
+    test_rx_fifo();
+    test_tx_lines();
+    test_tx_long_lines();
+    test_flush_and_reset();
+    test_tx_interrupt();
+    test_rx_interrupts();
+    test_ifls_levels();
+    test_focus();
+    test_physical_input();
+    test_emit_line();
+    /* Every byte of output was written under the console lock, and the lock was balanced. */
+    EXPECT_EQ(unlocked_writes, 0);
+    EXPECT_EQ(console_depth, 0);
+    return unit_report("vuart");
+}

@@ -1,0 +1,137 @@
+/*
+ * The world switch: guest_enter() saves shrike's callee-saved registers on
+ * the hypervisor stack, loads the guest's x0-x30, ELR_EL2 and SPSR_EL2 and
+ * ERETs. A guest exit comes back through the lower-EL vectors
+ * (kernel/vectors.S branches here), stores the guest's registers into the
+ * same struct vcpu_regs, restores shrike's registers and returns the exit
+ * kind from guest_enter(). Nothing else happens here: system registers,
+ * stage 2, timer and GIC state are switched in C (vcpu/vcpu.c).
+ */
+#include "asm-offsets.h"
+
+    .text
+
+/* unsigned long guest_enter(struct vcpu_regs *regs) */
+    .global guest_enter
+guest_enter:
+    stp     x29, x30, [sp, #-96]!
+    stp     x19, x20, [sp, #16]
+    stp     x21, x22, [sp, #32]
+    stp     x23, x24, [sp, #48]
+    stp     x25, x26, [sp, #64]
+    stp     x27, x28, [sp, #80]
+    mrs     x1, tpidr_el2
+    str     x0, [x1, #CPU_GUEST_REGS]
+
+    ldp     x1, x2, [x0, #VCPU_REGS_PC]
+    msr     elr_el2, x1
+    msr     spsr_el2, x2
+    ldp     x2, x3, [x0, #VCPU_REGS_X + 2 * 8]
+    ldp     x4, x5, [x0, #VCPU_REGS_X + 4 * 8]
+    ldp     x6, x7, [x0, #VCPU_REGS_X + 6 * 8]
+    ldp     x8, x9, [x0, #VCPU_REGS_X + 8 * 8]
+    ldp     x10, x11, [x0, #VCPU_REGS_X + 10 * 8]
+    ldp     x12, x13, [x0, #VCPU_REGS_X + 12 * 8]
+    ldp     x14, x15, [x0, #VCPU_REGS_X + 14 * 8]
+    ldp     x16, x17, [x0, #VCPU_REGS_X + 16 * 8]
+    ldp     x18, x19, [x0, #VCPU_REGS_X + 18 * 8]
+    ldp     x20, x21, [x0, #VCPU_REGS_X + 20 * 8]
+    ldp     x22, x23, [x0, #VCPU_REGS_X + 22 * 8]
+    ldp     x24, x25, [x0, #VCPU_REGS_X + 24 * 8]
+    ldp     x26, x27, [x0, #VCPU_REGS_X + 26 * 8]
+    ldp     x28, x29, [x0, #VCPU_REGS_X + 28 * 8]
+    ldr     x30, [x0, #VCPU_REGS_X + 30 * 8]
+    ldp     x0, x1, [x0, #VCPU_REGS_X + 0 * 8]
+    eret
+
+/*
+ * Entered from the lower-EL vectors with the guest's registers live and
+ * x0 = exit kind pushed: the vector did "stp x0, x1, [sp, #-16]!; mov x0, #kind".
+ * SP_EL2 is where guest_enter left it.
+ */
+    .global guest_exit
+guest_exit:
+    mrs     x1, tpidr_el2
+    ldr     x1, [x1, #CPU_GUEST_REGS]
+    stp     x2, x3, [x1, #VCPU_REGS_X + 2 * 8]
+    stp     x4, x5, [x1, #VCPU_REGS_X + 4 * 8]
+    stp     x6, x7, [x1, #VCPU_REGS_X + 6 * 8]
+    stp     x8, x9, [x1, #VCPU_REGS_X + 8 * 8]
+    stp     x10, x11, [x1, #VCPU_REGS_X + 10 * 8]
+    stp     x12, x13, [x1, #VCPU_REGS_X + 12 * 8]
+    stp     x14, x15, [x1, #VCPU_REGS_X + 14 * 8]
+    stp     x16, x17, [x1, #VCPU_REGS_X + 16 * 8]
+    stp     x18, x19, [x1, #VCPU_REGS_X + 18 * 8]
+    stp     x20, x21, [x1, #VCPU_REGS_X + 20 * 8]
+    stp     x22, x23, [x1, #VCPU_REGS_X + 22 * 8]
+    stp     x24, x25, [x1, #VCPU_REGS_X + 24 * 8]
+    stp     x26, x27, [x1, #VCPU_REGS_X + 26 * 8]
+    stp     x28, x29, [x1, #VCPU_REGS_X + 28 * 8]
+    str     x30, [x1, #VCPU_REGS_X + 30 * 8]
+    ldp     x2, x3, [sp], #16               /* the guest's x0, x1 */
+    stp     x2, x3, [x1, #VCPU_REGS_X + 0 * 8]
+    mrs     x2, elr_el2
+    mrs     x3, spsr_el2
+    stp     x2, x3, [x1, #VCPU_REGS_PC]
+
+    ldp     x19, x20, [sp, #16]
+    ldp     x21, x22, [sp, #32]
+    ldp     x23, x24, [sp, #48]
+    ldp     x25, x26, [sp, #64]
+    ldp     x27, x28, [sp, #80]
+    ldp     x29, x30, [sp], #96
+    ret
+
+/* FP/SIMD state: the guest's, live in hardware while its vCPU is loaded. */
+    .arch_extension fp
+    .arch_extension simd
+
+/* void fpsimd_save(struct vcpu_fpsimd *fp) */
+    .global fpsimd_save
+fpsimd_save:
+    stp     q0, q1, [x0, #0 * 32]
+    stp     q2, q3, [x0, #1 * 32]
+    stp     q4, q5, [x0, #2 * 32]
+    stp     q6, q7, [x0, #3 * 32]
+    stp     q8, q9, [x0, #4 * 32]
+    stp     q10, q11, [x0, #5 * 32]
+    stp     q12, q13, [x0, #6 * 32]
+    stp     q14, q15, [x0, #7 * 32]
+    stp     q16, q17, [x0, #8 * 32]
+    stp     q18, q19, [x0, #9 * 32]
+    stp     q20, q21, [x0, #10 * 32]
+    stp     q22, q23, [x0, #11 * 32]
+    stp     q24, q25, [x0, #12 * 32]
+    stp     q26, q27, [x0, #13 * 32]
+    stp     q28, q29, [x0, #14 * 32]
+    stp     q30, q31, [x0, #15 * 32]
+    mrs     x1, fpsr
+    mrs     x2, fpcr
+    add     x3, x0, #VCPU_FP_FPSR
+    stp     x1, x2, [x3]
+    ret
+
+/* void fpsimd_restore(const struct vcpu_fpsimd *fp) */
+    .global fpsimd_restore
+fpsimd_restore:
+    ldp     q0, q1, [x0, #0 * 32]
+    ldp     q2, q3, [x0, #1 * 32]
+    ldp     q4, q5, [x0, #2 * 32]
+    ldp     q6, q7, [x0, #3 * 32]
+    ldp     q8, q9, [x0, #4 * 32]
+    ldp     q10, q11, [x0, #5 * 32]
+    ldp     q12, q13, [x0, #6 * 32]
+    ldp     q14, q15, [x0, #7 * 32]
+    ldp     q16, q17, [x0, #8 * 32]
+    ldp     q18, q19, [x0, #9 * 32]
+    ldp     q20, q21, [x0, #10 * 32]
+    ldp     q22, q23, [x0, #11 * 32]
+    ldp     q24, q25, [x0, #12 * 32]
+    ldp     q26, q27, [x0, #13 * 32]
+    ldp     q28, q29, [x0, #14 * 32]
+    ldp     q30, q31, [x0, #15 * 32]
+    add     x3, x0, #VCPU_FP_FPSR
+    ldp     x1, x2, [x3]
+    msr     fpsr, x1
+    msr     fpcr, x2
+    ret

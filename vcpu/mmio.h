@@ -1,0 +1,45 @@
+/*
+ * The MMIO bus of a VM: emulated devices register an IPA range and their
+ * access callbacks; a stage-2 data abort in that range becomes a call. Plain
+ * C (no hardware access), unit-tested on the host.
+ */
+#ifndef SHRIKE_VCPU_MMIO_H
+#define SHRIKE_VCPU_MMIO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vcpu;
+
+/*
+ * Access callbacks. offset is from the region's base; size is 1, 2, 4 or 8;
+ * vcpu is the accessing vCPU (NULL in host unit tests). Return false to refuse
+ * the access: the guest then gets a synchronous external abort.
+ */
+struct mmio_ops {
+    bool (*read)(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned size, uint64_t *value);
+    bool (*write)(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned size, uint64_t value);
+};
+
+struct mmio_region {
+    uint64_t base;
+    uint64_t size;
+    const struct mmio_ops *ops;
+    void *dev;
+};
+
+#define MMIO_MAX_REGIONS 8
+
+struct mmio_bus {
+    struct mmio_region regions[MMIO_MAX_REGIONS];
+    unsigned count;
+};
+
+/* Adds a region; -EINVAL if empty/overflowing, -EEXIST if it overlaps one, -ENOSPC if full. */
+int mmio_bus_add(struct mmio_bus *bus, uint64_t base, uint64_t size, const struct mmio_ops *ops,
+                 void *dev);
+
+/* The region holding ipa, or NULL. */
+const struct mmio_region *mmio_bus_find(const struct mmio_bus *bus, uint64_t ipa);
+
+#endif

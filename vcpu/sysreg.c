@@ -1,0 +1,74 @@
+/*
+ * System-register traps. What reaches here (docs/trap-policy.md):
+ *   ID registers (HCR_EL2.TID3)          -> sanitized values (vcpu/idregs.c); writes UNDEF
+ *   PMU registers (MDCR_EL2.TPM/TPMCR)   -> read as zero, writes ignored (no PMU)
+ *   debug/trace, op0 = 2 (TDA/TDOSA/TDRA) -> read as zero, writes ignored, except the OS
+ *                                          lock, kept per vCPU (OSLAR_EL1 / OSLSR_EL1)
+ *   anything else (e.g. TIDCP's implementation-defined registers) -> UNDEF
+ */
+#include "vcpu/sysreg.h"
+
+#include "kernel/esr.h"
+#include "kernel/log.h"
+#include "vcpu/idregs.h"
+#include "vcpu/inject.h"
+#include "vcpu/trap.h"
+#include "vcpu/vm.h"
+
+#define OSLAR_EL1 ESR_SYSREG(2, 0, 1, 0, 4)
+#define OSLSR_EL1 ESR_SYSREG(2, 0, 1, 1, 4)
+#define OSLSR_OSLM_IMPLEMENTED (1ULL << 3)
+#define OSLSR_OSLK (1ULL << 1)
+
+static bool is_idreg(const struct esr_sysreg *s)
+{
+    return s->op0 == 3 && s->op1 == 0 && s->crn == 0 && s->crm >= 1 && s->crm <= 7;
+}
+
+static bool is_pmu(const struct esr_sysreg *s)
+{
+    return s->op0 == 3 && ((s->crn == 9 && s->crm >= 12) || (s->op1 == 3 && s->crn == 14));
+}
+
+/* Emulates the access; false if shrike does not implement the register. */
+static bool emulate(struct vcpu *v, const struct esr_sysreg *s, uint32_t key, uint64_t *val)
+{
+    if (is_idreg(s)) {
+        *val = idregs_guest_value(s->crm, s->op2);
+        return s->read;
+    }
+    if (is_pmu(s)) {
+        *val = 0;
+        return true;
+    }
+    if (s->op0 == 2) {
+        if (key == OSLAR_EL1 && !s->read) {
+            v->arch.emul.os_lock = (*val & 1) != 0;
+        }
+        *val = key == OSLSR_EL1 ? OSLSR_OSLM_IMPLEMENTED | (v->arch.emul.os_lock ? OSLSR_OSLK : 0)
+                                : 0;
+        return true;
+    }
+    return false;
+}
+
+struct vcpu *sysreg_trap(struct vcpu *v, uint64_t esr)
+{
+    struct esr_sysreg s = esr_decode_sysreg(esr);
+    uint64_t *x = v->arch.regs.x;
+    uint64_t val = s.rt == 31 ? 0 : x[s.rt];
+    if (!emulate(v, &s, esr_sysreg_key_of(esr), &val)) {
+        if (vm_log_allowed(v->vm)) {
+            log_warn("VM %s vCPU %u: %s of S%u_%u_C%u_C%u_%u at PC %#lx not emulated: UNDEF",
+                     v->vm->cfg->name, v->id, s.read ? "read" : "write", s.op0, s.op1, s.crn,
+                     s.crm, s.op2, v->arch.regs.pc);
+        }
+        inject_undef(v);
+        return v;
+    }
+    if (s.read && s.rt != 31) {
+        x[s.rt] = val;
+    }
+    vcpu_skip_insn(v);
+    return v;
+}

@@ -1,0 +1,153 @@
+/*
+ * Synchronous guest exits, dispatched by a constant table indexed by the
+ * exception class. A class without a handler (or one shrike chooses not to
+ * emulate) injects an UNDEF into the guest with a rate-limited log line; a
+ * guest can never make shrike panic from here.
+ */
+#include "vcpu/trap.h"
+
+#include "kernel/esr.h"
+#include "kernel/log.h"
+#include "vcpu/hypercall.h"
+#include "vcpu/idregs.h"
+#include "vcpu/inject.h"
+#include "vcpu/mmio_access.h"
+#include "vcpu/sysreg.h"
+#include "vcpu/vm.h"
+
+typedef struct vcpu *(*exit_handler_t)(struct vcpu *v, uint64_t esr);
+
+static uint64_t pmu_hpmn;
+
+void trap_init(void)
+{
+    idregs_init();
+    pmu_hpmn = (read_sysreg(pmcr_el0) >> 11) & 0x1F;
+}
+
+uint64_t trap_pmu_hpmn(void)
+{
+    return pmu_hpmn;
+}
+
+static struct vcpu *trap_undef(struct vcpu *v, uint64_t esr)
+{
+    if (vm_log_allowed(v->vm)) {
+        unsigned ec = esr_ec(esr);
+        log_warn("VM %s vCPU %u: exception class %#x (%s) at PC %#lx not handled: UNDEF",
+                 v->vm->cfg->name, v->id, ec, esr_class_name(ec), v->arch.regs.pc);
+    }
+    inject_undef(v);
+    return v;
+}
+
+static struct vcpu *trap_wfx(struct vcpu *v, uint64_t esr)
+{
+    vcpu_skip_insn(v);
+    if (!esr_decode_wfx(esr).wfe) {
+        /* Wait here for any physical interrupt; it is taken right after re-entry. */
+        wfi();
+    }
+    return v;
+}
+
+/* The faulting IPA of a stage-2 abort: HPFAR_EL2.FIPA plus FAR's page offset. */
+static uint64_t fault_ipa(void)
+{
+    uint64_t hpfar = read_sysreg(hpfar_el2);
+    return ((hpfar & 0xFFFFFFFFFF0ULL) << 8) | (read_sysreg(far_el2) & 0xFFFULL);
+}
+
+static void refuse_abort(struct vcpu *v, uint64_t ipa, bool wnr, const char *why)
+{
+    struct vm *vm = v->vm;
+    __atomic_fetch_add(&vm->mmio_faults, 1, __ATOMIC_RELAXED);
+    if (vm_log_allowed(vm)) {
+        log_warn("VM %s vCPU %u: %s at IPA %#lx (PC %#lx): %s; abort injected", vm->cfg->name,
+                 v->id, wnr ? "write" : "read", ipa, v->arch.regs.pc, why);
+    }
+    inject_data_abort(v, read_sysreg(far_el2), wnr);
+}
+
+static bool mmio_emulate(struct vcpu *v, const struct mmio_region *r, uint64_t ipa,
+                         const struct esr_dabt *d)
+{
+    uint64_t *x = v->arch.regs.x;
+    uint64_t off = ipa - r->base;
+    if (d->wnr) {
+        uint64_t reg = d->srt == 31 ? 0 : x[d->srt];
+        return r->ops->write(r->dev, v, off, d->size_bytes, mmio_store_value(reg, d->size_bytes));
+    }
+    uint64_t raw = 0;
+    if (!r->ops->read(r->dev, v, off, d->size_bytes, &raw)) {
+        return false;
+    }
+    if (d->srt != 31) {
+        x[d->srt] = mmio_load_result(raw, d->size_bytes, d->sse, d->sf);
+    }
+    return true;
+}
+
+static struct vcpu *trap_dabt(struct vcpu *v, uint64_t esr)
+{
+    struct vm *vm = v->vm;
+    uint64_t ipa = fault_ipa();
+    struct esr_dabt d = esr_decode_dabt(esr);
+    if (vm_demand_map(vm, ipa)) {
+        return v;
+    }
+    const struct mmio_region *r = mmio_bus_find(&vm->mmio, ipa);
+    if (r == 0) {
+        refuse_abort(v, ipa, d.wnr, "no RAM or device there");
+    } else if (!d.isv) {
+        refuse_abort(v, ipa, d.wnr,
+                     "the syndrome does not describe the access (ISV=0: load/store pair, "
+                     "writeback or SIMD) and shrike cannot emulate it");
+    } else if (!mmio_emulate(v, r, ipa, &d)) {
+        refuse_abort(v, ipa, d.wnr, "refused by the device");
+    } else {
+        vcpu_skip_insn(v);
+    }
+    return v;
+}
+
+static struct vcpu *trap_iabt(struct vcpu *v, uint64_t esr)
+{
+    struct vm *vm = v->vm;
+    uint64_t ipa = fault_ipa();
+    (void)esr;
+    if (vm_demand_map(vm, ipa)) {
+        return v;
+    }
+    if (vm_log_allowed(vm)) {
+        log_warn("VM %s vCPU %u: instruction fetch from IPA %#lx (PC %#lx): not RAM; abort "
+                 "injected",
+                 vm->cfg->name, v->id, ipa, v->arch.regs.pc);
+    }
+    inject_insn_abort(v, read_sysreg(far_el2));
+    return v;
+}
+
+static const exit_handler_t exit_handlers[ESR_EC_MAX + 1] = {
+    [ESR_EC_WFX] = trap_wfx,
+    [ESR_EC_HVC64] = hypercall_hvc,
+    [ESR_EC_SMC64] = hypercall_smc,
+    [ESR_EC_SYS64] = sysreg_trap,
+    [ESR_EC_IABT_LOW] = trap_iabt,
+    [ESR_EC_DABT_LOW] = trap_dabt,
+};
+
+struct vcpu *trap_sync(struct vcpu *v)
+{
+    uint64_t esr = read_sysreg(esr_el2);
+    exit_handler_t h = exit_handlers[esr_ec(esr)];
+    return h ? h(v, esr) : trap_undef(v, esr);
+}
+
+void trap_async(struct vcpu *v, unsigned long kind)
+{
+    if (vm_log_allowed(v->vm)) {
+        log_warn("VM %s vCPU %u: %s taken to EL2 (ESR %#lx); ignored", v->vm->cfg->name, v->id,
+                 kind == EXIT_SERROR ? "SError" : "FIQ", read_sysreg(esr_el2));
+    }
+}

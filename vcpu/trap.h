@@ -1,0 +1,27 @@
+/* Guest exits: dispatch by exception class (see trap.c). */
+#ifndef SHRIKE_VCPU_TRAP_H
+#define SHRIKE_VCPU_TRAP_H
+
+#include <stdint.h>
+
+#include "vcpu/vcpu.h"
+
+/* Boot: reads what the trap handlers need from the hardware (ID registers, PMU size). */
+void trap_init(void);
+
+/* A synchronous exit; returns the vCPU to run next. */
+struct vcpu *trap_sync(struct vcpu *v);
+
+/* FIQ or SError exit. */
+void trap_async(struct vcpu *v, unsigned long kind);
+
+/* MDCR_EL2.HPMN: the hardware's PMCR_EL0.N (HPMN must not exceed it). */
+uint64_t trap_pmu_hpmn(void);
+
+/* Advances the guest PC past the trapped 32-bit instruction. */
+static inline void vcpu_skip_insn(struct vcpu *v)
+{
+    v->arch.regs.pc += 4;
+}
+
+#endif

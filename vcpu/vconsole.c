@@ -1,0 +1,186 @@
+/*
+ * The console multiplexer (see vconsole.h and docs/console.md): VM lines out
+ * through the shared console, typed bytes in to the VM with the focus.
+ *
+ * Locking. The ring lock (IRQs masked) protects the focus ring; it is held
+ * while input is pushed to the focused vuart, so that vconsole_unregister()
+ * waits for a push in flight. Lock order: ring -> vuart -> console. The
+ * statistics hook runs with no lock held.
+ *
+ * The last section is the hardware part (physical UART interrupt); host unit
+ * tests provide fakes for the four kernel functions it calls.
+ */
+#include "vcpu/vconsole.h"
+
+#include "kernel/console.h"
+#include "kernel/gicv3.h"
+#include "kernel/irq.h"
+#include "kernel/spinlock.h"
+#include "vcpu/vuart.h"
+
+static struct {
+    spinlock_t lock;
+    struct vuart *ring[VCONSOLE_MAX_VMS];
+    unsigned count;
+    unsigned focus;      /* index in ring; meaningful when count > 0 */
+    void (*stats)(void); /* accessed atomically */
+} vcon;
+
+/* --- output --------------------------------------------------------------- */
+
+void vconsole_emit_line(const char *name, const char *text, size_t len)
+{
+    console_lock();
+    kprintf_locked("[%s]%s", name, len > 0 ? " " : "");
+    console_write_locked(text, len);
+    console_write_locked("\n", 1);
+    console_unlock();
+}
+
+/* --- focus ring ----------------------------------------------------------- */
+
+static uint64_t ring_lock(void)
+{
+    uint64_t flags = vuart_irq_save();
+    spin_lock(&vcon.lock);
+    return flags;
+}
+
+static void ring_unlock(uint64_t flags)
+{
+    spin_unlock(&vcon.lock);
+    vuart_irq_restore(flags);
+}
+
+/* Index of u in the ring, or count if absent (ring lock held). */
+static unsigned ring_find(const struct vuart *u)
+{
+    unsigned i = 0;
+    while (i < vcon.count && vcon.ring[i] != u) {
+        i++;
+    }
+    return i;
+}
+
+bool vconsole_register(struct vuart *u)
+{
+    uint64_t flags = ring_lock();
+    bool ok = vcon.count < VCONSOLE_MAX_VMS && ring_find(u) == vcon.count;
+    if (ok) {
+        vcon.ring[vcon.count++] = u;
+    }
+    ring_unlock(flags);
+    return ok;
+}
+
+void vconsole_unregister(struct vuart *u)
+{
+    uint64_t flags = ring_lock();
+    unsigned i = ring_find(u);
+    if (i < vcon.count) {
+        for (unsigned j = i; j + 1 < vcon.count; j++) {
+            vcon.ring[j] = vcon.ring[j + 1];
+        }
+        vcon.count--;
+        /* Entries after i moved down one: keep the focus on the same VM, or on u's successor. */
+        if (vcon.focus > i) {
+            vcon.focus--;
+        }
+        if (vcon.focus >= vcon.count) {
+            vcon.focus = 0;
+        }
+    }
+    ring_unlock(flags);
+}
+
+struct vuart *vconsole_focus(void)
+{
+    uint64_t flags = ring_lock();
+    struct vuart *u = vcon.count > 0 ? vcon.ring[vcon.focus] : 0;
+    ring_unlock(flags);
+    return u;
+}
+
+/* --- input ---------------------------------------------------------------- */
+
+/* One line of shrike's own, atomically. */
+static void shrike_line(const char *what, const char *name)
+{
+    console_lock();
+    kprintf_locked("shrike: %s%s\n", what, name);
+    console_unlock();
+}
+
+static void focus_next(void)
+{
+    uint64_t flags = ring_lock();
+    if (vcon.count == 0) {
+        shrike_line("input focus: none (no VM console)", "");
+    } else {
+        vcon.focus = (vcon.focus + 1) % vcon.count;
+        shrike_line("input focus: ", vcon.ring[vcon.focus]->name);
+    }
+    ring_unlock(flags);
+}
+
+static void show_stats(void)
+{
+    void (*fn)(void) = __atomic_load_n(&vcon.stats, __ATOMIC_ACQUIRE);
+    if (fn) {
+        fn();
+    } else {
+        shrike_line("no statistics yet", "");
+    }
+}
+
+/* Typed bytes with no VM console to take them are dropped. */
+static void to_focus(uint8_t c)
+{
+    uint64_t flags = ring_lock();
+    if (vcon.count > 0) {
+        vuart_rx_push(vcon.ring[vcon.focus], c);
+    }
+    ring_unlock(flags);
+}
+
+void vconsole_input(int c)
+{
+    switch (c) {
+    case VCONSOLE_KEY_NEXT:
+        focus_next();
+        break;
+    case VCONSOLE_KEY_STAT:
+        show_stats();
+        break;
+    default:
+        to_focus((uint8_t)c);
+        break;
+    }
+}
+
+void vconsole_set_stats_hook(void (*fn)(void))
+{
+    __atomic_store_n(&vcon.stats, fn, __ATOMIC_RELEASE);
+}
+
+/* --- hardware: the physical UART's receive interrupt ----------------------- */
+
+static void uart_rx_irq(unsigned intid, void *ctx)
+{
+    (void)intid;
+    (void)ctx;
+    int c;
+    while ((c = console_getc()) >= 0) {
+        vconsole_input(c);
+    }
+}
+
+bool vconsole_start_input(unsigned uart_intid)
+{
+    if (!irq_register(uart_intid, uart_rx_irq, 0)) {
+        return false;
+    }
+    gic_enable_irq(uart_intid, GIC_PRIO_DEFAULT);
+    console_enable_rx_irq();
+    return true;
+}

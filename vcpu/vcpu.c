@@ -1,0 +1,239 @@
+/*
+ * vCPU state switching and the per-CPU run loop.
+ *
+ * vcpu_load() puts a vCPU's world into the hardware in one linear sequence:
+ * stage 2 (VTCR, VTTBR with the VMID), identity (VMPIDR, VPIDR), trap
+ * controls (HCR, CPTR, MDCR, CNTHCTL), the VM's CNTVOFF, the EL1 system
+ * registers, FP/SIMD, then a local TLB flush if the TLB may hold this VMID's
+ * entries from another vCPU. vcpu_put() saves what the guest can change.
+ * Between the two, an exit costs only the general registers (vcpu/entry.S).
+ */
+#include "vcpu/vcpu.h"
+
+#include "kernel/cpu.h"
+#include "kernel/irq.h"
+#include "kernel/log.h"
+#include "smp/ipi.h"
+#include "vcpu/trap.h"
+#include "vcpu/vm.h"
+
+/* HCR_EL2 while a guest runs (Arm ARM D13.2.46). */
+#define HCR_VM (1ULL << 0)     /* stage-2 translation */
+#define HCR_SWIO (1ULL << 1)   /* set/way invalidate -> clean+invalidate */
+#define HCR_FMO (1ULL << 3)    /* physical FIQ/IRQ/SError to EL2, virtual ones to EL1 */
+#define HCR_IMO (1ULL << 4)
+#define HCR_AMO (1ULL << 5)
+#define HCR_FB (1ULL << 9)     /* broadcast the guest's TLB and I-cache maintenance */
+#define HCR_BSU_IS (1ULL << 10) /* barriers at least inner shareable */
+#define HCR_TWI (1ULL << 13)   /* trap WFI: the vCPU waits in shrike */
+#define HCR_TWE (1ULL << 14)   /* trap WFE: the vCPU yields */
+#define HCR_TID3 (1ULL << 18)  /* trap ID registers: sanitized values (vcpu/idregs.c) */
+#define HCR_TSC (1ULL << 19)   /* trap SMC: answered like HVC */
+#define HCR_TIDCP (1ULL << 20) /* trap implementation-defined registers: UNDEF */
+#define HCR_RW (1ULL << 31)    /* EL1 is AArch64 */
+#define HCR_GUEST                                                                                  \
+    (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI | HCR_TWE |   \
+     HCR_TID3 | HCR_TSC | HCR_TIDCP | HCR_RW)
+
+/* CPTR_EL2 (non-VHE): FP/SIMD allowed; SVE, SME, activity monitors and trace trapped. */
+#define CPTR_RES1 ((1ULL << 13) | (1ULL << 9) | 0xFFULL)
+#define CPTR_TZ (1ULL << 8)
+#define CPTR_TSM (1ULL << 12)
+#define CPTR_TTA (1ULL << 20)
+#define CPTR_TAM (1ULL << 30)
+#define CPTR_GUEST (CPTR_RES1 | CPTR_TZ | CPTR_TSM | CPTR_TTA | CPTR_TAM)
+
+/* MDCR_EL2: PMU, debug, SPE and trace-filter registers trap (emulated RAZ/WI, vcpu/sysreg.c). */
+#define MDCR_TPMCR (1ULL << 5)
+#define MDCR_TPM (1ULL << 6)
+#define MDCR_TDA (1ULL << 9)
+#define MDCR_TDOSA (1ULL << 10)
+#define MDCR_TDRA (1ULL << 11)
+#define MDCR_TPMS (1ULL << 14)
+#define MDCR_TTRF (1ULL << 19)
+#define MDCR_TRAPS (MDCR_TPMCR | MDCR_TPM | MDCR_TDA | MDCR_TDOSA | MDCR_TDRA | MDCR_TPMS | MDCR_TTRF)
+
+/* CNTHCTL_EL2: EL1 may read the physical counter and use the EL1 physical timer. */
+#define CNTHCTL_EL1PCTEN (1ULL << 0)
+#define CNTHCTL_EL1PCEN (1ULL << 1)
+
+#define PSTATE_EL1H 0x5ULL
+#define PSTATE_DAIF (0xFULL << 6)
+#define SCTLR_EL1_RESET 0x30D00800ULL /* RES1 bits; MMU, caches, alignment checks off */
+
+void vcpu_reset_context(struct vcpu *v, uint64_t entry, uint64_t x0)
+{
+    struct vcpu_arch *a = &v->arch;
+    for (unsigned i = 0; i < 31; i++) {
+        a->regs.x[i] = 0;
+    }
+    a->regs.x[0] = x0;
+    a->regs.pc = entry;
+    a->regs.pstate = PSTATE_EL1H | PSTATE_DAIF;
+    a->sys = (struct vcpu_sysregs){.sctlr_el1 = SCTLR_EL1_RESET};
+    a->fp = (struct vcpu_fpsimd){0};
+    a->emul = (struct vcpu_emul){.os_lock = true};
+}
+
+static void sysregs_restore(const struct vcpu_sysregs *s)
+{
+    write_sysreg(s->sctlr_el1, sctlr_el1);
+    write_sysreg(s->actlr_el1, actlr_el1);
+    write_sysreg(s->cpacr_el1, cpacr_el1);
+    write_sysreg(s->ttbr0_el1, ttbr0_el1);
+    write_sysreg(s->ttbr1_el1, ttbr1_el1);
+    write_sysreg(s->tcr_el1, tcr_el1);
+    write_sysreg(s->mair_el1, mair_el1);
+    write_sysreg(s->amair_el1, amair_el1);
+    write_sysreg(s->esr_el1, esr_el1);
+    write_sysreg(s->afsr0_el1, afsr0_el1);
+    write_sysreg(s->afsr1_el1, afsr1_el1);
+    write_sysreg(s->far_el1, far_el1);
+    write_sysreg(s->par_el1, par_el1);
+    write_sysreg(s->vbar_el1, vbar_el1);
+    write_sysreg(s->contextidr_el1, contextidr_el1);
+    write_sysreg(s->tpidr_el1, tpidr_el1);
+    write_sysreg(s->tpidr_el0, tpidr_el0);
+    write_sysreg(s->tpidrro_el0, tpidrro_el0);
+    write_sysreg(s->sp_el0, sp_el0);
+    write_sysreg(s->sp_el1, sp_el1);
+    write_sysreg(s->elr_el1, elr_el1);
+    write_sysreg(s->spsr_el1, spsr_el1);
+    write_sysreg(s->cntkctl_el1, cntkctl_el1);
+    write_sysreg(s->csselr_el1, csselr_el1);
+    write_sysreg(s->cntv_cval_el0, cntv_cval_el0);
+    write_sysreg(s->cntv_ctl_el0, cntv_ctl_el0);
+}
+
+static void sysregs_save(struct vcpu_sysregs *s)
+{
+    s->sctlr_el1 = read_sysreg(sctlr_el1);
+    s->actlr_el1 = read_sysreg(actlr_el1);
+    s->cpacr_el1 = read_sysreg(cpacr_el1);
+    s->ttbr0_el1 = read_sysreg(ttbr0_el1);
+    s->ttbr1_el1 = read_sysreg(ttbr1_el1);
+    s->tcr_el1 = read_sysreg(tcr_el1);
+    s->mair_el1 = read_sysreg(mair_el1);
+    s->amair_el1 = read_sysreg(amair_el1);
+    s->esr_el1 = read_sysreg(esr_el1);
+    s->afsr0_el1 = read_sysreg(afsr0_el1);
+    s->afsr1_el1 = read_sysreg(afsr1_el1);
+    s->far_el1 = read_sysreg(far_el1);
+    s->par_el1 = read_sysreg(par_el1);
+    s->vbar_el1 = read_sysreg(vbar_el1);
+    s->contextidr_el1 = read_sysreg(contextidr_el1);
+    s->tpidr_el1 = read_sysreg(tpidr_el1);
+    s->tpidr_el0 = read_sysreg(tpidr_el0);
+    s->tpidrro_el0 = read_sysreg(tpidrro_el0);
+    s->sp_el0 = read_sysreg(sp_el0);
+    s->sp_el1 = read_sysreg(sp_el1);
+    s->elr_el1 = read_sysreg(elr_el1);
+    s->spsr_el1 = read_sysreg(spsr_el1);
+    s->cntkctl_el1 = read_sysreg(cntkctl_el1);
+    s->csselr_el1 = read_sysreg(csselr_el1);
+    s->cntv_ctl_el0 = read_sysreg(cntv_ctl_el0);
+    s->cntv_cval_el0 = read_sysreg(cntv_cval_el0);
+    /* A descheduled vCPU's timer must not fire on this CPU. */
+    write_sysreg(0, cntv_ctl_el0);
+}
+
+/*
+ * The TLB may hold this VMID's stage-1 entries from another vCPU of the VM
+ * (or from this vCPU's earlier stay here): flush the local ones.
+ */
+static void flush_stale_tlb(struct vcpu *v, unsigned cpu)
+{
+    struct vcpu *last = v->vm->last_vcpu_ran[cpu];
+    if ((last != 0 && last != v) || (v->ran_before && v->last_pcpu != cpu)) {
+        __asm__ __volatile__("tlbi vmalle1\n\tdsb nsh\n\tisb" : : : "memory");
+        v->tlb_flushes++;
+    }
+    v->vm->last_vcpu_ran[cpu] = v;
+}
+
+void vcpu_load(struct vcpu *v)
+{
+    struct vm *vm = v->vm;
+    struct cpu *c = this_cpu();
+    write_sysreg(vm->vtcr, vtcr_el2);
+    write_sysreg(vm->vttbr, vttbr_el2);
+    write_sysreg(v->arch.vmpidr, vmpidr_el2);
+    write_sysreg(read_sysreg(midr_el1), vpidr_el2);
+    write_sysreg(HCR_GUEST, hcr_el2);
+    write_sysreg(CPTR_GUEST, cptr_el2);
+    write_sysreg(MDCR_TRAPS | trap_pmu_hpmn(), mdcr_el2);
+    write_sysreg(CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN, cnthctl_el2);
+    write_sysreg(vm->cntvoff, cntvoff_el2);
+    isb();
+    sysregs_restore(&v->arch.sys);
+    fpsimd_restore(&v->arch.fp);
+    isb();
+    flush_stale_tlb(v, c->id);
+    c->loaded = v;
+}
+
+void vcpu_put(struct vcpu *v)
+{
+    struct cpu *c = this_cpu();
+    sysregs_save(&v->arch.sys);
+    fpsimd_save(&v->arch.fp);
+    write_sysreg(0, vttbr_el2);
+    isb();
+    v->last_pcpu = c->id;
+    v->ran_before = true;
+    c->loaded = 0;
+}
+
+void vcpu_request(struct vcpu *v, unsigned req)
+{
+    __atomic_fetch_or(&v->requests, req, __ATOMIC_RELEASE);
+    if (v->pcpu != this_cpu_id()) {
+        ipi_send(v->pcpu, IPI_KICK);
+    }
+}
+
+/* Runs the guest until something needs the run loop's attention. */
+static void run_guest(struct vcpu *v)
+{
+    for (;;) {
+        unsigned long kind = guest_enter(&v->arch.regs);
+        v->exits++;
+        if (kind == EXIT_SYNC) {
+            v = trap_sync(v);
+        } else if (kind == EXIT_IRQ) {
+            irq_dispatch();
+        } else {
+            trap_async(v, kind);
+        }
+        if (__atomic_load_n(&v->requests, __ATOMIC_ACQUIRE) != 0) {
+            return;
+        }
+    }
+}
+
+static void handle_requests(struct vcpu *v)
+{
+    unsigned req = __atomic_exchange_n(&v->requests, 0, __ATOMIC_ACQ_REL);
+    if (req & VCPU_REQ_STOP) {
+        vm_vcpu_stopped(v);
+    } else if (req & VCPU_REQ_OFF) {
+        struct vm *vm = v->vm;
+        spin_lock(&vm->lock);
+        v->power = VCPU_OFF;
+        spin_unlock(&vm->lock);
+    }
+}
+
+void vcpu_run_this_cpu(void)
+{
+    struct vcpu *v = this_cpu()->vcpu;
+    while (v != 0 && (__atomic_load_n(&v->power, __ATOMIC_ACQUIRE) == VCPU_ON ||
+                      __atomic_load_n(&v->requests, __ATOMIC_ACQUIRE) != 0)) {
+        if (v->power == VCPU_ON && v->requests == 0) {
+            vcpu_load(v);
+            run_guest(v);
+            vcpu_put(v);
+        }
+        handle_requests(v);
+    }
+}

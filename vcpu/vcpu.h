@@ -1,0 +1,99 @@
+/*
+ * A virtual CPU. The generic part (state, placement, VM) is what the rest of
+ * shrike uses; struct vcpu_arch is the AArch64 context: general registers
+ * (saved and restored on every exit by vcpu/entry.S), EL1 system registers
+ * and FP/SIMD (switched only when another vCPU is loaded on the CPU, since
+ * shrike itself never touches them).
+ */
+#ifndef SHRIKE_VCPU_VCPU_H
+#define SHRIKE_VCPU_VCPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vm;
+
+/* Saved by the world switch on every exit; offsets generated for entry.S. */
+struct vcpu_regs {
+    uint64_t x[31];
+    uint64_t pc;     /* ELR_EL2 */
+    uint64_t pstate; /* SPSR_EL2 */
+};
+
+/* EL1 (and EL0) system registers a guest OS owns. */
+struct vcpu_sysregs {
+    uint64_t sctlr_el1, actlr_el1, cpacr_el1;
+    uint64_t ttbr0_el1, ttbr1_el1, tcr_el1, mair_el1, amair_el1;
+    uint64_t esr_el1, afsr0_el1, afsr1_el1, far_el1, par_el1;
+    uint64_t vbar_el1, contextidr_el1, tpidr_el1, tpidr_el0, tpidrro_el0;
+    uint64_t sp_el0, sp_el1, elr_el1, spsr_el1;
+    uint64_t cntkctl_el1, csselr_el1;
+    uint64_t cntv_ctl_el0, cntv_cval_el0;
+};
+
+struct vcpu_fpsimd {
+    uint64_t q[64]; /* v0-v31, 128 bits each */
+    uint64_t fpsr;
+    uint64_t fpcr;
+};
+
+/* Trapped registers that shrike emulates per vCPU. */
+struct vcpu_emul {
+    bool os_lock; /* OSLAR_EL1.OSLK */
+};
+
+struct vcpu_arch {
+    struct vcpu_regs regs;
+    struct vcpu_sysregs sys;
+    struct vcpu_fpsimd fp;
+    struct vcpu_emul emul;
+    uint64_t vmpidr; /* VMPIDR_EL2: the MPIDR the guest reads */
+};
+
+enum vcpu_power {
+    VCPU_OFF,
+    VCPU_ON,
+};
+
+/* Requests another CPU (or a handler) leaves for the vCPU's run loop. */
+#define VCPU_REQ_STOP (1U << 0) /* the VM is powering off or resetting */
+#define VCPU_REQ_OFF (1U << 1)  /* the vCPU called PSCI CPU_OFF */
+
+struct vcpu {
+    struct vcpu_arch arch;
+    struct vm *vm;
+    unsigned id;    /* index in the VM */
+    unsigned pcpu;  /* physical CPU it is placed on */
+    enum vcpu_power power;
+    unsigned requests;
+    unsigned last_pcpu; /* where it last ran (valid once ran_before) */
+    bool ran_before;
+    uint64_t exits;
+    uint64_t tlb_flushes;
+};
+
+/* Resets the context to the architectural entry state: EL1h, DAIF masked, MMU off. */
+void vcpu_reset_context(struct vcpu *v, uint64_t entry, uint64_t x0);
+
+/* Loads this vCPU's state onto the current CPU / saves it back. */
+void vcpu_load(struct vcpu *v);
+void vcpu_put(struct vcpu *v);
+
+/* Sets a request bit and kicks the CPU the vCPU is placed on. */
+void vcpu_request(struct vcpu *v, unsigned req);
+
+/* Runs the vCPUs placed on this CPU until none is runnable; called with IRQs masked. */
+void vcpu_run_this_cpu(void);
+
+/* The world switch (vcpu/entry.S): runs the guest until the next exit; returns the exit kind. */
+unsigned long guest_enter(struct vcpu_regs *regs);
+void fpsimd_save(struct vcpu_fpsimd *fp);
+void fpsimd_restore(const struct vcpu_fpsimd *fp);
+
+/* Exit kinds returned by guest_enter(). */
+#define EXIT_SYNC 0
+#define EXIT_IRQ 1
+#define EXIT_FIQ 2
+#define EXIT_SERROR 3
+
+#endif

@@ -1,0 +1,412 @@
+/*
+ * VM lifecycle: creation from a struct vm_config (RAM, stage 2, VMID,
+ * devices, images), placement of vCPUs on physical CPUs (one vCPU per CPU
+ * until the scheduler lands), power-off and reset from pristine images, and
+ * the stage-2 helpers the trap handlers use.
+ */
+#include "vcpu/vm.h"
+
+#include "kernel/check.h"
+#include "kernel/cpu.h"
+#include "kernel/errno.h"
+#include "kernel/lib.h"
+#include "kernel/log.h"
+#include "mm/el2_mmu.h"
+#include "mm/page_alloc.h"
+#include "mm/tlb.h"
+#include "mm/vmid.h"
+#include "smp/ipi.h"
+#include "smp/psci.h"
+#include "vcpu/abi.h"
+#include "vcpu/trap.h"
+#include "vcpu/vconsole.h"
+
+#define BLOCK_2M (2ULL << 20)
+
+extern const struct vm_config *const vm_registry[];
+
+static unsigned vmid_width;
+static struct vm vms[CONFIG_MAX_VMS];
+static unsigned nvms;
+static spinlock_t vms_lock = SPINLOCK_INIT;
+static bool cpu_taken[CONFIG_MAX_CPUS];
+
+static const struct vm_config *find_config(const char *name, size_t len)
+{
+    for (unsigned i = 0; vm_registry[i] != 0; i++) {
+        const char *n = vm_registry[i]->name;
+        if (strlen(n) == len && strncmp(n, name, len) == 0) {
+            return vm_registry[i];
+        }
+    }
+    return 0;
+}
+
+static bool config_ok(const struct vm_config *c)
+{
+    uint64_t image = (uint64_t)(c->image_end - c->image);
+    uint64_t dtb = (uint64_t)(c->dtb_end - c->dtb);
+    const char *why = 0;
+    if (c->vcpus == 0 || c->vcpus > VM_MAX_VCPUS) {
+        why = "vCPU count out of range";
+    } else if (c->ram_size == 0 || c->ram_size % BLOCK_2M != 0) {
+        why = "RAM size must be a non-zero multiple of 2 MiB";
+    } else if (c->stage2.ipa_bits > el2_pa_bits()) {
+        why = "IPA size larger than the CPU's physical address size";
+    } else if (c->load_offset + image > c->ram_size || GUEST_DTB_OFFSET + dtb > c->load_offset) {
+        why = "image or DTB does not fit in RAM";
+    }
+    if (why) {
+        log_err("VM %s: bad configuration: %s", c->name, why);
+    }
+    return why == 0;
+}
+
+/* Copies the pristine image and DTB into zeroed RAM and makes the code visible to fetches. */
+static void load_images(struct vm *vm)
+{
+    const struct vm_config *c = vm->cfg;
+    uint8_t *ram = pa_to_ptr(vm->ram);
+    memset(ram, 0, c->ram_size);
+    memcpy(ram + c->load_offset, c->image, (size_t)(c->image_end - c->image));
+    memcpy(ram + GUEST_DTB_OFFSET, c->dtb, (size_t)(c->dtb_end - c->dtb));
+    __asm__ __volatile__("dsb ish\n\tic ialluis\n\tdsb ish\n\tisb" : : : "memory");
+}
+
+static int map_magic_page(struct vm *vm)
+{
+    if (!page_alloc(1, 1, &vm->magic_page)) {
+        return -ENOMEM;
+    }
+    uint32_t *w = pa_to_ptr(vm->magic_page);
+    for (unsigned i = 0; i < PAGE_SIZE / 4; i++) {
+        w[i] = GUEST_MAGIC_WORD;
+    }
+    return pt_map(&vm->s2, GUEST_MAGIC_PAGE_IPA, pa_addr(vm->magic_page), PAGE_SIZE, PT_READ);
+}
+
+static int build_stage2(struct vm *vm)
+{
+    const struct vm_config *c = vm->cfg;
+    int err = pt_init(&vm->s2, PT_STAGE2, c->stage2.ipa_bits, c->stage2.start_level);
+    if (err) {
+        return err;
+    }
+    if (!c->stage2.demand) {
+        err = pt_map(&vm->s2, GUEST_RAM_BASE, pa_addr(vm->ram), c->ram_size,
+                     PT_READ | PT_WRITE | PT_EXEC);
+    }
+    if (!err && c->magic_page) {
+        err = map_magic_page(vm);
+    }
+    vm->vtcr = pt_vtcr(&vm->s2, el2_pa_bits(), vmid_width == 16);
+    vm->vttbr = ((uint64_t)vm->vmid << 48) | pa_addr(vm->s2.root);
+    return err;
+}
+
+static void add_devices(struct vm *vm)
+{
+    vuart_init(&vm->uart, vm->cfg->name);
+    CHECK(mmio_bus_add(&vm->mmio, GUEST_UART_BASE, GUEST_UART_SIZE, &vuart_mmio_ops, &vm->uart) ==
+          0);
+    if (vm->cfg->testdev) {
+        CHECK(mmio_bus_add(&vm->mmio, GUEST_TESTDEV_BASE, GUEST_TESTDEV_SIZE, &testdev_mmio_ops,
+                           &vm->testdev) == 0);
+    }
+    vconsole_register(&vm->uart);
+}
+
+static void init_vcpus(struct vm *vm)
+{
+    vm->nvcpus = vm->cfg->vcpus;
+    for (unsigned i = 0; i < vm->nvcpus; i++) {
+        struct vcpu *v = &vm->vcpus[i];
+        v->vm = vm;
+        v->id = i;
+        v->arch.vmpidr = (1ULL << 31) | i; /* bit 31 is RES1 */
+        v->power = VCPU_OFF;
+        v->requests = 0;
+    }
+    vcpu_reset_context(&vm->vcpus[0], GUEST_RAM_BASE + vm->cfg->load_offset,
+                       GUEST_RAM_BASE + GUEST_DTB_OFFSET);
+    vm->vcpus[0].power = VCPU_ON;
+}
+
+/* One free physical CPU per vCPU, within each vCPU's affinity mask. */
+static bool place_vcpus(struct vm *vm)
+{
+    unsigned chosen[VM_MAX_VCPUS];
+    for (unsigned i = 0; i < vm->nvcpus; i++) {
+        chosen[i] = CONFIG_MAX_CPUS;
+        for (unsigned p = 0; p < cpu_count && chosen[i] == CONFIG_MAX_CPUS; p++) {
+            bool used = cpu_taken[p];
+            for (unsigned j = 0; j < i; j++) {
+                used = used || chosen[j] == p;
+            }
+            if (!used && cpus[p].online && (vm->cfg->affinity[i] >> p) & 1) {
+                chosen[i] = p;
+            }
+        }
+        if (chosen[i] == CONFIG_MAX_CPUS) {
+            log_err("VM %s: no free CPU for vCPU %u in affinity %#lx (one vCPU per CPU for now)",
+                    vm->cfg->name, i, vm->cfg->affinity[i]);
+            return false;
+        }
+    }
+    for (unsigned i = 0; i < vm->nvcpus; i++) {
+        vm->vcpus[i].pcpu = chosen[i];
+        cpu_taken[chosen[i]] = true;
+    }
+    return true;
+}
+
+static void release(struct vm *vm)
+{
+    if (vm->s2.root.pa != 0) {
+        pt_destroy(&vm->s2);
+    }
+    if (vm->magic_page.pa != 0) {
+        page_free(vm->magic_page, 1);
+    }
+    if (vm->ram.pa != 0) {
+        page_free(vm->ram, vm->cfg->ram_size >> PAGE_SHIFT);
+    }
+    if (vm->vmid != 0) {
+        vmid_free(vm->vmid); /* flushes the VMID's TLB entries before it can be reused */
+    }
+    vm->s2.root.pa = vm->magic_page.pa = vm->ram.pa = 0;
+    vm->vmid = 0;
+}
+
+static bool vm_create(struct vm *vm, const struct vm_config *c)
+{
+    vm->cfg = c;
+    if (!config_ok(c)) {
+        return false;
+    }
+    if (vmid_alloc(&vm->vmid) != 0) {
+        log_err("VM %s: no free VMID", c->name);
+        return false;
+    }
+    int err = page_alloc(c->ram_size >> PAGE_SHIFT, BLOCK_2M >> PAGE_SHIFT, &vm->ram)
+                  ? build_stage2(vm)
+                  : -ENOMEM;
+    if (err) {
+        log_err("VM %s: cannot set up memory (%d): stage 2 %u-bit IPA from level %u, %lu MiB",
+                c->name, err, c->stage2.ipa_bits, c->stage2.start_level, c->ram_size >> 20);
+        release(vm);
+        return false;
+    }
+    init_vcpus(vm);
+    if (!place_vcpus(vm)) {
+        release(vm);
+        return false;
+    }
+    add_devices(vm);
+    load_images(vm);
+    vm->cntvoff = counter_read();
+    vm->state = VM_RUNNING;
+    return true;
+}
+
+static void log_vm(const struct vm *vm)
+{
+    char where[64];
+    size_t n = 0;
+    for (unsigned i = 0; i < vm->nvcpus && n + 4 < sizeof(where); i++) {
+        where[n++] = i ? ',' : ' ';
+        where[n++] = (char)('0' + vm->vcpus[i].pcpu);
+    }
+    where[n] = '\0';
+    log_info("VM %s: %u vCPU(s) on CPU%s, %lu MiB RAM at PA %#lx, VMID %u, stage 2 %u-bit IPA "
+             "from level %u (%u root table(s))%s",
+             vm->cfg->name, vm->nvcpus, where, vm->cfg->ram_size >> 20, pa_addr(vm->ram), vm->vmid,
+             vm->s2.ia_bits, vm->s2.start_level, vm->s2.root_pages,
+             vm->cfg->stage2.demand ? ", mapped on demand" : "");
+}
+
+static void start_vm(struct vm *vm)
+{
+    log_vm(vm);
+    struct vcpu *v0 = &vm->vcpus[0];
+    cpus[v0->pcpu].vcpu = v0;
+    for (unsigned i = 1; i < vm->nvcpus; i++) {
+        cpus[vm->vcpus[i].pcpu].vcpu = &vm->vcpus[i];
+    }
+    dsb(ish);
+    vcpu_request(v0, 0);
+}
+
+void vm_init(void)
+{
+    vmid_width = vmid_bits_from_mmfr1(read_sysreg(id_aa64mmfr1_el1));
+    vmid_init(vmid_width, tlb_flush_vmid);
+    trap_init();
+    log_info("VMIDs: %u bits", vmid_width);
+}
+
+unsigned vm_boot(const char *names)
+{
+    unsigned started = 0;
+    const char *p = names;
+    while (*p != '\0') {
+        size_t len = 0;
+        while (p[len] != '\0' && p[len] != ',') {
+            len++;
+        }
+        const struct vm_config *c = find_config(p, len);
+        if (c == 0) {
+            log_err("no VM configuration named \"%.*s\"", (int)len, p);
+        } else if (nvms == CONFIG_MAX_VMS) {
+            log_err("VM %s: more than CONFIG_MAX_VMS (%u) VMs", c->name, CONFIG_MAX_VMS);
+        } else {
+            struct vm *vm = &vms[nvms];
+            vm->id = nvms;
+            if (vm_create(vm, c)) {
+                nvms++;
+                started++;
+                start_vm(vm);
+            }
+        }
+        p += len + (p[len] == ',' ? 1 : 0);
+    }
+    return started;
+}
+
+bool vm_log_allowed(struct vm *vm)
+{
+    unsigned n = __atomic_fetch_add(&vm->log_budget, 1, __ATOMIC_RELAXED);
+    if (n == CONFIG_GUEST_LOG_BUDGET) {
+        log_warn("VM %s: further warnings about this VM are suppressed", vm->cfg->name);
+    }
+    return n < CONFIG_GUEST_LOG_BUDGET;
+}
+
+void vm_stop(struct vm *vm, enum vm_stop_reason reason)
+{
+    spin_lock(&vm->lock);
+    if (vm->state != VM_RUNNING) {
+        spin_unlock(&vm->lock);
+        return;
+    }
+    vm->state = VM_STOPPING;
+    vm->stop_reason = reason;
+    vm->vcpus_running = 0;
+    for (unsigned i = 0; i < vm->nvcpus; i++) {
+        vm->vcpus_running += vm->vcpus[i].power == VCPU_ON ? 1 : 0;
+    }
+    for (unsigned i = 0; i < vm->nvcpus; i++) {
+        if (vm->vcpus[i].power == VCPU_ON) {
+            vcpu_request(&vm->vcpus[i], VCPU_REQ_STOP);
+        }
+    }
+    spin_unlock(&vm->lock);
+}
+
+static bool all_vms_off(void)
+{
+    for (unsigned i = 0; i < nvms; i++) {
+        if (__atomic_load_n(&vms[i].state, __ATOMIC_ACQUIRE) != VM_OFF) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void finish_off(struct vm *vm)
+{
+    vuart_flush(&vm->uart);
+    vconsole_unregister(&vm->uart);
+    log_info("VM %s powered off (%lu pages demand-mapped, %lu refused accesses)", vm->cfg->name,
+             vm->demand_maps, vm->mmio_faults);
+    for (unsigned i = 0; i < vm->nvcpus; i++) {
+        cpus[vm->vcpus[i].pcpu].vcpu = 0;
+        cpu_taken[vm->vcpus[i].pcpu] = false;
+    }
+    release(vm);
+    __atomic_store_n(&vm->state, VM_OFF, __ATOMIC_RELEASE);
+    spin_lock(&vms_lock);
+    bool last = all_vms_off();
+    spin_unlock(&vms_lock);
+    if (last) {
+        log_info("all VMs are off: powering off");
+        psci_system_off();
+    }
+}
+
+static void finish_reset(struct vm *vm)
+{
+    vuart_flush(&vm->uart);
+    vuart_reset(&vm->uart);
+    if (vm->cfg->stage2.demand) {
+        CHECK(pt_unmap(&vm->s2, GUEST_RAM_BASE, vm->cfg->ram_size) == 0);
+        tlb_flush_vmid(vm->vmid);
+    }
+    load_images(vm);
+    vm->testdev = (struct testdev){0};
+    vm->mmio_faults = 0;
+    vm->resets++;
+    log_info("VM %s reset (%u) from its pristine image", vm->cfg->name, vm->resets);
+    spin_lock(&vm->lock);
+    vm->state = VM_RUNNING;
+    vcpu_reset_context(&vm->vcpus[0], GUEST_RAM_BASE + vm->cfg->load_offset,
+                       GUEST_RAM_BASE + GUEST_DTB_OFFSET);
+    __atomic_store_n(&vm->vcpus[0].power, VCPU_ON, __ATOMIC_RELEASE);
+    spin_unlock(&vm->lock);
+    vcpu_request(&vm->vcpus[0], 0);
+}
+
+void vm_vcpu_stopped(struct vcpu *v)
+{
+    struct vm *vm = v->vm;
+    spin_lock(&vm->lock);
+    __atomic_store_n(&v->power, VCPU_OFF, __ATOMIC_RELEASE);
+    bool last = vm->state == VM_STOPPING && --vm->vcpus_running == 0;
+    spin_unlock(&vm->lock);
+    if (!last) {
+        return;
+    }
+    if (vm->stop_reason == VM_STOP_RESET) {
+        finish_reset(vm);
+    } else {
+        finish_off(vm);
+    }
+}
+
+bool vm_ipa_to_pa(const struct vm *vm, uint64_t ipa, uint64_t len, paddr_t *pa)
+{
+    uint64_t size = vm->cfg->ram_size;
+    if (ipa < GUEST_RAM_BASE || ipa - GUEST_RAM_BASE > size || len > size - (ipa - GUEST_RAM_BASE)) {
+        return false;
+    }
+    *pa = pa_add(vm->ram, ipa - GUEST_RAM_BASE);
+    return true;
+}
+
+bool vm_demand_map(struct vm *vm, uint64_t ipa)
+{
+    paddr_t pa;
+    if (!vm->cfg->stage2.demand || !vm_ipa_to_pa(vm, ipa, 1, &pa)) {
+        return false;
+    }
+    uint64_t page = ipa & ~(PAGE_SIZE - 1);
+    spin_lock(&vm->lock);
+    int err = pt_map(&vm->s2, page, pa_addr(pa) & ~(PAGE_SIZE - 1), PAGE_SIZE,
+                     PT_READ | PT_WRITE | PT_EXEC);
+    spin_unlock(&vm->lock);
+    dsb(ishst);
+    if (err == 0) {
+        __atomic_fetch_add(&vm->demand_maps, 1, __ATOMIC_RELAXED);
+    }
+    return err == 0 || err == -EEXIST;
+}
+
+struct vcpu *vm_vcpu_by_mpidr(struct vm *vm, uint64_t mpidr)
+{
+    for (unsigned i = 0; i < vm->nvcpus; i++) {
+        if ((vm->vcpus[i].arch.vmpidr & MPIDR_AFF_MASK) == (mpidr & MPIDR_AFF_MASK)) {
+            return &vm->vcpus[i];
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,383 @@
+/*
+ * The emulated PL011 (see vuart.h and docs/console.md). Interrupt semantics
+ * follow QEMU's PL011: TX is latched by every DR write and cleared only by
+ * ICR; RX and RT are levels that follow the RX FIFO (RX at the IFLS trigger
+ * level, or at one byte with the FIFO disabled; RT while it is not empty), so
+ * draining the FIFO clears them and ICR cannot clear them while bytes wait.
+ *
+ * Locking. Each vuart has a spinlock, held with IRQs masked, around every
+ * access to its state. Lock order: vconsole ring -> vuart -> { console, vGIC }.
+ * With the vuart lock held this file calls vconsole_emit_line() (which takes
+ * the console lock) and the irq hook (which takes the vGIC's lock), so that
+ * lines and level changes reach the console and the vGIC in the order they
+ * happened; neither may call back into the vuart.
+ */
+#include "vcpu/vuart.h"
+
+#include "kernel/check.h"
+#include "kernel/lib.h"
+#include "vcpu/abi.h"
+#include "vcpu/vconsole.h"
+
+#define ESC 0x1B
+
+enum reg_kind {
+    REG_DR,  /* read pops the RX FIFO, write transmits */
+    REG_ECR, /* RSR: reads 0; ECR: writes clear (nothing to clear) */
+    REG_FR,  /* read-only, computed */
+    REG_RW,  /* plain storage in regs[slot], bits outside mask read 0 */
+    REG_RIS, /* read-only */
+    REG_MIS, /* read-only */
+    REG_ICR, /* write-only: clears latched interrupt bits */
+};
+
+struct reg_desc {
+    uint16_t offset;
+    uint8_t kind;
+    uint8_t slot;
+    uint32_t mask;
+    uint32_t reset;
+};
+
+static const struct reg_desc reg_table[] = {
+    {VUART_DR, REG_DR, 0, 0, 0},
+    {VUART_RSR, REG_ECR, 0, 0, 0},
+    {VUART_FR, REG_FR, 0, 0, 0},
+    {VUART_ILPR, REG_RW, VUART_SLOT_ILPR, 0xFF, 0},
+    {VUART_IBRD, REG_RW, VUART_SLOT_IBRD, 0xFFFF, 0},
+    {VUART_FBRD, REG_RW, VUART_SLOT_FBRD, 0x3F, 0},
+    {VUART_LCR_H, REG_RW, VUART_SLOT_LCR_H, 0xFF, 0},
+    {VUART_CR, REG_RW, VUART_SLOT_CR, 0xFF87, 0x300},
+    {VUART_IFLS, REG_RW, VUART_SLOT_IFLS, 0x3F, 0x12},
+    {VUART_IMSC, REG_RW, VUART_SLOT_IMSC, 0x7FF, 0},
+    {VUART_RIS, REG_RIS, 0, 0, 0},
+    {VUART_MIS, REG_MIS, 0, 0, 0},
+    {VUART_ICR, REG_ICR, 0, 0, 0},
+    {VUART_DMACR, REG_RW, VUART_SLOT_DMACR, 0x7, 0},
+};
+
+/*
+ * PrimeCell peripheral and cell IDs, as QEMU's PL011: periphid 0x00141011 (PL011
+ * revision 1, which Linux's amba-pl011 matches as 0x00041011 under mask 0x000FFFFF,
+ * and to which it attributes a 16-byte FIFO), cellid 0xB105F00D.
+ */
+static const uint8_t id_regs[8] = {0x11, 0x10, 0x14, 0x00, 0x0D, 0xF0, 0x05, 0xB1};
+
+/* RX trigger level by IFLS.RXIFLSEL (bits 5:3): 1/8, 1/4, 1/2, 3/4, 7/8; reserved values as 7/8. */
+static const uint8_t rx_trigger_table[8] = {4, 8, 16, 24, 28, 28, 28, 28};
+
+static const struct reg_desc *find_reg(uint64_t offset)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(reg_table); i++) {
+        if (reg_table[i].offset == offset) {
+            return &reg_table[i];
+        }
+    }
+    return 0;
+}
+
+static void lock(struct vuart *u, uint64_t *flags)
+{
+    *flags = vuart_irq_save();
+    spin_lock(&u->lock);
+}
+
+static void unlock(struct vuart *u, uint64_t flags)
+{
+    spin_unlock(&u->lock);
+    vuart_irq_restore(flags);
+}
+
+/* --- RX FIFO and interrupt state (lock held) ------------------------------ */
+
+static bool fifo_enabled(const struct vuart *u)
+{
+    return (u->regs[VUART_SLOT_LCR_H] & VUART_LCR_H_FEN) != 0;
+}
+
+/* With the FIFO disabled the PL011 has a one-byte holding register. */
+static unsigned rx_depth(const struct vuart *u)
+{
+    return fifo_enabled(u) ? VUART_RX_FIFO_SIZE : 1;
+}
+
+static unsigned rx_trigger(const struct vuart *u)
+{
+    if (!fifo_enabled(u)) {
+        return 1;
+    }
+    return rx_trigger_table[(u->regs[VUART_SLOT_IFLS] >> 3) & 7];
+}
+
+static uint32_t ris(const struct vuart *u)
+{
+    uint32_t r = u->ris_latched;
+    if (u->rx_count >= rx_trigger(u)) {
+        r |= VUART_INT_RX;
+    }
+    if (u->rx_count > 0) {
+        r |= VUART_INT_RT;
+    }
+    return r;
+}
+
+static uint32_t mis(const struct vuart *u)
+{
+    return ris(u) & u->regs[VUART_SLOT_IMSC];
+}
+
+static uint32_t fr(const struct vuart *u)
+{
+    uint32_t f = VUART_FR_TXFE;
+    if (u->rx_count == 0) {
+        f |= VUART_FR_RXFE;
+    }
+    if (u->rx_count >= rx_depth(u)) {
+        f |= VUART_FR_RXFF;
+    }
+    return f;
+}
+
+/* Reports the interrupt line to the hook if its level changed. */
+static void update_irq(struct vuart *u)
+{
+    bool level = mis(u) != 0;
+    if (level == u->irq_level) {
+        return;
+    }
+    u->irq_level = level;
+    if (u->irq_set) {
+        u->irq_set(u->irq_ctx, level);
+    }
+}
+
+static uint8_t rx_pop(struct vuart *u)
+{
+    if (u->rx_count == 0) {
+        return 0;
+    }
+    uint8_t c = u->rx_fifo[u->rx_head];
+    u->rx_head = (u->rx_head + 1) % VUART_RX_FIFO_SIZE;
+    u->rx_count--;
+    return c;
+}
+
+/* --- transmit: bytes to lines (lock held) --------------------------------- */
+
+static void line_flush(struct vuart *u)
+{
+    if (u->line_len > 0) {
+        vconsole_emit_line(u->name, u->line, u->line_len);
+        u->line_len = 0;
+    }
+}
+
+/* What a transmitted byte shows as: control characters but TAB and ESC become '?'. */
+static char printable(uint8_t c)
+{
+    if ((c < 0x20 && c != '\t' && c != ESC) || c == 0x7F) {
+        return '?';
+    }
+    return (char)c;
+}
+
+static void transmit(struct vuart *u, uint8_t c)
+{
+    u->tx_bytes++;
+    u->ris_latched |= VUART_INT_TX;
+    if (c == '\r') {
+        return;
+    }
+    if (c == '\n') {
+        vconsole_emit_line(u->name, u->line, u->line_len);
+        u->line_len = 0;
+        return;
+    }
+    if (u->line_len == VUART_LINE_MAX) {
+        line_flush(u);
+    }
+    u->line[u->line_len++] = printable(c);
+}
+
+/* --- registers (lock held) ----------------------------------------------- */
+
+static void reset_locked(struct vuart *u)
+{
+    line_flush(u);
+    for (size_t i = 0; i < ARRAY_SIZE(reg_table); i++) {
+        if (reg_table[i].kind == REG_RW) {
+            u->regs[reg_table[i].slot] = reg_table[i].reset;
+        }
+    }
+    u->ris_latched = 0;
+    u->rx_head = 0;
+    u->rx_count = 0;
+    update_irq(u);
+}
+
+/* The 32-bit register at offset (4-aligned); pop says whether a DR read consumes a byte. */
+static uint32_t reg_read(struct vuart *u, uint64_t offset, bool pop)
+{
+    if (offset >= VUART_ID0 && offset < VUART_ID0 + 4 * sizeof(id_regs)) {
+        return id_regs[(offset - VUART_ID0) / 4];
+    }
+    const struct reg_desc *r = find_reg(offset);
+    if (!r) {
+        return 0;
+    }
+    switch (r->kind) {
+    case REG_DR: {
+        if (!pop) {
+            return 0; /* the error flags, never set */
+        }
+        uint32_t c = rx_pop(u);
+        update_irq(u);
+        return c;
+    }
+    case REG_FR:
+        return fr(u);
+    case REG_RW:
+        return u->regs[r->slot];
+    case REG_RIS:
+        return ris(u);
+    case REG_MIS:
+        return mis(u);
+    default: /* RSR (no errors are ever recorded), ICR */
+        return 0;
+    }
+}
+
+/* Writes the bits of value selected by lanes (both already shifted to the access's bytes). */
+static void reg_write(struct vuart *u, uint64_t offset, uint32_t value, uint32_t lanes)
+{
+    const struct reg_desc *r = find_reg(offset);
+    if (!r) {
+        return;
+    }
+    switch (r->kind) {
+    case REG_DR:
+        if (lanes & 0xFF) {
+            transmit(u, (uint8_t)value);
+        }
+        break;
+    case REG_RW:
+        u->regs[r->slot] = ((u->regs[r->slot] & ~lanes) | (value & lanes)) & r->mask;
+        break;
+    case REG_ICR:
+        u->ris_latched &= ~(value & lanes);
+        break;
+    default: /* ECR, FR, RIS, MIS: nothing to do */
+        return;
+    }
+    update_irq(u);
+}
+
+/* --- MMIO callbacks ------------------------------------------------------- */
+
+/* 1, 2 and 4-byte naturally aligned accesses; the lanes they cover in the 32-bit register. */
+static bool access_lanes(uint64_t offset, unsigned size, uint32_t *lanes, unsigned *shift)
+{
+    if ((size != 1 && size != 2 && size != 4) || (offset & (size - 1)) != 0 ||
+        offset >= GUEST_UART_SIZE) {
+        return false;
+    }
+    *shift = (unsigned)(offset & 3) * 8;
+    *lanes = (uint32_t)(0xFFFFFFFFULL >> (32 - 8 * size)) << *shift;
+    return true;
+}
+
+static bool vuart_read(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned size,
+                       uint64_t *value)
+{
+    (void)vcpu;
+    struct vuart *u = dev;
+    uint32_t lanes;
+    unsigned shift;
+    if (!access_lanes(offset, size, &lanes, &shift)) {
+        return false;
+    }
+    uint64_t flags;
+    lock(u, &flags);
+    uint32_t v = reg_read(u, offset & ~3ULL, (lanes & 0xFF) != 0);
+    unlock(u, flags);
+    *value = (v & lanes) >> shift;
+    return true;
+}
+
+static bool vuart_write(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned size,
+                        uint64_t value)
+{
+    (void)vcpu;
+    struct vuart *u = dev;
+    uint32_t lanes;
+    unsigned shift;
+    if (!access_lanes(offset, size, &lanes, &shift)) {
+        return false;
+    }
+    uint64_t flags;
+    lock(u, &flags);
+    reg_write(u, offset & ~3ULL, (uint32_t)(value << shift), lanes);
+    unlock(u, flags);
+    return true;
+}
+
+const struct mmio_ops vuart_mmio_ops = {
+    .read = vuart_read,
+    .write = vuart_write,
+};
+
+/* --- API ------------------------------------------------------------------ */
+
+void vuart_init(struct vuart *u, const char *vm_name)
+{
+    memset(u, 0, sizeof(*u));
+    size_t n = 0;
+    while (vm_name && vm_name[n] && n < sizeof(u->name) - 1) {
+        u->name[n] = vm_name[n];
+        n++;
+    }
+    reset_locked(u);
+}
+
+void vuart_reset(struct vuart *u)
+{
+    uint64_t flags;
+    lock(u, &flags);
+    reset_locked(u);
+    unlock(u, flags);
+}
+
+void vuart_set_irq_hook(struct vuart *u, void (*irq_set)(void *ctx, bool level), void *ctx)
+{
+    uint64_t flags;
+    lock(u, &flags);
+    u->irq_set = irq_set;
+    u->irq_ctx = ctx;
+    u->irq_level = mis(u) != 0;
+    if (irq_set) {
+        irq_set(ctx, u->irq_level);
+    }
+    unlock(u, flags);
+}
+
+void vuart_rx_push(struct vuart *u, uint8_t c)
+{
+    uint64_t flags;
+    lock(u, &flags);
+    if (u->rx_count >= rx_depth(u)) {
+        u->rx_dropped++;
+    } else {
+        u->rx_fifo[(u->rx_head + u->rx_count) % VUART_RX_FIFO_SIZE] = c;
+        u->rx_count++;
+        update_irq(u);
+    }
+    unlock(u, flags);
+}
+
+void vuart_flush(struct vuart *u)
+{
+    uint64_t flags;
+    lock(u, &flags);
+    line_flush(u);
+    unlock(u, flags);
+}

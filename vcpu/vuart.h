@@ -1,0 +1,138 @@
+/*
+ * The emulated PL011 UART, one per VM, at GUEST_UART_BASE on the VM's MMIO
+ * bus (dev = struct vuart *). Enough of the PL011 for Linux's amba-pl011
+ * driver and for bare-metal guests: the register file, a 32-byte RX FIFO fed
+ * by vconsole (the physical keyboard), an instant transmitter whose bytes are
+ * gathered into lines and printed as "[NAME] text" by vconsole, and the
+ * combined interrupt line (MIS != 0) reported through a hook that the vGIC
+ * plugs in. Plain C, unit-tested on the host (tests/unit/test_vuart.c).
+ * Model and limits: docs/console.md.
+ */
+#ifndef SHRIKE_VCPU_VUART_H
+#define SHRIKE_VCPU_VUART_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/vm_config.h"
+#include "kernel/spinlock.h"
+#include "vcpu/mmio.h"
+
+/* Register offsets. */
+#define VUART_DR    0x000
+#define VUART_RSR   0x004 /* RSR on read, ECR on write */
+#define VUART_FR    0x018
+#define VUART_ILPR  0x020
+#define VUART_IBRD  0x024
+#define VUART_FBRD  0x028
+#define VUART_LCR_H 0x02C
+#define VUART_CR    0x030
+#define VUART_IFLS  0x034
+#define VUART_IMSC  0x038
+#define VUART_RIS   0x03C
+#define VUART_MIS   0x040
+#define VUART_ICR   0x044
+#define VUART_DMACR 0x048
+#define VUART_ID0   0xFE0 /* eight ID registers, 0xFE0..0xFFC */
+
+/* FR bits. */
+#define VUART_FR_BUSY (1U << 3)
+#define VUART_FR_RXFE (1U << 4)
+#define VUART_FR_TXFF (1U << 5)
+#define VUART_FR_RXFF (1U << 6)
+#define VUART_FR_TXFE (1U << 7)
+
+/* Interrupt bits (RIS, MIS, IMSC, ICR). */
+#define VUART_INT_RX (1U << 4)
+#define VUART_INT_TX (1U << 5)
+#define VUART_INT_RT (1U << 6)
+
+#define VUART_LCR_H_FEN (1U << 4)
+
+#define VUART_RX_FIFO_SIZE 32  /* bytes; a power of two */
+#define VUART_LINE_MAX     160 /* longer lines are printed in pieces of this many bytes */
+
+/* The plain read/write registers, stored by slot (vuart.c has their offsets and masks). */
+enum vuart_rw_slot {
+    VUART_SLOT_ILPR,
+    VUART_SLOT_IBRD,
+    VUART_SLOT_FBRD,
+    VUART_SLOT_LCR_H,
+    VUART_SLOT_CR,
+    VUART_SLOT_IFLS,
+    VUART_SLOT_IMSC,
+    VUART_SLOT_DMACR,
+    VUART_NR_SLOTS,
+};
+
+/* Private to vuart.c except the statistics, which may be read without the lock. */
+struct vuart {
+    spinlock_t lock;
+    char name[VM_NAME_MAX];
+    void (*irq_set)(void *ctx, bool level);
+    void *irq_ctx;
+    bool irq_level; /* last level reported: (RIS & IMSC) != 0 */
+    uint32_t regs[VUART_NR_SLOTS];
+    uint32_t ris_latched; /* interrupt status bits set by events (TX); RX and RT follow the FIFO */
+    uint8_t rx_fifo[VUART_RX_FIFO_SIZE];
+    unsigned rx_head;
+    unsigned rx_count;
+    size_t line_len;
+    char line[VUART_LINE_MAX];
+    /* Statistics. */
+    uint64_t rx_dropped; /* input bytes that did not fit in the RX FIFO */
+    uint64_t tx_bytes;   /* bytes written to DR */
+};
+
+/* Sets up u for the VM called vm_name (truncated to VM_NAME_MAX - 1 chars), in its reset state. */
+void vuart_init(struct vuart *u, const char *vm_name);
+
+/* VM reset or power-off: prints a partial line, registers to reset values, RX FIFO emptied. */
+void vuart_reset(struct vuart *u);
+
+/*
+ * Plugs in the interrupt line (either may be NULL). The hook is called at once
+ * with the current level, then on every change of it, with the vuart lock
+ * held (lock order vuart -> vGIC), so it must not call back into this vuart.
+ */
+void vuart_set_irq_hook(struct vuart *u, void (*irq_set)(void *ctx, bool level), void *ctx);
+
+/* A received byte, from any CPU and any context; dropped (and counted) if the RX FIFO is full. */
+void vuart_rx_push(struct vuart *u, uint8_t c);
+
+/* Prints the partial output line, if any. */
+void vuart_flush(struct vuart *u);
+
+extern const struct mmio_ops vuart_mmio_ops;
+
+/*
+ * IRQ masking around the vuart and vconsole locks: both are taken from the
+ * physical UART's interrupt handler, so a CPU must not be interrupted while
+ * holding one. No-ops in host unit tests.
+ */
+#ifdef SHRIKE_HOST_TEST
+static inline uint64_t vuart_irq_save(void)
+{
+    return 0;
+}
+
+static inline void vuart_irq_restore(uint64_t flags)
+{
+    (void)flags;
+}
+#else
+#include "kernel/sysreg.h"
+
+static inline uint64_t vuart_irq_save(void)
+{
+    return local_irq_save();
+}
+
+static inline void vuart_irq_restore(uint64_t flags)
+{
+    local_irq_restore(flags);
+}
+#endif
+
+#endif
