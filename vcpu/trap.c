@@ -97,7 +97,10 @@ static struct vcpu *trap_dabt(struct vcpu *v, uint64_t esr)
         return v;
     }
     const struct mmio_region *r = mmio_bus_find(&vm->mmio, ipa);
-    if (r == 0) {
+    struct pt_mapping m;
+    if (r == 0 && pt_walk(&vm->s2, ipa, &m)) {
+        refuse_abort(v, ipa, d.wnr, "no write access to that memory");
+    } else if (r == 0) {
         refuse_abort(v, ipa, d.wnr, "no RAM or device there");
     } else if (!d.isv) {
         refuse_abort(v, ipa, d.wnr,

@@ -247,7 +247,6 @@ void vm_init(void)
 
 unsigned vm_boot(const char *names)
 {
-    unsigned started = 0;
     const char *p = names;
     while (*p != '\0') {
         size_t len = 0;
@@ -260,17 +259,16 @@ unsigned vm_boot(const char *names)
         } else if (nvms == CONFIG_MAX_VMS) {
             log_err("VM %s: more than CONFIG_MAX_VMS (%u) VMs", c->name, CONFIG_MAX_VMS);
         } else {
-            struct vm *vm = &vms[nvms];
-            vm->id = nvms;
-            if (vm_create(vm, c)) {
-                nvms++;
-                started++;
-                start_vm(vm);
-            }
+            vms[nvms].id = nvms;
+            nvms += vm_create(&vms[nvms], c) ? 1 : 0;
         }
         p += len + (p[len] == ',' ? 1 : 0);
     }
-    return started;
+    /* Start them only once all exist: an early power-off must not look like "all VMs off". */
+    for (unsigned i = 0; i < nvms; i++) {
+        start_vm(&vms[i]);
+    }
+    return nvms;
 }
 
 bool vm_log_allowed(struct vm *vm)

@@ -1,0 +1,19 @@
+/* The heartbeat guest: beats for 2 s of virtual time beside VMs that power off and reset. */
+#include "config/vm_config.h"
+#include "vcpu/abi.h"
+
+VM_CONFIG(heartbeat) = {
+    .name = "heartbeat",
+    .vcpus = 1,
+    .affinity = {VM_ANY_CPU, VM_ANY_CPU, VM_ANY_CPU, VM_ANY_CPU, VM_ANY_CPU, VM_ANY_CPU, VM_ANY_CPU,
+                 VM_ANY_CPU},
+    .ram_size = MIB(16),
+    .stage2 = {.ipa_bits = 40, .start_level = 1, .demand = false},
+    .format = VM_IMAGE_RAW,
+    .load_offset = GUEST_IMAGE_OFFSET,
+    .bootargs = "console=ttyAMA0",
+    .testdev = false,
+    .magic_page = false,
+    .image_file = "heartbeat",
+    VM_BLOBS(heartbeat),
+};
