@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #define VM_MAX_VCPUS 8
-#define VM_NAME_MAX 16
+#define VM_NAME_MAX  16
 
 /* Stage-2 shape: IPA size and start level (4 KiB granule); concatenation is derived. */
 struct vm_stage2_config {
@@ -26,16 +26,16 @@ enum vm_image_format {
 };
 
 struct vm_config {
-    const char *name;     /* console prefix, at most VM_NAME_MAX - 1 chars */
-    unsigned vcpus;       /* 1..VM_MAX_VCPUS */
+    const char *name;                /* console prefix, at most VM_NAME_MAX - 1 chars */
+    unsigned vcpus;                  /* 1..VM_MAX_VCPUS */
     uint64_t affinity[VM_MAX_VCPUS]; /* per vCPU: mask of physical CPUs it may run on */
-    uint64_t ram_size;    /* bytes, a multiple of 2 MiB; RAM starts at GUEST_RAM_BASE */
+    uint64_t ram_size;               /* bytes, a multiple of 2 MiB; RAM starts at GUEST_RAM_BASE */
     struct vm_stage2_config stage2;
     enum vm_image_format format;
-    uint64_t load_offset; /* where the image goes, from the start of RAM */
-    const char *bootargs; /* /chosen/bootargs */
-    bool testdev;         /* map the emulated test device */
-    bool magic_page;      /* map the read-only page filled with GUEST_MAGIC_WORD */
+    uint64_t load_offset;   /* where the image goes, from the start of RAM */
+    const char *bootargs;   /* /chosen/bootargs */
+    bool testdev;           /* map the emulated test device */
+    bool magic_page;        /* map the read-only page filled with GUEST_MAGIC_WORD */
     const char *image_file; /* guest binary: a name in build/guests/ (NAME.bin) or a path */
     /* Filled by the build: the image and DTB linked into shrike (pristine copies). */
     const uint8_t *image;
@@ -54,15 +54,15 @@ struct vm_config {
  * files with SHRIKE_HOST_TOOL, where the blobs do not exist yet.
  */
 #ifdef SHRIKE_HOST_TOOL
-#define VM_BLOBS(sym) .image = 0
+#define VM_BLOBS(sym)  .image = 0
 #define VM_CONFIG(sym) const struct vm_config vm_config_##sym
 #else
-#define VM_BLOBS(sym)                                                                              \
-    .image = vm_blob_##sym##_image, .image_end = vm_blob_##sym##_image_end,                        \
+#define VM_BLOBS(sym)                                                       \
+    .image = vm_blob_##sym##_image, .image_end = vm_blob_##sym##_image_end, \
     .dtb = vm_blob_##sym##_dtb, .dtb_end = vm_blob_##sym##_dtb_end
-#define VM_CONFIG(sym)                                                                             \
-    extern const uint8_t vm_blob_##sym##_image[], vm_blob_##sym##_image_end[];                     \
-    extern const uint8_t vm_blob_##sym##_dtb[], vm_blob_##sym##_dtb_end[];                         \
+#define VM_CONFIG(sym)                                                         \
+    extern const uint8_t vm_blob_##sym##_image[], vm_blob_##sym##_image_end[]; \
+    extern const uint8_t vm_blob_##sym##_dtb[], vm_blob_##sym##_dtb_end[];     \
     const struct vm_config vm_config_##sym
 #endif
 

@@ -13,10 +13,10 @@
 #define UART_DR        0x00
 #define UART_FR        0x18
 #define UART_CR        0x30
-#define UART_IMSC 0x38
-#define UART_ICR 0x44
-#define UART_INT_RX (1U << 4)
-#define UART_INT_RT (1U << 6)
+#define UART_IMSC      0x38
+#define UART_ICR       0x44
+#define UART_INT_RX    (1U << 4)
+#define UART_INT_RT    (1U << 6)
 #define UART_FR_RXFE   (1U << 4)
 #define UART_FR_TXFF   (1U << 5)
 #define UART_CR_UARTEN (1U << 0)

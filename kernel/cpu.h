@@ -20,10 +20,10 @@ struct cpu {
     struct vcpu_regs *guest_regs; /* registers of the running guest (vcpu/entry.S) */
     struct vcpu *vcpu;            /* the vCPU placed on this CPU, if any */
     struct vcpu *loaded;          /* the vCPU whose state is in the hardware */
-    unsigned id;        /* logical index: 0 is the boot CPU */
-    uint64_t mpidr;     /* MPIDR_EL1 affinity fields */
-    uint64_t panic_sp;  /* top of the fatal-exception stack (used by vectors.S) */
-    uint64_t stack_top; /* top of the normal hypervisor stack */
+    unsigned id;                  /* logical index: 0 is the boot CPU */
+    uint64_t mpidr;               /* MPIDR_EL1 affinity fields */
+    uint64_t panic_sp;            /* top of the fatal-exception stack (used by vectors.S) */
+    uint64_t stack_top;           /* top of the normal hypervisor stack */
     bool online;
     bool stopped; /* parked after another CPU's panic */
     uint64_t gicr_base;

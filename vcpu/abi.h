@@ -7,44 +7,47 @@
 #define SHRIKE_VCPU_ABI_H
 
 /* --- IPA layout (the same for every VM; RAM size varies) ----------------- */
-#define GUEST_GICD_BASE 0x08000000UL
-#define GUEST_GICD_SIZE 0x00010000UL
-#define GUEST_GICR_BASE 0x080A0000UL
-#define GUEST_GICR_STRIDE 0x00020000UL
-#define GUEST_UART_BASE 0x09000000UL /* emulated PL011, SPI 1 (INTID 33) */
-#define GUEST_UART_SIZE 0x00001000UL
-#define GUEST_UART_SPI 1
-#define GUEST_TESTDEV_BASE 0x0B000000UL /* emulated test device (mmio test guest) */
-#define GUEST_TESTDEV_SIZE 0x00001000UL
+#define GUEST_GICD_BASE      0x08000000UL
+#define GUEST_GICD_SIZE      0x00010000UL
+#define GUEST_GICR_BASE      0x080A0000UL
+#define GUEST_GICR_STRIDE    0x00020000UL
+#define GUEST_UART_BASE      0x09000000UL /* emulated PL011, SPI 1 (INTID 33) */
+#define GUEST_UART_SIZE      0x00001000UL
+#define GUEST_UART_SPI       1
+#define GUEST_TESTDEV_BASE   0x0B000000UL /* emulated test device (mmio test guest) */
+#define GUEST_TESTDEV_SIZE   0x00001000UL
 #define GUEST_MAGIC_PAGE_IPA 0x70000000UL /* read-only page filled with GUEST_MAGIC_WORD */
-#define GUEST_MAGIC_WORD 0x12345678U
-#define GUEST_RAM_BASE 0x40000000UL
-#define GUEST_DTB_OFFSET 0x0UL         /* the VM's DTB sits at the start of RAM; x0 points at it */
-#define GUEST_IMAGE_OFFSET 0x80000UL   /* test guests are linked at RAM base + 512 KiB */
+#define GUEST_MAGIC_WORD     0x12345678U
+#define GUEST_RAM_BASE       0x40000000UL
+#define GUEST_DTB_OFFSET     0x0UL     /* the VM's DTB sits at the start of RAM; x0 points at it */
+#define GUEST_IMAGE_OFFSET   0x80000UL /* test guests are linked at RAM base + 512 KiB */
 
 /* --- test device registers (offsets in GUEST_TESTDEV) --------------------- */
 #define TESTDEV_ID 0x000 /* RO, 32-bit: TESTDEV_ID_VALUE */
-#define TESTDEV_SCRATCH 0x008 /* RW, 64-bit scratch register; narrower accesses hit its low bytes */
-#define TESTDEV_NEG 0x010 /* RO: 0xFFFFFFFFFFFFFF80 (for sign-extension checks) */
-#define TESTDEV_COUNT 0x018 /* RO: number of accesses the device has seen */
+#define TESTDEV_SCRATCH                                                                            \
+    0x008                      /* RW, 64-bit scratch register; narrower accesses hit its low bytes \
+                                */
+#define TESTDEV_NEG      0x010 /* RO: 0xFFFFFFFFFFFFFF80 (for sign-extension checks) */
+#define TESTDEV_COUNT    0x018 /* RO: number of accesses the device has seen */
 #define TESTDEV_ID_VALUE 0x5348524BU /* "SHRK" */
 
 /* --- SMCCC function IDs shrike answers ------------------------------------ */
-#define SMCCC_VERSION 0x80000000U
+#define SMCCC_VERSION       0x80000000U
 #define SMCCC_ARCH_FEATURES 0x80000001U
-#define SMCCC_VERSION_1_1 0x10001
+#define SMCCC_VERSION_1_1   0x10001
 #define SMCCC_NOT_SUPPORTED (-1)
 
 /*
  * shrike's hypercalls: SMCCC fast calls, SMC64, owner 6 (vendor-specific
  * hypervisor service), issued with HVC #0. Results in x0 (negative = error).
  */
-#define SHRIKE_HC_NULL 0xC6000000U          /* returns 0; for benchmarks */
-#define SHRIKE_HC_CONSOLE_WRITE 0xC6000001U /* x1 = IPA of bytes, x2 = length (<= 256): bytes written */
-#define SHRIKE_HC_VCPU_ID 0xC6000002U       /* returns (vm id << 16) | vcpu index */
-#define SHRIKE_HC_MMIO_FAULTS 0xC6000003U   /* returns MMIO accesses refused to this VM so far */
-#define SHRIKE_HC_RESET_COUNT 0xC6000004U   /* returns how many times this VM was reset */
-#define SHRIKE_HC_ERR_INVAL (-2)
+#define SHRIKE_HC_NULL 0xC6000000U /* returns 0; for benchmarks */
+#define SHRIKE_HC_CONSOLE_WRITE \
+    0xC6000001U /* x1 = IPA of bytes, x2 = length (<= 256): bytes written */
+#define SHRIKE_HC_VCPU_ID     0xC6000002U /* returns (vm id << 16) | vcpu index */
+#define SHRIKE_HC_MMIO_FAULTS 0xC6000003U /* returns MMIO accesses refused to this VM so far */
+#define SHRIKE_HC_RESET_COUNT 0xC6000004U /* returns how many times this VM was reset */
+#define SHRIKE_HC_ERR_INVAL   (-2)
 
 /*
  * The seed lab's numbered hypercall: HVC #N with N != 0 reaches shrike's EL2

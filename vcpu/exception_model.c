@@ -2,20 +2,20 @@
 #include "vcpu/exception_model.h"
 
 #define PSTATE_M_MASK 0x1FULL
-#define PSTATE_NRW (1ULL << 4) /* AArch32 */
-#define PSTATE_EL1T 0x4ULL
-#define PSTATE_EL1H 0x5ULL
-#define PSTATE_DAIF (0xFULL << 6)
+#define PSTATE_NRW    (1ULL << 4) /* AArch32 */
+#define PSTATE_EL1T   0x4ULL
+#define PSTATE_EL1H   0x5ULL
+#define PSTATE_DAIF   (0xFULL << 6)
 
-#define ESR_IL (1ULL << 25)
-#define EC_SHIFT 26
-#define EC_UNKNOWN 0x00ULL
-#define EC_IABT_LOW 0x20ULL
-#define EC_IABT_CUR 0x21ULL
-#define EC_DABT_LOW 0x24ULL
-#define EC_DABT_CUR 0x25ULL
+#define ESR_IL            (1ULL << 25)
+#define EC_SHIFT          26
+#define EC_UNKNOWN        0x00ULL
+#define EC_IABT_LOW       0x20ULL
+#define EC_IABT_CUR       0x21ULL
+#define EC_DABT_LOW       0x24ULL
+#define EC_DABT_CUR       0x25ULL
 #define FSC_SYNC_EXTERNAL 0x10ULL
-#define ISS_WNR (1ULL << 6)
+#define ISS_WNR           (1ULL << 6)
 
 bool exc_from_el0(uint64_t pstate)
 {

@@ -22,7 +22,7 @@ bool exc_from_el0(uint64_t guest_pstate);
 
 /* ESR_EL1 values for the injected exceptions (IL set: 32-bit instructions). */
 uint64_t exc_esr_undef(void);
-uint64_t exc_esr_data_abort(bool from_el0, bool wnr);  /* synchronous external abort */
-uint64_t exc_esr_insn_abort(bool from_el0);            /* synchronous external abort */
+uint64_t exc_esr_data_abort(bool from_el0, bool wnr); /* synchronous external abort */
+uint64_t exc_esr_insn_abort(bool from_el0);           /* synchronous external abort */
 
 #endif

@@ -21,7 +21,8 @@ int64_t psci_guest_features(uint32_t fid)
     case PSCI_FN_SYSTEM_OFF:
     case PSCI_FN_SYSTEM_RESET:
     case PSCI_FN_FEATURES:
-        return PSCI_RET_SUCCESS; /* CPU_SUSPEND: original power_state format, no OS-initiated mode */
+        return PSCI_RET_SUCCESS; /* CPU_SUSPEND: original power_state format, no OS-initiated mode
+                                  */
     default:
         return PSCI_RET_NOT_SUPPORTED;
     }

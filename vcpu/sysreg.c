@@ -15,10 +15,10 @@
 #include "vcpu/trap.h"
 #include "vcpu/vm.h"
 
-#define OSLAR_EL1 ESR_SYSREG(2, 0, 1, 0, 4)
-#define OSLSR_EL1 ESR_SYSREG(2, 0, 1, 1, 4)
+#define OSLAR_EL1              ESR_SYSREG(2, 0, 1, 0, 4)
+#define OSLSR_EL1              ESR_SYSREG(2, 0, 1, 1, 4)
 #define OSLSR_OSLM_IMPLEMENTED (1ULL << 3)
-#define OSLSR_OSLK (1ULL << 1)
+#define OSLSR_OSLK             (1ULL << 1)
 
 static bool is_idreg(const struct esr_sysreg *s)
 {
@@ -45,8 +45,8 @@ static bool emulate(struct vcpu *v, const struct esr_sysreg *s, uint32_t key, ui
         if (key == OSLAR_EL1 && !s->read) {
             v->arch.emul.os_lock = (*val & 1) != 0;
         }
-        *val = key == OSLSR_EL1 ? OSLSR_OSLM_IMPLEMENTED | (v->arch.emul.os_lock ? OSLSR_OSLK : 0)
-                                : 0;
+        *val =
+            key == OSLSR_EL1 ? OSLSR_OSLM_IMPLEMENTED | (v->arch.emul.os_lock ? OSLSR_OSLK : 0) : 0;
         return true;
     }
     return false;
@@ -60,8 +60,8 @@ struct vcpu *sysreg_trap(struct vcpu *v, uint64_t esr)
     if (!emulate(v, &s, esr_sysreg_key_of(esr), &val)) {
         if (vm_log_allowed(v->vm)) {
             log_warn("VM %s vCPU %u: %s of S%u_%u_C%u_C%u_%u at PC %#lx not emulated: UNDEF",
-                     v->vm->cfg->name, v->id, s.read ? "read" : "write", s.op0, s.op1, s.crn,
-                     s.crm, s.op2, v->arch.regs.pc);
+                     v->vm->cfg->name, v->id, s.read ? "read" : "write", s.op0, s.op1, s.crn, s.crm,
+                     s.op2, v->arch.regs.pc);
         }
         inject_undef(v);
         return v;

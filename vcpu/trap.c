@@ -69,45 +69,79 @@ static void refuse_abort(struct vcpu *v, uint64_t ipa, bool wnr, const char *why
     inject_data_abort(v, read_sysreg(far_el2), wnr);
 }
 
+/* The access as the syndrome describes it (ISV=1): only the fields emulation needs. */
+struct mmio_insn {
+    unsigned size;
+    unsigned srt;
+    bool sse;
+    bool sf;
+    bool wnr;
+};
+
+static inline struct mmio_insn mmio_insn_of(uint64_t esr)
+{
+    return (struct mmio_insn){
+        .size = 1U << ((esr >> 22) & 3),
+        .srt = (unsigned)(esr >> 16) & 31,
+        .sse = (esr >> 21) & 1,
+        .sf = (esr >> 15) & 1,
+        .wnr = (esr >> 6) & 1,
+    };
+}
+
 static bool mmio_emulate(struct vcpu *v, const struct mmio_region *r, uint64_t ipa,
-                         const struct esr_dabt *d)
+                         struct mmio_insn a)
 {
     uint64_t *x = v->arch.regs.x;
     uint64_t off = ipa - r->base;
-    if (d->wnr) {
-        uint64_t reg = d->srt == 31 ? 0 : x[d->srt];
-        return r->ops->write(r->dev, v, off, d->size_bytes, mmio_store_value(reg, d->size_bytes));
+    if (a.wnr) {
+        uint64_t reg = a.srt == 31 ? 0 : x[a.srt];
+        return r->ops->write(r->dev, v, off, a.size, mmio_store_value(reg, a.size));
     }
     uint64_t raw = 0;
-    if (!r->ops->read(r->dev, v, off, d->size_bytes, &raw)) {
+    if (!r->ops->read(r->dev, v, off, a.size, &raw)) {
         return false;
     }
-    if (d->srt != 31) {
-        x[d->srt] = mmio_load_result(raw, d->size_bytes, d->sse, d->sf);
+    if (a.srt != 31) {
+        x[a.srt] = mmio_load_result(raw, a.size, a.sse, a.sf);
     }
     return true;
 }
 
-static struct vcpu *trap_dabt(struct vcpu *v, uint64_t esr)
+/* Everything but an emulatable MMIO access: demand mapping, or a refusal. */
+static struct vcpu *dabt_slow(struct vcpu *v, uint64_t esr, uint64_t ipa,
+                              const struct mmio_region *r)
 {
     struct vm *vm = v->vm;
-    uint64_t ipa = fault_ipa();
-    struct esr_dabt d = esr_decode_dabt(esr);
-    if (vm_demand_map(vm, ipa)) {
+    bool wnr = esr_decode_dabt(esr).wnr;
+    struct pt_mapping m;
+    if (r == 0 && vm_demand_map(vm, ipa)) {
         return v;
     }
-    const struct mmio_region *r = mmio_bus_find(&vm->mmio, ipa);
-    struct pt_mapping m;
-    if (r == 0 && pt_walk(&vm->s2, ipa, &m)) {
-        refuse_abort(v, ipa, d.wnr, "no write access to that memory");
-    } else if (r == 0) {
-        refuse_abort(v, ipa, d.wnr, "no RAM or device there");
-    } else if (!d.isv) {
-        refuse_abort(v, ipa, d.wnr,
+    if (r != 0) {
+        refuse_abort(v, ipa, wnr,
                      "the syndrome does not describe the access (ISV=0: load/store pair, "
                      "writeback or SIMD) and shrike cannot emulate it");
-    } else if (!mmio_emulate(v, r, ipa, &d)) {
-        refuse_abort(v, ipa, d.wnr, "refused by the device");
+    } else if (pt_walk(&vm->s2, ipa, &m)) {
+        refuse_abort(v, ipa, wnr, "no write access to that memory");
+    } else {
+        refuse_abort(v, ipa, wnr, "no RAM or device there");
+    }
+    return v;
+}
+
+#define ESR_DABT_ISV (1ULL << 24)
+
+static struct vcpu *trap_dabt(struct vcpu *v, uint64_t esr)
+{
+    uint64_t ipa = fault_ipa();
+    const struct mmio_region *r = mmio_bus_find(&v->vm->mmio, ipa);
+    if (r == 0 || !(esr & ESR_DABT_ISV)) {
+        return dabt_slow(v, esr, ipa, r);
+    }
+    struct mmio_insn a = mmio_insn_of(esr);
+    if (!mmio_emulate(v, r, ipa, a)) {
+        refuse_abort(v, ipa, a.wnr, "refused by the device");
     } else {
         vcpu_skip_insn(v);
     }
@@ -132,12 +166,8 @@ static struct vcpu *trap_iabt(struct vcpu *v, uint64_t esr)
 }
 
 static const exit_handler_t exit_handlers[ESR_EC_MAX + 1] = {
-    [ESR_EC_WFX] = trap_wfx,
-    [ESR_EC_HVC64] = hypercall_hvc,
-    [ESR_EC_SMC64] = hypercall_smc,
-    [ESR_EC_SYS64] = sysreg_trap,
-    [ESR_EC_IABT_LOW] = trap_iabt,
-    [ESR_EC_DABT_LOW] = trap_dabt,
+    [ESR_EC_WFX] = trap_wfx,      [ESR_EC_HVC64] = hypercall_hvc, [ESR_EC_SMC64] = hypercall_smc,
+    [ESR_EC_SYS64] = sysreg_trap, [ESR_EC_IABT_LOW] = trap_iabt,  [ESR_EC_DABT_LOW] = trap_dabt,
 };
 
 struct vcpu *trap_sync(struct vcpu *v)

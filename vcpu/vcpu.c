@@ -18,47 +18,48 @@
 #include "vcpu/vm.h"
 
 /* HCR_EL2 while a guest runs (Arm ARM D13.2.46). */
-#define HCR_VM (1ULL << 0)     /* stage-2 translation */
-#define HCR_SWIO (1ULL << 1)   /* set/way invalidate -> clean+invalidate */
-#define HCR_FMO (1ULL << 3)    /* physical FIQ/IRQ/SError to EL2, virtual ones to EL1 */
-#define HCR_IMO (1ULL << 4)
-#define HCR_AMO (1ULL << 5)
-#define HCR_FB (1ULL << 9)     /* broadcast the guest's TLB and I-cache maintenance */
+#define HCR_VM     (1ULL << 0) /* stage-2 translation */
+#define HCR_SWIO   (1ULL << 1) /* set/way invalidate -> clean+invalidate */
+#define HCR_FMO    (1ULL << 3) /* physical FIQ/IRQ/SError to EL2, virtual ones to EL1 */
+#define HCR_IMO    (1ULL << 4)
+#define HCR_AMO    (1ULL << 5)
+#define HCR_FB     (1ULL << 9)  /* broadcast the guest's TLB and I-cache maintenance */
 #define HCR_BSU_IS (1ULL << 10) /* barriers at least inner shareable */
-#define HCR_TWI (1ULL << 13)   /* trap WFI: the vCPU waits in shrike */
-#define HCR_TWE (1ULL << 14)   /* trap WFE: the vCPU yields */
-#define HCR_TID3 (1ULL << 18)  /* trap ID registers: sanitized values (vcpu/idregs.c) */
-#define HCR_TSC (1ULL << 19)   /* trap SMC: answered like HVC */
-#define HCR_TIDCP (1ULL << 20) /* trap implementation-defined registers: UNDEF */
-#define HCR_RW (1ULL << 31)    /* EL1 is AArch64 */
-#define HCR_GUEST                                                                                  \
-    (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI | HCR_TWE |   \
+#define HCR_TWI    (1ULL << 13) /* trap WFI: the vCPU waits in shrike */
+#define HCR_TWE    (1ULL << 14) /* trap WFE: the vCPU yields */
+#define HCR_TID3   (1ULL << 18) /* trap ID registers: sanitized values (vcpu/idregs.c) */
+#define HCR_TSC    (1ULL << 19) /* trap SMC: answered like HVC */
+#define HCR_TIDCP  (1ULL << 20) /* trap implementation-defined registers: UNDEF */
+#define HCR_RW     (1ULL << 31) /* EL1 is AArch64 */
+#define HCR_GUEST                                                                                \
+    (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI | HCR_TWE | \
      HCR_TID3 | HCR_TSC | HCR_TIDCP | HCR_RW)
 
 /* CPTR_EL2 (non-VHE): FP/SIMD allowed; SVE, SME, activity monitors and trace trapped. */
-#define CPTR_RES1 ((1ULL << 13) | (1ULL << 9) | 0xFFULL)
-#define CPTR_TZ (1ULL << 8)
-#define CPTR_TSM (1ULL << 12)
-#define CPTR_TTA (1ULL << 20)
-#define CPTR_TAM (1ULL << 30)
+#define CPTR_RES1  ((1ULL << 13) | (1ULL << 9) | 0xFFULL)
+#define CPTR_TZ    (1ULL << 8)
+#define CPTR_TSM   (1ULL << 12)
+#define CPTR_TTA   (1ULL << 20)
+#define CPTR_TAM   (1ULL << 30)
 #define CPTR_GUEST (CPTR_RES1 | CPTR_TZ | CPTR_TSM | CPTR_TTA | CPTR_TAM)
 
 /* MDCR_EL2: PMU, debug, SPE and trace-filter registers trap (emulated RAZ/WI, vcpu/sysreg.c). */
 #define MDCR_TPMCR (1ULL << 5)
-#define MDCR_TPM (1ULL << 6)
-#define MDCR_TDA (1ULL << 9)
+#define MDCR_TPM   (1ULL << 6)
+#define MDCR_TDA   (1ULL << 9)
 #define MDCR_TDOSA (1ULL << 10)
-#define MDCR_TDRA (1ULL << 11)
-#define MDCR_TPMS (1ULL << 14)
-#define MDCR_TTRF (1ULL << 19)
-#define MDCR_TRAPS (MDCR_TPMCR | MDCR_TPM | MDCR_TDA | MDCR_TDOSA | MDCR_TDRA | MDCR_TPMS | MDCR_TTRF)
+#define MDCR_TDRA  (1ULL << 11)
+#define MDCR_TPMS  (1ULL << 14)
+#define MDCR_TTRF  (1ULL << 19)
+#define MDCR_TRAPS \
+    (MDCR_TPMCR | MDCR_TPM | MDCR_TDA | MDCR_TDOSA | MDCR_TDRA | MDCR_TPMS | MDCR_TTRF)
 
 /* CNTHCTL_EL2: EL1 may read the physical counter and use the EL1 physical timer. */
 #define CNTHCTL_EL1PCTEN (1ULL << 0)
-#define CNTHCTL_EL1PCEN (1ULL << 1)
+#define CNTHCTL_EL1PCEN  (1ULL << 1)
 
-#define PSTATE_EL1H 0x5ULL
-#define PSTATE_DAIF (0xFULL << 6)
+#define PSTATE_EL1H     0x5ULL
+#define PSTATE_DAIF     (0xFULL << 6)
 #define SCTLR_EL1_RESET 0x30D00800ULL /* RES1 bits; MMU, caches, alignment checks off */
 
 void vcpu_reset_context(struct vcpu *v, uint64_t entry, uint64_t x0)

@@ -57,13 +57,13 @@ enum vcpu_power {
 
 /* Requests another CPU (or a handler) leaves for the vCPU's run loop. */
 #define VCPU_REQ_STOP (1U << 0) /* the VM is powering off or resetting */
-#define VCPU_REQ_OFF (1U << 1)  /* the vCPU called PSCI CPU_OFF */
+#define VCPU_REQ_OFF  (1U << 1) /* the vCPU called PSCI CPU_OFF */
 
 struct vcpu {
     struct vcpu_arch arch;
     struct vm *vm;
-    unsigned id;    /* index in the VM */
-    unsigned pcpu;  /* physical CPU it is placed on */
+    unsigned id;   /* index in the VM */
+    unsigned pcpu; /* physical CPU it is placed on */
     enum vcpu_power power;
     unsigned requests;
     unsigned last_pcpu; /* where it last ran (valid once ran_before) */
@@ -91,9 +91,9 @@ void fpsimd_save(struct vcpu_fpsimd *fp);
 void fpsimd_restore(const struct vcpu_fpsimd *fp);
 
 /* Exit kinds returned by guest_enter(). */
-#define EXIT_SYNC 0
-#define EXIT_IRQ 1
-#define EXIT_FIQ 2
+#define EXIT_SYNC   0
+#define EXIT_IRQ    1
+#define EXIT_FIQ    2
 #define EXIT_SERROR 3
 
 #endif

@@ -374,7 +374,8 @@ void vm_vcpu_stopped(struct vcpu *v)
 bool vm_ipa_to_pa(const struct vm *vm, uint64_t ipa, uint64_t len, paddr_t *pa)
 {
     uint64_t size = vm->cfg->ram_size;
-    if (ipa < GUEST_RAM_BASE || ipa - GUEST_RAM_BASE > size || len > size - (ipa - GUEST_RAM_BASE)) {
+    if (ipa < GUEST_RAM_BASE || ipa - GUEST_RAM_BASE > size ||
+        len > size - (ipa - GUEST_RAM_BASE)) {
         return false;
     }
     *pa = pa_add(vm->ram, ipa - GUEST_RAM_BASE);

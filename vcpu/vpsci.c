@@ -18,8 +18,8 @@ static int64_t cpu_on(struct vcpu *v, uint64_t mpidr, uint64_t entry, uint64_t c
     int idx = psci_mpidr_to_index(mpidr, vm->nvcpus);
     spin_lock(&vm->lock);
     struct vcpu *t = idx >= 0 ? &vm->vcpus[idx] : 0;
-    int64_t ret = psci_check_cpu_on(idx, t && t->power == VCPU_ON, entry, GUEST_RAM_BASE,
-                                    vm->cfg->ram_size);
+    int64_t ret =
+        psci_check_cpu_on(idx, t && t->power == VCPU_ON, entry, GUEST_RAM_BASE, vm->cfg->ram_size);
     if (ret == PSCI_RET_SUCCESS && vm->state != VM_RUNNING) {
         ret = PSCI_RET_DENIED;
     }

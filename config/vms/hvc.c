@@ -1,4 +1,5 @@
-/* The hvc guest: the seed lab's numbered HVC and SMCCC; 43-bit IPA, 16 concatenated level-1 tables (seed lab). */
+/* The hvc guest: the seed lab's numbered HVC and SMCCC; 43-bit IPA, 16 concatenated level-1 tables
+ * (seed lab). */
 #include "config/vm_config.h"
 #include "vcpu/abi.h"
 

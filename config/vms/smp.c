@@ -1,4 +1,5 @@
-/* The smp guest: CPU_ON/OFF/AFFINITY_INFO on 4 vCPUs; 44-bit IPA, 4 levels from level 0 (seed lab). */
+/* The smp guest: CPU_ON/OFF/AFFINITY_INFO on 4 vCPUs; 44-bit IPA, 4 levels from level 0 (seed lab).
+ */
 #include "config/vm_config.h"
 #include "vcpu/abi.h"
 

@@ -5,8 +5,8 @@
  */
 #include "guests/lib/guest.h"
 
-#define UART_DR 0x000
-#define UART_FR 0x018
+#define UART_DR      0x000
+#define UART_FR      0x018
 #define UART_FR_RXFE (1U << 4)
 
 static volatile uint32_t *uart_reg(unsigned off)

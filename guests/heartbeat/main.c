@@ -8,10 +8,10 @@
  */
 #include "guests/lib/guest.h"
 
-#define HEARTBEAT_BEATS 20
+#define HEARTBEAT_BEATS     20
 #define HEARTBEAT_PERIOD_MS 100
-#define CANARY_OFFSET 0x800000UL
-#define CANARY_BYTES 0x400000UL
+#define CANARY_OFFSET       0x800000UL
+#define CANARY_BYTES        0x400000UL
 
 static uint64_t canary_word(uint64_t addr)
 {

@@ -13,7 +13,7 @@ static void test_vectors(void)
     EXPECT_EQ(exc_sync_entry(VBAR, 0x005).pc, VBAR + 0x200);
     EXPECT_EQ(exc_sync_entry(VBAR, 0x004).pc, VBAR + 0x000);
     EXPECT_EQ(exc_sync_entry(VBAR, 0x000).pc, VBAR + 0x400);
-    EXPECT_EQ(exc_sync_entry(VBAR, 0x010).pc, VBAR + 0x600); /* AArch32 User */
+    EXPECT_EQ(exc_sync_entry(VBAR, 0x010).pc, VBAR + 0x600);         /* AArch32 User */
     EXPECT_EQ(exc_sync_entry(VBAR, 0x80000000ULL).pc, VBAR + 0x400); /* EL0 with N set */
     /* VBAR_EL1[10:0] are RES0: ignored. */
     EXPECT_EQ(exc_sync_entry(VBAR | 0x7FF, 0x3C5).pc, VBAR + 0x200);

@@ -4,7 +4,7 @@
 
 UNIT_STATE;
 
-#define RAM 0x40000000ULL
+#define RAM      0x40000000ULL
 #define RAM_SIZE 0x1000000ULL
 
 static void test_fids(void)
@@ -16,9 +16,9 @@ static void test_fids(void)
     EXPECT(!psci_is_fid(0x80000000));
     EXPECT(!psci_is_fid(0xC6000000));
     EXPECT(!psci_is_fid(0x04000000));
-    const uint32_t implemented[] = {0x84000000, 0x84000001, 0xC4000001, 0x84000002, 0x84000003,
-                                    0xC4000003, 0x84000004, 0xC4000004, 0x84000006, 0x84000008,
-                                    0x84000009, 0x8400000A};
+    const uint32_t implemented[] = {0x84000000, 0x84000001, 0xC4000001, 0x84000002,
+                                    0x84000003, 0xC4000003, 0x84000004, 0xC4000004,
+                                    0x84000006, 0x84000008, 0x84000009, 0x8400000A};
     for (unsigned i = 0; i < sizeof(implemented) / sizeof(implemented[0]); i++) {
         EXPECT_EQ(psci_guest_features(implemented[i]), 0);
     }
@@ -33,10 +33,10 @@ static void test_mpidr(void)
     EXPECT_EQ(psci_mpidr_to_index(3, 4), 3);
     EXPECT_EQ(psci_mpidr_to_index(4, 4), -1);
     EXPECT_EQ(psci_mpidr_to_index(0xFF, 4), -1);
-    EXPECT_EQ(psci_mpidr_to_index(0x100, 4), -1);        /* Aff1 */
-    EXPECT_EQ(psci_mpidr_to_index(0x10000, 4), -1);      /* Aff2 */
+    EXPECT_EQ(psci_mpidr_to_index(0x100, 4), -1);          /* Aff1 */
+    EXPECT_EQ(psci_mpidr_to_index(0x10000, 4), -1);        /* Aff2 */
     EXPECT_EQ(psci_mpidr_to_index(0x100000000ULL, 4), -1); /* Aff3 */
-    EXPECT_EQ(psci_mpidr_to_index(0x80000001ULL, 4), 1); /* bit 31 (RES1 in MPIDR) is ignored */
+    EXPECT_EQ(psci_mpidr_to_index(0x80000001ULL, 4), 1);   /* bit 31 (RES1 in MPIDR) is ignored */
 }
 
 static void test_cpu_on(void)
@@ -45,8 +45,7 @@ static void test_cpu_on(void)
     EXPECT_EQ(psci_check_cpu_on(1, true, RAM, RAM, RAM_SIZE), PSCI_RET_ALREADY_ON);
     EXPECT_EQ(psci_check_cpu_on(1, false, RAM, RAM, RAM_SIZE), PSCI_RET_SUCCESS);
     EXPECT_EQ(psci_check_cpu_on(1, false, RAM + RAM_SIZE - 4, RAM, RAM_SIZE), PSCI_RET_SUCCESS);
-    EXPECT_EQ(psci_check_cpu_on(1, false, RAM + RAM_SIZE, RAM, RAM_SIZE),
-              PSCI_RET_INVALID_ADDRESS);
+    EXPECT_EQ(psci_check_cpu_on(1, false, RAM + RAM_SIZE, RAM, RAM_SIZE), PSCI_RET_INVALID_ADDRESS);
     EXPECT_EQ(psci_check_cpu_on(1, false, RAM - 4, RAM, RAM_SIZE), PSCI_RET_INVALID_ADDRESS);
     EXPECT_EQ(psci_check_cpu_on(1, false, 0x1000, RAM, RAM_SIZE), PSCI_RET_INVALID_ADDRESS);
     EXPECT_EQ(psci_check_cpu_on(1, false, RAM + 2, RAM, RAM_SIZE), PSCI_RET_INVALID_ADDRESS);
