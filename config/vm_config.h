@@ -20,28 +20,28 @@ struct vm_stage2_config {
     bool demand;          /* map RAM page by page on stage-2 faults instead of eagerly */
 };
 
-enum vm_image_format {
-    VM_IMAGE_RAW,   /* raw binary, loaded at RAM base + load_offset, entered there */
-    VM_IMAGE_ARM64, /* arm64 Linux Image: load at a 2 MiB-aligned offset, enter at its start */
-};
-
 struct vm_config {
     const char *name;                /* console prefix, at most VM_NAME_MAX - 1 chars */
     unsigned vcpus;                  /* 1..VM_MAX_VCPUS */
     uint64_t affinity[VM_MAX_VCPUS]; /* per vCPU: mask of physical CPUs it may run on */
     uint64_t ram_size;               /* bytes, a multiple of 2 MiB; RAM starts at GUEST_RAM_BASE */
     struct vm_stage2_config stage2;
-    enum vm_image_format format;
-    uint64_t load_offset;   /* where the image goes, from the start of RAM */
-    const char *bootargs;   /* /chosen/bootargs */
-    bool testdev;           /* map the emulated test device */
-    bool magic_page;        /* map the read-only page filled with GUEST_MAGIC_WORD */
-    const char *image_file; /* guest binary: a name in build/guests/ (NAME.bin) or a path */
+    uint64_t load_offset;    /* where the image goes, from the start of RAM */
+    uint64_t entry_offset;   /* where vCPU 0 starts, from the start of RAM (0: load_offset) */
+    const char *bootargs;    /* /chosen/bootargs */
+    bool testdev;            /* map the emulated test device */
+    bool magic_page;         /* map the read-only page filled with GUEST_MAGIC_WORD */
+    const char *image_file;  /* guest binary: a name in build/guests/ (NAME.bin) or a path */
+    const char *initrd_file; /* optional initial ramdisk (a path), announced in /chosen */
+    uint64_t initrd_offset;  /* where it goes, from the start of RAM */
+    uint64_t initrd_size;
     /* Filled by the build: the image and DTB linked into shrike (pristine copies). */
     const uint8_t *image;
     const uint8_t *image_end;
     const uint8_t *dtb;
     const uint8_t *dtb_end;
+    const uint8_t *initrd;
+    const uint8_t *initrd_end;
 };
 
 /* Every physical CPU. */

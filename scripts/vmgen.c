@@ -75,8 +75,16 @@ static void print_dts(const struct vm_config *c)
     printf("\tmodel = \"shrike VM %s\";\n\tcompatible = \"shrike,vm\", \"linux,dummy-virt\";\n"
            "\t#address-cells = <2>;\n\t#size-cells = <2>;\n\tinterrupt-parent = <&gic>;\n\n",
            c->name);
-    printf("\tchosen {\n\t\tbootargs = \"%s\";\n\t\tstdout-path = \"/pl011@%lx\";\n\t};\n\n",
+    printf("\tchosen {\n\t\tbootargs = \"%s\";\n\t\tstdout-path = \"/pl011@%lx\";\n",
            c->bootargs ? c->bootargs : "", GUEST_UART_BASE);
+    if (c->initrd_file) {
+        uint64_t start = GUEST_RAM_BASE + c->initrd_offset;
+        uint64_t end = start + c->initrd_size;
+        printf("\t\tlinux,initrd-start = <0x%" PRIx64 " 0x%" PRIx64 ">;\n"
+               "\t\tlinux,initrd-end = <0x%" PRIx64 " 0x%" PRIx64 ">;\n",
+               start >> 32, start & 0xFFFFFFFF, end >> 32, end & 0xFFFFFFFF);
+    }
+    printf("\t};\n\n");
     printf("\tmemory@%lx {\n\t\tdevice_type = \"memory\";\n"
            "\t\treg = <0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 ">;\n\t};\n\n",
            GUEST_RAM_BASE, (uint64_t)GUEST_RAM_BASE >> 32, (uint64_t)GUEST_RAM_BASE & 0xFFFFFFFF,
@@ -89,11 +97,14 @@ static void print_dts(const struct vm_config *c)
     printf("};\n");
 }
 
+/* A blob and its end symbol; no path gives an empty blob. */
 static void print_blob(const char *sym, const char *what, const char *path)
 {
-    printf("\t.balign 16\n\t.global vm_blob_%s_%s\nvm_blob_%s_%s:\n\t.incbin \"%s\"\n"
-           "\t.global vm_blob_%s_%s_end\nvm_blob_%s_%s_end:\n",
-           sym, what, sym, what, path, sym, what, sym, what);
+    printf("\t.balign 16\n\t.global vm_blob_%s_%s\nvm_blob_%s_%s:\n", sym, what, sym, what);
+    if (path) {
+        printf("\t.incbin \"%s\"\n", path);
+    }
+    printf("\t.global vm_blob_%s_%s_end\nvm_blob_%s_%s_end:\n", sym, what, sym, what);
 }
 
 static void print_blobs(const char *guestdir, const char *dtbdir)
@@ -111,6 +122,7 @@ static void print_blobs(const char *guestdir, const char *dtbdir)
         print_blob(vm_registry_syms[i], "image", path);
         snprintf(path, sizeof(path), "%s/%s.dtb", dtbdir, vm_registry_syms[i]);
         print_blob(vm_registry_syms[i], "dtb", path);
+        print_blob(vm_registry_syms[i], "initrd", vm_registry[i]->initrd_file);
     }
 }
 

@@ -23,10 +23,8 @@
 #define GUEST_IMAGE_OFFSET   0x80000UL /* test guests are linked at RAM base + 512 KiB */
 
 /* --- test device registers (offsets in GUEST_TESTDEV) --------------------- */
-#define TESTDEV_ID 0x000 /* RO, 32-bit: TESTDEV_ID_VALUE */
-#define TESTDEV_SCRATCH                                                                            \
-    0x008                      /* RW, 64-bit scratch register; narrower accesses hit its low bytes \
-                                */
+#define TESTDEV_ID       0x000 /* RO, 32-bit: TESTDEV_ID_VALUE */
+#define TESTDEV_SCRATCH  0x008 /* RW, 64-bit; a store of any size replaces it, zero-extended */
 #define TESTDEV_NEG      0x010 /* RO: 0xFFFFFFFFFFFFFF80 (for sign-extension checks) */
 #define TESTDEV_COUNT    0x018 /* RO: number of accesses the device has seen */
 #define TESTDEV_ID_VALUE 0x5348524BU /* "SHRK" */

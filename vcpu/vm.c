@@ -42,6 +42,11 @@ static const struct vm_config *find_config(const char *name, size_t len)
     return 0;
 }
 
+static uint64_t vm_entry(const struct vm_config *c)
+{
+    return GUEST_RAM_BASE + (c->entry_offset ? c->entry_offset : c->load_offset);
+}
+
 static bool config_ok(const struct vm_config *c)
 {
     uint64_t image = (uint64_t)(c->image_end - c->image);
@@ -55,6 +60,10 @@ static bool config_ok(const struct vm_config *c)
         why = "IPA size larger than the CPU's physical address size";
     } else if (c->load_offset + image > c->ram_size || GUEST_DTB_OFFSET + dtb > c->load_offset) {
         why = "image or DTB does not fit in RAM";
+    } else if (vm_entry(c) - GUEST_RAM_BASE >= c->ram_size) {
+        why = "entry point outside RAM";
+    } else if (c->initrd_offset + (uint64_t)(c->initrd_end - c->initrd) > c->ram_size) {
+        why = "initrd does not fit in RAM";
     }
     if (why) {
         log_err("VM %s: bad configuration: %s", c->name, why);
@@ -70,6 +79,7 @@ static void load_images(struct vm *vm)
     memset(ram, 0, c->ram_size);
     memcpy(ram + c->load_offset, c->image, (size_t)(c->image_end - c->image));
     memcpy(ram + GUEST_DTB_OFFSET, c->dtb, (size_t)(c->dtb_end - c->dtb));
+    memcpy(ram + c->initrd_offset, c->initrd, (size_t)(c->initrd_end - c->initrd));
     __asm__ __volatile__("dsb ish\n\tic ialluis\n\tdsb ish\n\tisb" : : : "memory");
 }
 
@@ -127,8 +137,7 @@ static void init_vcpus(struct vm *vm)
         v->power = VCPU_OFF;
         v->requests = 0;
     }
-    vcpu_reset_context(&vm->vcpus[0], GUEST_RAM_BASE + vm->cfg->load_offset,
-                       GUEST_RAM_BASE + GUEST_DTB_OFFSET);
+    vcpu_reset_context(&vm->vcpus[0], vm_entry(vm->cfg), GUEST_RAM_BASE + GUEST_DTB_OFFSET);
     vm->vcpus[0].power = VCPU_ON;
 }
 
@@ -347,8 +356,7 @@ static void finish_reset(struct vm *vm)
     log_info("VM %s reset (%u) from its pristine image", vm->cfg->name, vm->resets);
     spin_lock(&vm->lock);
     vm->state = VM_RUNNING;
-    vcpu_reset_context(&vm->vcpus[0], GUEST_RAM_BASE + vm->cfg->load_offset,
-                       GUEST_RAM_BASE + GUEST_DTB_OFFSET);
+    vcpu_reset_context(&vm->vcpus[0], vm_entry(vm->cfg), GUEST_RAM_BASE + GUEST_DTB_OFFSET);
     __atomic_store_n(&vm->vcpus[0].power, VCPU_ON, __ATOMIC_RELEASE);
     spin_unlock(&vm->lock);
     vcpu_request(&vm->vcpus[0], 0);

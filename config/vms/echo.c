@@ -9,7 +9,6 @@ VM_CONFIG(echo) = {
                  VM_ANY_CPU},
     .ram_size = MIB(16),
     .stage2 = {.ipa_bits = 40, .start_level = 1, .demand = false},
-    .format = VM_IMAGE_RAW,
     .load_offset = GUEST_IMAGE_OFFSET,
     .bootargs = "console=ttyAMA0",
     .testdev = false,

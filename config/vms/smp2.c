@@ -9,7 +9,6 @@ VM_CONFIG(smp2) = {
                  VM_ANY_CPU},
     .ram_size = MIB(16),
     .stage2 = {.ipa_bits = 44, .start_level = 0, .demand = false},
-    .format = VM_IMAGE_RAW,
     .load_offset = GUEST_IMAGE_OFFSET,
     .bootargs = "console=ttyAMA0",
     .testdev = false,

@@ -44,7 +44,9 @@ timeout     wall-clock seconds (default 60); QEMU must exit by itself before
 exit_status QEMU's expected exit status (default 0; null = not checked).
             Not checked when a timeout is allowed and happens.
 in_order    each regex must match a line after the line the previous one
-            matched (a failed entry does not move the position).
+            matched (a failed entry does not move the position). A list of
+            lists is several independent chains, each checked this way (for
+            events whose relative order is up to the scheduler).
 counts      exactly "count" lines must match "regex".
 absent      no line may match.
 values      group 1 of every match of "regex" (decimal, or hex with 0x) must
@@ -109,7 +111,11 @@ def load_spec(path: Path) -> dict[str, Any]:
     timeout = spec.get("timeout", DEFAULT_TIMEOUT)
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
         raise SpecError(f"timeout must be a positive number, got {timeout!r}")
-    spec["in_order"] = [compile_re(r) for r in spec.get("in_order", [])]
+    chains = spec.get("in_order", [])
+    if chains and all(isinstance(c, list) for c in chains):
+        spec["in_order"] = [[compile_re(r) for r in c] for c in chains]
+    else:
+        spec["in_order"] = [[compile_re(r) for r in chains]] if chains else []
     spec["absent"] = [compile_re(r) for r in spec.get("absent", [])]
     for kind, keys in ENTRY_KEYS.items():
         for entry in spec.get(kind, []):
@@ -226,10 +232,18 @@ def check_exit(spec: dict[str, Any], status: int, timeout_status: int) -> list[R
     return [Result(False, f"exit: expected status {expected}, got {status}")]
 
 
-def check_in_order(patterns: list[re.Pattern], lines: list[str]) -> list[Result]:
+def check_in_order(chains: list[list[re.Pattern]], lines: list[str]) -> list[Result]:
+    results = []
+    for c, chain in enumerate(chains):
+        prefix = f"in_order[{c}]" if len(chains) > 1 else "in_order"
+        results += check_chain(prefix, chain, lines)
+    return results
+
+
+def check_chain(prefix: str, patterns: list[re.Pattern], lines: list[str]) -> list[Result]:
     results, pos = [], 0  # pos: index of the first line the next pattern may match
     for i, pattern in enumerate(patterns):
-        name = f"in_order[{i}] {show(pattern)}"
+        name = f"{prefix}[{i}] {show(pattern)}"
         matches = find(pattern, lines, pos)
         if matches:
             pos = matches[0].lineno

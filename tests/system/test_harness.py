@@ -131,6 +131,16 @@ class HarnessTest(unittest.TestCase):
         self.assertFails(r, "FAIL in_order[1] /cpu3: online/: expected a match after line 7, "
                             "got only at line 6")
 
+    def test_independent_chains(self) -> None:
+        # Each chain is ordered on its own; the chains' relative order is free.
+        ok = self.run_harness(self.spec(in_order=[["vm0: started", "halting"],
+                                                  ["cpu3: online", "halting"]]))
+        self.assertEqual(ok.returncode, 0, ok.stdout)
+        r = self.run_harness(self.spec(in_order=[["booting", "halting"],
+                                                 ["vm0: started", "cpu3: online"]]))
+        self.assertFails(r, "FAIL in_order[1][1] /cpu3: online/: expected a match after line 7, "
+                            "got only at line 6")
+
     def test_missing_in_order_pattern_fails(self) -> None:
         r = self.run_harness(self.spec(in_order=["booting", "never printed", "halting"]))
         self.assertFails(r, "FAIL in_order[1] /never printed/: expected a match after line 1, "
