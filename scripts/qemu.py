@@ -15,13 +15,14 @@ and run_bounded(), so there is one code path for the command line.
 
 import argparse
 import os
+import re
 import shlex
 import signal
 import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import BinaryIO, NoReturn
+from typing import IO, BinaryIO, Callable, NoReturn
 
 DEFAULT_QEMU = "qemu-system-aarch64"
 TIMEOUT_STATUS = 124
@@ -101,10 +102,13 @@ def run_interactive(cmd: list[str]) -> NoReturn:
         sys.exit(127)
 
 
-def pump(src: BinaryIO, log: BinaryIO | None, echo: bool) -> None:
+def pump(src: BinaryIO, log: BinaryIO | None, echo: bool,
+         on_line: Callable[[bytes], None] | None = None) -> None:
     """Copy src line by line to stdout (if echo) and the log, flushing each line."""
     out = sys.stdout.buffer if echo else None
     for line in iter(src.readline, b""):
+        if on_line is not None:
+            on_line(line)
         if log is not None:
             log.write(line)
             log.flush()
@@ -133,8 +137,29 @@ def raise_exit(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def run_bounded(cmd: list[str], timeout: float, log_path: str | None, echo: bool = True) -> int:
-    """Run QEMU with stdin from /dev/null, tee its output, return its exit status or 124.
+class Typist:
+    """Types scripted input: each (pattern, bytes) is sent once a line matches, in order."""
+
+    def __init__(self, script: list[tuple[re.Pattern[str], bytes]]) -> None:
+        self.script = list(script)
+        self.stdin: IO[bytes] | None = None
+
+    def __call__(self, line: bytes) -> None:
+        if self.script and self.stdin is not None:
+            pattern, data = self.script[0]
+            if pattern.search(line.decode("utf-8", "replace").replace("\r", "")):
+                self.script.pop(0)
+                try:
+                    self.stdin.write(data)
+                    self.stdin.flush()
+                except OSError:
+                    self.script.clear()
+
+
+def run_bounded(cmd: list[str], timeout: float, log_path: str | None, echo: bool = True,
+                typist: Typist | None = None) -> int:
+    """Run QEMU with stdin from /dev/null (or the typist), tee its output,
+    return its exit status or 124.
 
     timeout <= 0 means no limit. QEMU gets its own process group, which is
     killed on timeout and also if we are interrupted or terminated.
@@ -146,12 +171,14 @@ def run_bounded(cmd: list[str], timeout: float, log_path: str | None, echo: bool
     old_term = signal.signal(signal.SIGTERM, raise_exit)
     try:
         try:
-            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                    process_group=0)
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, process_group=0,
+                                    stdin=subprocess.PIPE if typist else subprocess.DEVNULL)
         except OSError as e:
             print(f"qemu.py: cannot run {cmd[0]}: {e}", file=sys.stderr)
             return 127
-        reader = threading.Thread(target=pump, args=(proc.stdout, log, echo), daemon=True)
+        if typist is not None:
+            typist.stdin = proc.stdin
+        reader = threading.Thread(target=pump, args=(proc.stdout, log, echo, typist), daemon=True)
         reader.start()
         try:
             status = exit_status(proc.wait(timeout if timeout > 0 else None))

@@ -5,9 +5,12 @@
  */
 #include "guests/lib/guest.h"
 
-#define UART_DR      0x000
-#define UART_FR      0x018
-#define UART_FR_RXFE (1U << 4)
+#define UART_DR          0x000
+#define UART_FR          0x018
+#define UART_LCR_H       0x02C
+#define UART_FR_RXFE     (1U << 4)
+#define UART_LCR_H_FEN   (1U << 4) /* FIFOs on: without it the receiver holds one byte */
+#define UART_LCR_H_WLEN8 (3U << 5)
 
 static volatile uint32_t *uart_reg(unsigned off)
 {
@@ -35,6 +38,7 @@ void guest_main(void)
 {
     char line[80];
     size_t len = 0;
+    *uart_reg(UART_LCR_H) = UART_LCR_H_FEN | UART_LCR_H_WLEN8;
     printf("echo: ready; give me input focus with Ctrl-\\ and type a line (\"off\" powers off)\n");
     for (;;) {
         int c = read_char();

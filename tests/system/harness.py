@@ -76,10 +76,10 @@ TAIL_LINES = 40
 MAX_LISTED = 8  # line numbers listed in a message
 
 SPEC_KEYS = {"description", "image", "qemu", "timeout", "timeout_ok", "exit_status",
-             "in_order", "counts", "absent", "values", "summaries"}
+             "in_order", "counts", "absent", "values", "summaries", "input"}
 QEMU_KEYS = {"smp", "cpu", "memory", "gic", "append", "icount", "loader", "extra"}
 ENTRY_KEYS = {"counts": {"regex", "count"}, "values": {"regex", "min", "max", "count"},
-              "summaries": {"prefix", "passed"}}
+              "summaries": {"prefix", "passed"}, "input": {"after", "send"}}
 
 
 class SpecError(Exception):
@@ -181,12 +181,19 @@ def qemu_argv(spec: dict[str, Any], build: Path, log: Path,
     return argv + ["--"] + [str(a) for a in q.get("extra", [])]
 
 
-def run_qemu(qemu: ModuleType, argv: list[str]) -> int:
-    """Run QEMU quietly (the log file gets the output); return qemu.py's status."""
+def run_qemu(qemu: ModuleType, argv: list[str], inputs: list[dict[str, Any]]) -> int:
+    """Run QEMU quietly (the log file gets the output); return qemu.py's status.
+
+    inputs: the spec's "input" entries: once a line matches "after", "send"
+    is typed on QEMU's serial input (in order, each once).
+    """
     args = qemu.parse_args(argv)
     cmd = qemu.build_command(args)
     print(f"harness: {shlex.join(cmd)}", flush=True)
-    return qemu.run_bounded(cmd, args.timeout, args.log, echo=False)
+    typist = None
+    if inputs:
+        typist = qemu.Typist([(re.compile(i["after"]), i["send"].encode()) for i in inputs])
+    return qemu.run_bounded(cmd, args.timeout, args.log, echo=False, typist=typist)
 
 
 def read_log(path: Path) -> list[str]:
@@ -393,7 +400,8 @@ def main(argv: list[str] | None = None) -> int:
     if spec.get("description"):
         print(f"harness: {args.spec.stem}: {spec['description']}")
     qemu = load_qemu_module()
-    status = run_qemu(qemu, qemu_argv(spec, args.build_dir, log, args.qemu, args.cpu))
+    status = run_qemu(qemu, qemu_argv(spec, args.build_dir, log, args.qemu, args.cpu),
+                      spec.get("input", []))
     lines = read_log(log)
     print(f"harness: log {log} ({len(lines)} lines)")
     return report(run_checks(spec, lines, status, qemu.TIMEOUT_STATUS), lines, log)
