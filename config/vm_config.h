@@ -1,7 +1,7 @@
 /*
  * A VM's configuration, written in C with designated initializers (one file
  * per VM in config/vms/). The same files compile for the host, where
- * scripts/gen-vm-dts turns each into the VM's device tree at build time, so
+ * scripts/vmgen.c turns each into the VM's device tree at build time, so
  * nothing about a VM is typed twice. Documented in docs/vm-config.md.
  */
 #ifndef SHRIKE_CONFIG_VM_CONFIG_H
@@ -15,7 +15,7 @@
 
 /* Stage-2 shape: IPA size and start level (4 KiB granule); concatenation is derived. */
 struct vm_stage2_config {
-    unsigned ipa_bits;    /* 32..48 */
+    unsigned ipa_bits;    /* 25..48, and no larger than the CPU's PA size */
     unsigned start_level; /* 0, 1 or 2 */
     bool demand;          /* map RAM page by page on stage-2 faults instead of eagerly */
 };
@@ -59,10 +59,12 @@ struct vm_config {
 #else
 #define VM_BLOBS(sym)                                                       \
     .image = vm_blob_##sym##_image, .image_end = vm_blob_##sym##_image_end, \
-    .dtb = vm_blob_##sym##_dtb, .dtb_end = vm_blob_##sym##_dtb_end
-#define VM_CONFIG(sym)                                                         \
-    extern const uint8_t vm_blob_##sym##_image[], vm_blob_##sym##_image_end[]; \
-    extern const uint8_t vm_blob_##sym##_dtb[], vm_blob_##sym##_dtb_end[];     \
+    .dtb = vm_blob_##sym##_dtb, .dtb_end = vm_blob_##sym##_dtb_end,         \
+    .initrd = vm_blob_##sym##_initrd, .initrd_end = vm_blob_##sym##_initrd_end
+#define VM_CONFIG(sym)                                                           \
+    extern const uint8_t vm_blob_##sym##_image[], vm_blob_##sym##_image_end[];   \
+    extern const uint8_t vm_blob_##sym##_dtb[], vm_blob_##sym##_dtb_end[];       \
+    extern const uint8_t vm_blob_##sym##_initrd[], vm_blob_##sym##_initrd_end[]; \
     const struct vm_config vm_config_##sym
 #endif
 

@@ -30,7 +30,8 @@ bool bootargs_has(const char *token)
     return false;
 }
 
-bool bootargs_get(const char *key, char *buf, size_t size)
+/* The value of the first "key=value" token and its length, or NULL. */
+static const char *find_value(const char *key, size_t *vlen)
 {
     size_t klen = strlen(key);
     const char *p = args;
@@ -43,15 +44,28 @@ bool bootargs_get(const char *key, char *buf, size_t size)
             n++;
         }
         if (n > klen && p[klen] == '=' && strncmp(p, key, klen) == 0) {
-            size_t vlen = n - klen - 1;
-            if (vlen >= size) {
-                return false;
-            }
-            memcpy(buf, p + klen + 1, vlen);
-            buf[vlen] = '\0';
-            return true;
+            *vlen = n - klen - 1;
+            return p + klen + 1;
         }
         p += n;
     }
-    return false;
+    return 0;
+}
+
+bool bootargs_get(const char *key, char *buf, size_t size)
+{
+    size_t vlen;
+    const char *v = find_value(key, &vlen);
+    if (v == 0 || vlen >= size) {
+        return false;
+    }
+    memcpy(buf, v, vlen);
+    buf[vlen] = '\0';
+    return true;
+}
+
+bool bootargs_has_key(const char *key)
+{
+    size_t vlen;
+    return find_value(key, &vlen) != 0;
 }

@@ -13,6 +13,9 @@ void bootargs_init(const char *cmdline);
 /* True if the command line holds this exact token, e.g. "panic=poweroff". */
 bool bootargs_has(const char *token);
 
+/* True if some token starts with "key=". */
+bool bootargs_has_key(const char *key);
+
 /* Copies the value of the first "key=value" token into buf; false if absent or too long. */
 bool bootargs_get(const char *key, char *buf, size_t size);
 

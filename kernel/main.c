@@ -75,6 +75,10 @@ static void start_vms(void)
 {
     static char names[256];
     if (!bootargs_get("vms", names, sizeof(names))) {
+        if (bootargs_has_key("vms")) {
+            log_err("vms= is longer than %zu characters: starting the default VMs",
+                    sizeof(names) - 1);
+        }
         memcpy(names, CONFIG_DEFAULT_VMS, sizeof(CONFIG_DEFAULT_VMS));
     }
     vm_init();

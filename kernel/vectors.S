@@ -16,7 +16,7 @@
     b       guest_exit
 .endm
 
-/* x0 = vector kind (enum vector_kind); the guest's x0 is parked in TPIDR_EL0. */
+/* x0 = vector kind (enum vector_kind); the interrupted x0 is parked in TPIDR_EL0. */
 .macro fatal_vector kind
     .balign 128
     msr     tpidr_el0, x0

@@ -8,7 +8,7 @@ their own work). The bench guest times N round trips with CNTVCT_EL0 and
 prints `bench: NAME total=T per_op=P`, net of an empty loop. The run is done
 twice: the figures must be identical, or the table says so.
 
-Usage: bench.py --build-dir BUILD [--qemu BIN] [--cpu MODEL] [--log FILE]
+Usage: bench.py --build-dir BUILD [--qemu BIN] [--cpu MODEL]
 """
 from __future__ import annotations
 

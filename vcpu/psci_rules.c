@@ -9,6 +9,7 @@ bool psci_is_fid(uint32_t fid)
 int64_t psci_guest_features(uint32_t fid)
 {
     switch (fid) {
+    case 0x80000000U: /* SMCCC_VERSION: Linux asks this to find SMCCC 1.1 */
     case PSCI_FN_VERSION:
     case PSCI_FN_CPU_SUSPEND:
     case PSCI_FN_CPU_SUSPEND_64:

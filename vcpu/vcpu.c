@@ -43,7 +43,7 @@
 #define CPTR_TAM   (1ULL << 30)
 #define CPTR_GUEST (CPTR_RES1 | CPTR_TZ | CPTR_TSM | CPTR_TTA | CPTR_TAM)
 
-/* MDCR_EL2: PMU, debug, SPE and trace-filter registers trap (emulated RAZ/WI, vcpu/sysreg.c). */
+/* MDCR_EL2: PMU and debug registers trap and read as zero; SPE and trace-filter ones UNDEF. */
 #define MDCR_TPMCR (1ULL << 5)
 #define MDCR_TPM   (1ULL << 6)
 #define MDCR_TDA   (1ULL << 9)

@@ -62,6 +62,8 @@ static bool config_ok(const struct vm_config *c)
         why = "image or DTB does not fit in RAM";
     } else if (vm_entry(c) - GUEST_RAM_BASE >= c->ram_size) {
         why = "entry point outside RAM";
+    } else if (c->magic_page && GUEST_MAGIC_PAGE_IPA - GUEST_RAM_BASE < c->ram_size) {
+        why = "RAM overlaps the magic page at 0x70000000 (at most 768 MiB with magic_page)";
     } else if (c->initrd_offset + (uint64_t)(c->initrd_end - c->initrd) > c->ram_size) {
         why = "initrd does not fit in RAM";
     }
@@ -320,6 +322,16 @@ static bool all_vms_off(void)
     return true;
 }
 
+/* Marks vm off; true if it was the last VM running. */
+static bool mark_off(struct vm *vm)
+{
+    spin_lock(&vms_lock);
+    __atomic_store_n(&vm->state, VM_OFF, __ATOMIC_RELEASE);
+    bool last = all_vms_off();
+    spin_unlock(&vms_lock);
+    return last;
+}
+
 static void finish_off(struct vm *vm)
 {
     vuart_flush(&vm->uart);
@@ -331,11 +343,7 @@ static void finish_off(struct vm *vm)
         cpu_taken[vm->vcpus[i].pcpu] = false;
     }
     release(vm);
-    __atomic_store_n(&vm->state, VM_OFF, __ATOMIC_RELEASE);
-    spin_lock(&vms_lock);
-    bool last = all_vms_off();
-    spin_unlock(&vms_lock);
-    if (last) {
+    if (mark_off(vm)) {
         log_info("all VMs are off: powering off");
         psci_system_off();
     }
@@ -397,15 +405,20 @@ bool vm_demand_map(struct vm *vm, uint64_t ipa)
         return false;
     }
     uint64_t page = ipa & ~(PAGE_SIZE - 1);
+    struct pt_mapping m;
     spin_lock(&vm->lock);
-    int err = pt_map(&vm->s2, page, pa_addr(pa) & ~(PAGE_SIZE - 1), PAGE_SIZE,
-                     PT_READ | PT_WRITE | PT_EXEC);
+    /* Already mapped: another vCPU won the race (fine), or not a translation fault. */
+    bool mapped = pt_walk(&vm->s2, page, &m);
+    int err = mapped ? -EEXIST
+                     : pt_map(&vm->s2, page, pa_addr(pa) & ~(PAGE_SIZE - 1), PAGE_SIZE,
+                              PT_READ | PT_WRITE | PT_EXEC);
     spin_unlock(&vm->lock);
     dsb(ishst);
     if (err == 0) {
         __atomic_fetch_add(&vm->demand_maps, 1, __ATOMIC_RELAXED);
     }
-    return err == 0 || err == -EEXIST;
+    /* A RAM page is mapped read-write-execute: a fault on a mapped one is a race, retry. */
+    return err == 0 || (mapped && (m.attrs & PT_WRITE));
 }
 
 struct vcpu *vm_vcpu_by_mpidr(struct vm *vm, uint64_t mpidr)

@@ -54,10 +54,18 @@ static int64_t cpu_suspend(uint64_t power_state)
     return PSCI_RET_SUCCESS;
 }
 
+#define SMCCC_64BIT (1U << 30)
+
 void vpsci_call(struct vcpu *v, uint32_t fid)
 {
     uint64_t *x = v->arch.regs.x;
     int64_t ret;
+    if (!(fid & SMCCC_64BIT)) {
+        /* SMC32/HVC32 calls: only the low 32 bits of each argument count. */
+        x[1] &= 0xFFFFFFFFULL;
+        x[2] &= 0xFFFFFFFFULL;
+        x[3] &= 0xFFFFFFFFULL;
+    }
     switch (fid) {
     case PSCI_FN_VERSION:
         ret = PSCI_VERSION_1_1;

@@ -7,9 +7,6 @@
  */
 #include "guests/lib/guest.h"
 
-#ifndef SHRIKE_HC_RESET_COUNT
-#define SHRIKE_HC_RESET_COUNT 0xC6000004U /* times this VM has been reset */
-#endif
 
 #define DATA_INITIAL 0x5EED0000U
 #define BOOTS        2

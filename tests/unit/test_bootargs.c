@@ -20,6 +20,10 @@ int main(void)
     EXPECT(!bootargs_get("vm", buf, sizeof(buf)));
     EXPECT(!bootargs_get("long", buf, sizeof(buf))); /* 16 chars do not fit with the NUL */
     EXPECT(!bootargs_get("absent", buf, sizeof(buf)));
+    EXPECT(bootargs_has_key("long"));
+    EXPECT(bootargs_has_key("vms"));
+    EXPECT(!bootargs_has_key("vm"));
+    EXPECT(!bootargs_has_key("panic=poweroff"));
     bootargs_init(NULL);
     EXPECT(!bootargs_has("panic=poweroff"));
     EXPECT(!bootargs_get("vms", buf, sizeof(buf)));
