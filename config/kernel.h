@@ -30,6 +30,9 @@
 /* Most VMs that can exist at once. */
 #define CONFIG_MAX_VMS 8
 
+/* SPIs each VM's virtual GIC implements (INTIDs 32 and up), a multiple of 32. */
+#define VGIC_VM_SPIS 64
+
 /* Warnings a guest's misbehaviour may cause before shrike stays quiet about that VM. */
 #define CONFIG_GUEST_LOG_BUDGET 16
 

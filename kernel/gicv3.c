@@ -34,6 +34,8 @@
 #define GICR_ISENABLER0            0x0100
 #define GICR_ICENABLER0            0x0180
 #define GICR_IPRIORITYR            0x0400
+#define GICR_ISACTIVER0            0x0300
+#define GICR_ICACTIVER0            0x0380
 
 #define ICC_SRE_EL2_SRE    (1U << 0)
 #define ICC_SRE_EL2_ENABLE (1U << 3)
@@ -182,6 +184,18 @@ void gic_disable_irq(unsigned intid)
     }
     *reg32(gic.gicd + GICD_ICENABLER + (intid / 32) * 4) = 1U << (intid % 32);
     gicd_wait_rwp();
+}
+
+bool gic_ppi_active(unsigned intid)
+{
+    return (*reg32(this_cpu()->gicr_base + GICR_SGI_OFFSET + GICR_ISACTIVER0) >> intid) & 1;
+}
+
+void gic_ppi_set_active(unsigned intid, bool active)
+{
+    uint64_t reg = active ? GICR_ISACTIVER0 : GICR_ICACTIVER0;
+    *reg32(this_cpu()->gicr_base + GICR_SGI_OFFSET + reg) = 1U << intid;
+    dsb(sy);
 }
 
 void gic_send_sgi(unsigned sgi, uint64_t mpidr)

@@ -28,6 +28,10 @@ bool gic_ready(void);
 void gic_enable_irq(unsigned intid, uint8_t prio);
 void gic_disable_irq(unsigned intid);
 
+/* Active state of an SGI/PPI at this CPU's redistributor (for forwarded interrupts). */
+bool gic_ppi_active(unsigned intid);
+void gic_ppi_set_active(unsigned intid, bool active);
+
 void gic_send_sgi(unsigned sgi, uint64_t target_mpidr);
 
 /* Acknowledge (ICC_IAR1), priority drop (ICC_EOIR1), deactivate (ICC_DIR). */

@@ -3,16 +3,18 @@
 
 #include "config/sched.h"
 #include "kernel/cpu.h"
+#include "kernel/softtimer.h"
 #include "kernel/timer.h"
 
 static struct tick_stats stats[CONFIG_MAX_CPUS];
+static struct soft_timer tick_timers[CONFIG_MAX_CPUS];
 
-static void tick_fire(uint64_t now)
+static void tick_fire(struct soft_timer *t, uint64_t now)
 {
     struct tick_stats *s = &stats[this_cpu_id()];
     if (now < s->deadline) {
         s->early++;
-        timer_arm(s->deadline);
+        softtimer_arm(t, s->deadline);
         return;
     }
     s->ticks++;
@@ -21,7 +23,7 @@ static void tick_fire(uint64_t now)
     }
     s->deadline += s->period;
     if (s->stop_at == 0 || s->deadline <= s->stop_at) {
-        timer_arm(s->deadline);
+        softtimer_arm(t, s->deadline);
     }
 }
 
@@ -36,8 +38,9 @@ void tick_start(uint64_t stop_after)
     s->stop_at = stop_after ? now + stop_after : 0;
     s->first = now + s->period;
     s->deadline = s->first;
-    timer_set_callback(tick_fire);
-    timer_arm(s->deadline);
+    struct soft_timer *t = &tick_timers[this_cpu_id()];
+    t->fn = tick_fire;
+    softtimer_arm(t, s->deadline);
 }
 
 const struct tick_stats *tick_stats(unsigned cpu)

@@ -11,11 +11,14 @@
 #include "kernel/cpu.h"
 #include "kernel/gicv3.h"
 #include "kernel/log.h"
+#include "kernel/softtimer.h"
 #include "kernel/timer.h"
 #include "mm/el2_mmu.h"
 #include "smp/ipi.h"
 #include "smp/psci.h"
 #include "vcpu/vcpu.h"
+#include "vgic/vgic_hw.h"
+#include "vtimer/vtimer.h"
 
 extern char secondary_entry[];
 
@@ -51,6 +54,9 @@ void cpu_local_init(void)
     CHECK(gic_cpu_init());
     ipi_cpu_init();
     timer_cpu_init();
+    softtimer_cpu_init();
+    vgic_hw_cpu_init();
+    vtimer_cpu_init();
 }
 
 static bool wait_online(unsigned idx)

@@ -4,7 +4,10 @@
  *   PMU registers (MDCR_EL2.TPM/TPMCR)   -> read as zero, writes ignored (no PMU)
  *   debug/trace, op0 = 2 (TDA/TDOSA/TDRA) -> read as zero, writes ignored, except the OS
  *                                          lock, kept per vCPU (OSLAR_EL1 / OSLSR_EL1)
- *   anything else (e.g. TIDCP's implementation-defined registers) -> UNDEF
+ *   CNTP_TVAL/CTL/CVAL_EL0 (CNTHCTL_EL2.EL1PCEN = 0) -> the emulated EL1 physical timer
+ *   ICC_SGI1R/ASGI1R/SGI0R_EL1 writes (HCR_EL2.IMO) -> virtual SGIs (vgic_sgi)
+ *   anything else (e.g. the Group 0 ICC registers trapped by ICH_HCR_EL2.TALL0,
+ *   TIDCP's implementation-defined registers) -> UNDEF
  */
 #include "vcpu/sysreg.h"
 
@@ -14,6 +17,7 @@
 #include "vcpu/inject.h"
 #include "vcpu/trap.h"
 #include "vcpu/vm.h"
+#include "vtimer/vtimer.h"
 
 #define OSLAR_EL1              ESR_SYSREG(2, 0, 1, 0, 4)
 #define OSLSR_EL1              ESR_SYSREG(2, 0, 1, 1, 4)
@@ -25,9 +29,29 @@ static bool is_idreg(const struct esr_sysreg *s)
     return s->op0 == 3 && s->op1 == 0 && s->crn == 0 && s->crm >= 1 && s->crm <= 7;
 }
 
+#define ICC_SGI1R_EL1  ESR_SYSREG(3, 0, 12, 11, 5)
+#define ICC_ASGI1R_EL1 ESR_SYSREG(3, 0, 12, 11, 6)
+#define ICC_SGI0R_EL1  ESR_SYSREG(3, 0, 12, 11, 7)
+
+static bool is_cntp(const struct esr_sysreg *s)
+{
+    return s->op0 == 3 && s->op1 == 3 && s->crn == 14 && s->crm == 2 && s->op2 <= 2;
+}
+
+/* GIC registers that trap (HCR_EL2.IMO): SGI generation, delivered by the vGIC. */
+static bool emulate_gic(struct vcpu *v, uint32_t key, bool read, uint64_t val)
+{
+    if (read || (key != ICC_SGI1R_EL1 && key != ICC_ASGI1R_EL1 && key != ICC_SGI0R_EL1)) {
+        return false;
+    }
+    vgic_sgi(&v->vm->vgic, &v->vgic, val, key != ICC_SGI0R_EL1);
+    return true;
+}
+
 static bool is_pmu(const struct esr_sysreg *s)
 {
-    return s->op0 == 3 && ((s->crn == 9 && s->crm >= 12) || (s->op1 == 3 && s->crn == 14));
+    return s->op0 == 3 &&
+           ((s->crn == 9 && s->crm >= 12) || (s->op1 == 3 && s->crn == 14 && s->crm >= 8));
 }
 
 /* Emulates the access; false if shrike does not implement the register. */
@@ -40,6 +64,13 @@ static bool emulate(struct vcpu *v, const struct esr_sysreg *s, uint32_t key, ui
     if (is_pmu(s)) {
         *val = 0;
         return true;
+    }
+    if (is_cntp(s)) {
+        vtimer_ptimer_access(v, s->op2, s->read, val);
+        return true;
+    }
+    if (s->op0 == 3 && s->crn == 12) {
+        return emulate_gic(v, key, s->read, *val);
     }
     if (s->op0 == 2) {
         if (key == OSLAR_EL1 && !s->read) {

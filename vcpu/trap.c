@@ -44,8 +44,11 @@ static struct vcpu *trap_undef(struct vcpu *v, uint64_t esr)
 static struct vcpu *trap_wfx(struct vcpu *v, uint64_t esr)
 {
     vcpu_skip_insn(v);
-    if (!esr_decode_wfx(esr).wfe) {
-        /* Wait here for any physical interrupt; it is taken right after re-entry. */
+    if (!esr_decode_wfx(esr).wfe && !vgic_has_pending(&v->vgic)) {
+        /*
+         * Nothing to deliver: wait here for any physical interrupt (a kick,
+         * the timer, a device); it is taken right after re-entry.
+         */
         wfi();
     }
     return v;

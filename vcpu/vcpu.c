@@ -16,6 +16,7 @@
 #include "smp/ipi.h"
 #include "vcpu/trap.h"
 #include "vcpu/vm.h"
+#include "vgic/vgic_hw.h"
 
 /* HCR_EL2 while a guest runs (Arm ARM D13.2.46). */
 #define HCR_VM     (1ULL << 0) /* stage-2 translation */
@@ -163,21 +164,25 @@ void vcpu_load(struct vcpu *v)
     write_sysreg(HCR_GUEST, hcr_el2);
     write_sysreg(CPTR_GUEST, cptr_el2);
     write_sysreg(MDCR_TRAPS | trap_pmu_hpmn(), mdcr_el2);
-    write_sysreg(CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN, cnthctl_el2);
+    write_sysreg(CNTHCTL_EL1PCTEN, cnthctl_el2);
     write_sysreg(vm->cntvoff, cntvoff_el2);
     isb();
     sysregs_restore(&v->arch.sys);
     fpsimd_restore(&v->arch.fp);
+    vgic_hw_load(&v->vgic);
+    c->loaded = v;
+    vtimer_load(v);
     isb();
     flush_stale_tlb(v, c->id);
-    c->loaded = v;
 }
 
 void vcpu_put(struct vcpu *v)
 {
     struct cpu *c = this_cpu();
+    vgic_hw_put(&v->vgic);
     sysregs_save(&v->arch.sys);
     fpsimd_save(&v->arch.fp);
+    vtimer_put(v);
     write_sysreg(0, vttbr_el2);
     isb();
     v->last_pcpu = c->id;
@@ -197,7 +202,9 @@ void vcpu_request(struct vcpu *v, unsigned req)
 static void run_guest(struct vcpu *v)
 {
     for (;;) {
+        vgic_hw_flush(&v->vgic);
         unsigned long kind = guest_enter(&v->arch.regs);
+        vgic_hw_fold(&v->vgic);
         v->exits++;
         if (kind == EXIT_SYNC) {
             v = trap_sync(v);

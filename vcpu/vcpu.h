@@ -11,6 +11,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vgic/vgic.h"
+#include "vtimer/vtimer.h"
+
 struct vm;
 
 /* Saved by the world switch on every exit; offsets generated for entry.S. */
@@ -70,6 +73,8 @@ struct vcpu {
     bool ran_before;
     uint64_t exits;
     uint64_t tlb_flushes;
+    struct vgic_cpu vgic;
+    struct vtimer timer;
 };
 
 /* Resets the context to the architectural entry state: EL1h, DAIF masked, MMU off. */

@@ -20,6 +20,7 @@
 #include "vcpu/abi.h"
 #include "vcpu/trap.h"
 #include "vcpu/vconsole.h"
+#include "vgic/vgic_mmio.h"
 
 #define BLOCK_2M (2ULL << 20)
 
@@ -116,9 +117,42 @@ static int build_stage2(struct vm *vm)
     return err;
 }
 
+/* The emulated PL011's interrupt line drives virtual SPI 33. */
+static void uart_irq(void *ctx, bool level)
+{
+    struct vm *vm = ctx;
+    vgic_set_level(&vm->vgic, 0, VGIC_INTID_UART, level);
+}
+
+/* Something became pending for a vCPU: make its CPU look (the run loop flushes before entry). */
+static void vgic_kick(struct vgic_cpu *c)
+{
+    struct vcpu *v = c->owner;
+    if (v->pcpu != this_cpu_id()) {
+        ipi_send(v->pcpu, IPI_KICK);
+    }
+}
+
+static void add_vgic(struct vm *vm)
+{
+    vgic_dist_init(&vm->vgic, VGIC_VM_SPIS, vgic_kick);
+    for (unsigned i = 0; i < vm->nvcpus; i++) {
+        struct vcpu *v = &vm->vcpus[i];
+        vgic_cpu_init(&vm->vgic, &v->vgic, i, v->arch.vmpidr & MPIDR_AFF_MASK, v);
+        vgic_map_hw(&v->vgic.private_irqs[VGIC_INTID_VTIMER], VGIC_INTID_VTIMER);
+        vtimer_vcpu_reset(v);
+    }
+    CHECK(mmio_bus_add(&vm->mmio, GUEST_GICD_BASE, GUEST_GICD_SIZE, &vgic_dist_mmio_ops,
+                       &vm->vgic) == 0);
+    CHECK(mmio_bus_add(&vm->mmio, GUEST_GICR_BASE, GUEST_GICR_STRIDE * vm->nvcpus,
+                       &vgic_redist_mmio_ops, &vm->vgic) == 0);
+}
+
 static void add_devices(struct vm *vm)
 {
+    add_vgic(vm);
     vuart_init(&vm->uart, vm->cfg->name);
+    vuart_set_irq_hook(&vm->uart, uart_irq, vm);
     CHECK(mmio_bus_add(&vm->mmio, GUEST_UART_BASE, GUEST_UART_SIZE, &vuart_mmio_ops, &vm->uart) ==
           0);
     if (vm->cfg->testdev) {
@@ -358,6 +392,10 @@ static void finish_reset(struct vm *vm)
         tlb_flush_vmid(vm->vmid);
     }
     load_images(vm);
+    vgic_reset(&vm->vgic);
+    for (unsigned i = 0; i < vm->nvcpus; i++) {
+        vtimer_vcpu_reset(&vm->vcpus[i]);
+    }
     vm->testdev = (struct testdev){0};
     vm->mmio_faults = 0;
     vm->resets++;

@@ -51,6 +51,7 @@ struct vm {
     paddr_t magic_page;
 
     struct mmio_bus mmio;
+    struct vgic_dist vgic;
     struct vuart uart;
     struct testdev testdev;
 

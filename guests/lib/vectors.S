@@ -3,7 +3,9 @@
  * ELR, SPSR, ESR, FAR; struct exc_frame in fault.h) on the current stack and
  * calls guest_exception(frame, vector number); on return ELR and SPSR are
  * reloaded from the frame (the handler may have moved ELR) and the registers
- * restored.
+ * restored. ELR and SPSR are on the stack before any C runs, so a handler may
+ * unmask IRQs (irq_enable_nesting() in gic.h) and take nested ones; the exit
+ * path masks them again before it reloads ELR_EL1/SPSR_EL1.
  */
 #include "guests/lib/fault.h"
 
@@ -63,6 +65,7 @@ exc_common:
     mov     x0, sp
     bl      guest_exception
 
+    msr     daifset, #0xf           /* no exception between here and eret (ERET restores DAIF) */
     ldp     x1, x2, [sp, #FRAME_ELR]
     msr     elr_el1, x1
     msr     spsr_el1, x2

@@ -7,7 +7,6 @@
  */
 #include "guests/lib/guest.h"
 
-
 #define DATA_INITIAL 0x5EED0000U
 #define BOOTS        2
 

@@ -1,8 +1,9 @@
 /*
  * sysreg: system registers shrike traps. Unemulated ones come back as UNDEF
  * (ESR_EL1.EC 0) at the accessing instruction, which the guest steps over:
- * exactly 3 here. ICC_SGI1R_EL1 traps to EL2 (HCR_EL2.IMO) and shrike does
- * not emulate it yet (the vGIC will), so shrike injects that UNDEF; the
+ * exactly 3 here. The Group 0 CPU-interface registers (ICC_IAR0_EL1 here)
+ * trap to EL2 (ICH_HCR_EL2.TALL0) and shrike, which offers Group 1 only,
+ * injects that UNDEF; the
  * implementation-defined registers are trapped by HCR_EL2.TIDCP where the CPU
  * implements it (QEMU 7.2 does not: there the CPU itself UNDEFs them). The
  * emulated PMU, debug and OS-lock registers never UNDEF, and the ID registers
@@ -43,7 +44,7 @@ static unsigned unemulated(void)
 
     UNDEF_PROBE(&rec, "mrs %2, s3_0_c15_c0_0", "read of s3_0_c15_c0_0");
     undefs += rec.count;
-    UNDEF_PROBE(&rec, "msr s3_0_c12_c11_5, %2", "write of ICC_SGI1R_EL1");
+    UNDEF_PROBE(&rec, "mrs %2, s3_0_c12_c8_0", "read of ICC_IAR0_EL1 (Group 0)");
     undefs += rec.count;
     UNDEF_PROBE(&rec, "msr s3_0_c15_c0_0, %2", "write of s3_0_c15_c0_0");
     undefs += rec.count;

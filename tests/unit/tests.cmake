@@ -24,3 +24,8 @@ list(APPEND SHRIKE_UNIT_TESTS psci exception bootargs)
 set(unit_psci_SOURCES tests/unit/test_psci.c vcpu/psci_rules.c)
 set(unit_exception_SOURCES tests/unit/test_exception.c vcpu/exception_model.c)
 set(unit_bootargs_SOURCES tests/unit/test_bootargs.c kernel/bootargs.c)
+
+list(APPEND SHRIKE_UNIT_TESTS vgic vgic_mmio)
+set(unit_vgic_SOURCES tests/unit/test_vgic.c vgic/vgic.c tests/unit/host_panic.c)
+set(unit_vgic_mmio_SOURCES tests/unit/test_vgic_mmio.c vgic/vgic.c vgic/vgic_mmio_dist.c
+    vgic/vgic_mmio_redist.c tests/unit/host_panic.c)

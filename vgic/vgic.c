@@ -1,0 +1,538 @@
+/*
+ * The virtual GICv3 core (see vgic.h): interrupt state, the routing oracle,
+ * ap_list queueing, the list-register fill (flush) and read-back (fold), and
+ * SGI decoding. After KVM's virt/kvm/arm/vgic/vgic.c.
+ *
+ * Locking, as vgic.h states: a vCPU's ap_lock, then an interrupt's lock.
+ * irq->vcpu and irq->ap_link change only with both the list's ap_lock and the
+ * interrupt's lock held, so either lock alone is enough to read them. To put
+ * an interrupt on a list, vgic_queue_unlock() drops the interrupt's lock,
+ * takes the target's ap_lock, retakes the interrupt's lock and checks again
+ * that the interrupt still belongs on that list (retrying if not). To move an
+ * interrupt off a list onto another one, prune() takes it off under the old
+ * list's lock and queues it again with no lock held: while it is on no list,
+ * any other vgic_queue_unlock() may queue it first, which is just as good.
+ * GICD_CTLR's group enables and GICR_WAKER's sleep bit are read here with
+ * atomic loads, without the distributor's lock.
+ *
+ * Which list: an active interrupt stays on the vCPU it is on (the guest there
+ * must deactivate it); otherwise a pending, enabled interrupt of an enabled
+ * group goes to vgic_target(); anything else belongs on no list. Interrupts
+ * that stop belonging where they are stay on the list until the next prune
+ * (at every flush and fold), and flush skips them meanwhile.
+ *
+ * Pending state in list registers: an edge interrupt's latch moves into its
+ * list register at flush and back at fold if the guest has not acknowledged
+ * it. A level interrupt stays pending while its line is high (or its latch,
+ * set by GICD_ISPENDR, is set: acknowledging clears the latch); its list
+ * register asks for a maintenance interrupt on EOI (ICH_LR_EOI) so that the
+ * line is sampled again. A hardware-mapped interrupt's pending state belongs
+ * to the physical GIC once it is in a list register: its line is lowered at
+ * flush (restored at fold if the guest has not acknowledged it), and the
+ * device raises it again when the physical interrupt fires again. Every
+ * flush must be followed by a fold of the values it produced before the next
+ * flush.
+ */
+#include "vgic/vgic.h"
+
+#include "kernel/check.h"
+#include "kernel/lib.h"
+
+#define VGIC_AFF_MASK 0xFF00FFFFFFULL /* Aff3 [39:32], Aff2..Aff0 [23:0] */
+#define IROUTER_IRM   (1ULL << 31)
+
+/* ICC_SGI1R_EL1 fields. */
+#define SGIR_TARGETS_MASK 0xFFFFULL
+#define SGIR_AFF1_SHIFT   16
+#define SGIR_INTID_SHIFT  24
+#define SGIR_AFF2_SHIFT   32
+#define SGIR_IRM          (1ULL << 40)
+#define SGIR_RS_SHIFT     44
+#define SGIR_AFF3_SHIFT   48
+
+/* Sort ranks on the ap_list. */
+#define RANK_ACTIVE  0U
+#define RANK_PENDING 1U
+#define RANK_IDLE    2U
+
+/* --- interrupt state (irq lock held) ------------------------------------- */
+
+bool vgic_irq_is_pending(const struct vgic_irq *irq)
+{
+    return irq->pending_latch || (!irq->edge && irq->line_level);
+}
+
+static bool group_enabled(const struct vgic_dist *d, const struct vgic_irq *irq)
+{
+    if (irq->group1) {
+        return __atomic_load_n(&d->grp1_enabled, __ATOMIC_RELAXED);
+    }
+    return __atomic_load_n(&d->grp0_enabled, __ATOMIC_RELAXED);
+}
+
+static bool deliverable(const struct vgic_dist *d, const struct vgic_irq *irq)
+{
+    return vgic_irq_is_pending(irq) && irq->enabled && group_enabled(d, irq);
+}
+
+/* The vCPU whose ap_list irq belongs on, or NULL. */
+static struct vgic_cpu *oracle(struct vgic_dist *d, const struct vgic_irq *irq)
+{
+    if (irq->active && irq->vcpu != NULL) {
+        return irq->vcpu;
+    }
+    if (irq->active || deliverable(d, irq)) {
+        return vgic_target(d, irq);
+    }
+    return NULL;
+}
+
+static void kick_cpu(struct vgic_dist *d, struct vgic_cpu *c)
+{
+    if (d->kick != NULL) {
+        d->kick(c);
+    }
+}
+
+/* --- setup and reset ------------------------------------------------------ */
+
+/* Back to reset values, keeping what the hypervisor configured (owner, hw, guest_owned). */
+static void irq_reset(struct vgic_irq *irq)
+{
+    irq->vcpu = NULL;
+    list_init(&irq->ap_link);
+    irq->irouter = 0;
+    irq->priority = 0;
+    irq->enabled = false;
+    irq->group1 = false;
+    irq->edge = irq->intid < VGIC_NR_SGIS;
+    irq->pending_latch = false;
+    irq->line_level = false;
+    irq->active = false;
+}
+
+static void irq_init(struct vgic_irq *irq, uint32_t intid, struct vgic_cpu *owner)
+{
+    memset(irq, 0, sizeof(*irq));
+    irq->intid = intid;
+    irq->owner = owner;
+    irq->guest_owned = intid != VGIC_INTID_MAINTENANCE && intid != VGIC_INTID_HYP_TIMER;
+    irq_reset(irq);
+}
+
+void vgic_dist_init(struct vgic_dist *d, unsigned nr_spis, void (*kick)(struct vgic_cpu *c))
+{
+    CHECK(nr_spis % 32 == 0 && nr_spis <= VGIC_MAX_SPIS);
+    memset(d, 0, sizeof(*d));
+    d->nr_spis = nr_spis;
+    d->kick = kick;
+    for (unsigned i = 0; i < VGIC_MAX_SPIS; i++) {
+        irq_init(&d->spis[i], VGIC_NR_PRIVATE + i, NULL);
+    }
+}
+
+static void cpu_interface_reset(struct vgic_cpu *c)
+{
+    memset(c->lr, 0, sizeof(c->lr));
+    c->used_lrs = 0;
+    c->vmcr = 0;
+    memset(c->ap0r, 0, sizeof(c->ap0r));
+    memset(c->ap1r, 0, sizeof(c->ap1r));
+    c->underflow = false;
+    __atomic_store_n(&c->sleeping, true, __ATOMIC_RELAXED);
+}
+
+void vgic_cpu_init(struct vgic_dist *d, struct vgic_cpu *c, unsigned id, uint64_t mpidr,
+                   void *owner)
+{
+    CHECK(id < VGIC_MAX_CPUS);
+    memset(c, 0, sizeof(*c));
+    c->id = id;
+    c->mpidr = mpidr;
+    c->owner = owner;
+    c->dist = d;
+    list_init(&c->ap_list);
+    for (uint32_t i = 0; i < VGIC_NR_PRIVATE; i++) {
+        irq_init(&c->private_irqs[i], i, c);
+    }
+    cpu_interface_reset(c);
+    d->cpus[id] = c;
+    if (id >= d->nr_cpus) {
+        d->nr_cpus = id + 1;
+    }
+}
+
+static void ap_list_clear(struct vgic_cpu *c)
+{
+    spin_lock(&c->ap_lock);
+    while (!list_empty(&c->ap_list)) {
+        struct vgic_irq *irq = list_entry(c->ap_list.next, struct vgic_irq, ap_link);
+        spin_lock(&irq->lock);
+        list_del(&irq->ap_link);
+        irq->vcpu = NULL;
+        spin_unlock(&irq->lock);
+    }
+    spin_unlock(&c->ap_lock);
+}
+
+static void irq_reset_locked(struct vgic_irq *irq)
+{
+    spin_lock(&irq->lock);
+    irq_reset(irq);
+    spin_unlock(&irq->lock);
+}
+
+void vgic_reset(struct vgic_dist *d)
+{
+    spin_lock(&d->lock);
+    __atomic_store_n(&d->grp0_enabled, false, __ATOMIC_RELAXED);
+    __atomic_store_n(&d->grp1_enabled, false, __ATOMIC_RELAXED);
+    spin_unlock(&d->lock);
+    for (unsigned i = 0; i < d->nr_cpus; i++) {
+        struct vgic_cpu *c = d->cpus[i];
+        if (c == NULL) {
+            continue;
+        }
+        ap_list_clear(c);
+        for (unsigned n = 0; n < VGIC_NR_PRIVATE; n++) {
+            irq_reset_locked(&c->private_irqs[n]);
+        }
+        cpu_interface_reset(c);
+    }
+    for (unsigned i = 0; i < VGIC_MAX_SPIS; i++) {
+        irq_reset_locked(&d->spis[i]);
+    }
+}
+
+/* --- lookup and routing --------------------------------------------------- */
+
+struct vgic_irq *vgic_get_irq(struct vgic_dist *d, struct vgic_cpu *c, uint32_t intid)
+{
+    if (intid < VGIC_NR_PRIVATE) {
+        return c != NULL ? &c->private_irqs[intid] : NULL;
+    }
+    if (intid - VGIC_NR_PRIVATE < d->nr_spis) {
+        return &d->spis[intid - VGIC_NR_PRIVATE];
+    }
+    return NULL;
+}
+
+/* IRM: the first vCPU whose redistributor is awake, else vCPU 0. */
+static struct vgic_cpu *any_cpu(const struct vgic_dist *d)
+{
+    for (unsigned i = 0; i < d->nr_cpus; i++) {
+        struct vgic_cpu *c = d->cpus[i];
+        if (c != NULL && !__atomic_load_n(&c->sleeping, __ATOMIC_RELAXED)) {
+            return c;
+        }
+    }
+    return d->cpus[0];
+}
+
+struct vgic_cpu *vgic_target(struct vgic_dist *d, const struct vgic_irq *irq)
+{
+    if (irq->intid < VGIC_NR_PRIVATE) {
+        return irq->owner;
+    }
+    if (irq->irouter & IROUTER_IRM) {
+        return any_cpu(d);
+    }
+    for (unsigned i = 0; i < d->nr_cpus; i++) {
+        struct vgic_cpu *c = d->cpus[i];
+        if (c != NULL && (c->mpidr & VGIC_AFF_MASK) == (irq->irouter & VGIC_AFF_MASK)) {
+            return c;
+        }
+    }
+    return NULL; /* no such vCPU: the interrupt stays pending, delivered nowhere */
+}
+
+/* --- queueing ------------------------------------------------------------- */
+
+void vgic_queue_unlock(struct vgic_dist *d, struct vgic_irq *irq)
+{
+    for (;;) {
+        struct vgic_cpu *target = oracle(d, irq);
+        if (irq->vcpu != NULL || target == NULL) {
+            spin_unlock(&irq->lock);
+            return;
+        }
+        /* Lock order: the list first. */
+        spin_unlock(&irq->lock);
+        spin_lock(&target->ap_lock);
+        spin_lock(&irq->lock);
+        if (irq->vcpu == NULL && oracle(d, irq) == target) {
+            list_add_tail(&target->ap_list, &irq->ap_link);
+            irq->vcpu = target;
+            spin_unlock(&irq->lock);
+            spin_unlock(&target->ap_lock);
+            kick_cpu(d, target);
+            return;
+        }
+        /* Something changed meanwhile: look again, with the irq lock held. */
+        spin_unlock(&target->ap_lock);
+    }
+}
+
+void vgic_set_level(struct vgic_dist *d, struct vgic_cpu *c, uint32_t intid, bool level)
+{
+    struct vgic_irq *irq = vgic_get_irq(d, c, intid);
+    if (irq == NULL) {
+        return;
+    }
+    spin_lock(&irq->lock);
+    if (irq->edge && level && !irq->line_level) {
+        irq->pending_latch = true; /* an edge-triggered input latches its rising edge */
+    }
+    irq->line_level = level;
+    vgic_queue_unlock(d, irq);
+}
+
+void vgic_set_pending(struct vgic_dist *d, struct vgic_cpu *c, uint32_t intid)
+{
+    struct vgic_irq *irq = vgic_get_irq(d, c, intid);
+    if (irq == NULL) {
+        return;
+    }
+    spin_lock(&irq->lock);
+    irq->pending_latch = true;
+    vgic_queue_unlock(d, irq);
+}
+
+void vgic_map_hw(struct vgic_irq *irq, uint32_t hwintid)
+{
+    spin_lock(&irq->lock);
+    irq->hw = true;
+    irq->hwintid = hwintid;
+    spin_unlock(&irq->lock);
+}
+
+/* --- SGIs ----------------------------------------------------------------- */
+
+static unsigned sgir_field(uint64_t sgir, unsigned shift, uint64_t mask)
+{
+    return (unsigned)((sgir >> shift) & mask);
+}
+
+static bool sgi_targets(uint64_t sgir, const struct vgic_cpu *src, const struct vgic_cpu *c)
+{
+    if (sgir & SGIR_IRM) {
+        return c != src;
+    }
+    uint64_t mpidr = c->mpidr;
+    if (sgir_field(sgir, SGIR_AFF3_SHIFT, 0xFF) != sgir_field(mpidr, 32, 0xFF) ||
+        sgir_field(sgir, SGIR_AFF2_SHIFT, 0xFF) != sgir_field(mpidr, 16, 0xFF) ||
+        sgir_field(sgir, SGIR_AFF1_SHIFT, 0xFF) != sgir_field(mpidr, 8, 0xFF)) {
+        return false;
+    }
+    unsigned aff0 = sgir_field(mpidr, 0, 0xFF);
+    if (aff0 / 16 != sgir_field(sgir, SGIR_RS_SHIFT, 0xF)) {
+        return false;
+    }
+    return (sgir & SGIR_TARGETS_MASK & (1ULL << (aff0 % 16))) != 0;
+}
+
+/*
+ * The SGI is pended whatever its configured group: group1 (SGI1R/ASGI1R
+ * versus SGI0R) is not checked against GICR_IGROUPR0. A Group 0 SGI is then
+ * delivered only once the guest enables Group 0.
+ */
+unsigned vgic_sgi(struct vgic_dist *d, struct vgic_cpu *src, uint64_t sgir, bool group1)
+{
+    (void)group1;
+    uint32_t intid = sgir_field(sgir, SGIR_INTID_SHIFT, 0xF);
+    unsigned count = 0;
+    for (unsigned i = 0; i < d->nr_cpus; i++) {
+        struct vgic_cpu *c = d->cpus[i];
+        if (c != NULL && sgi_targets(sgir, src, c)) {
+            vgic_set_pending(d, c, intid);
+            count++;
+        }
+    }
+    return count;
+}
+
+/* --- pruning -------------------------------------------------------------- */
+
+/*
+ * One pass over c's ap_list: drops what belongs on no list; returns an
+ * interrupt that belongs on another vCPU's list, taken off c's, with its lock
+ * held (NULL when the pass is complete).
+ */
+static struct vgic_irq *prune_pass(struct vgic_dist *d, struct vgic_cpu *c)
+{
+    struct list_node *next;
+    struct vgic_irq *moved = NULL;
+    spin_lock(&c->ap_lock);
+    for (struct list_node *pos = c->ap_list.next; pos != &c->ap_list; pos = next) {
+        struct vgic_irq *irq = list_entry(pos, struct vgic_irq, ap_link);
+        next = pos->next;
+        spin_lock(&irq->lock);
+        struct vgic_cpu *target = oracle(d, irq);
+        if (target != c) {
+            list_del(&irq->ap_link);
+            irq->vcpu = NULL;
+        }
+        if (target != c && target != NULL) {
+            moved = irq;
+            break;
+        }
+        spin_unlock(&irq->lock);
+    }
+    spin_unlock(&c->ap_lock);
+    return moved;
+}
+
+/* Removes from c's ap_list what belongs on no list, and moves what belongs on another. */
+static void prune(struct vgic_dist *d, struct vgic_cpu *c)
+{
+    struct vgic_irq *moved;
+    while ((moved = prune_pass(d, c)) != NULL) {
+        vgic_queue_unlock(d, moved);
+    }
+}
+
+/* --- list registers ------------------------------------------------------- */
+
+static uint32_t sort_key(struct vgic_dist *d, struct list_node *n)
+{
+    struct vgic_irq *irq = list_entry(n, struct vgic_irq, ap_link);
+    spin_lock(&irq->lock);
+    uint32_t rank = irq->active ? RANK_ACTIVE : deliverable(d, irq) ? RANK_PENDING : RANK_IDLE;
+    uint32_t key = rank << 24 | (uint32_t)irq->priority << 16 | irq->intid;
+    spin_unlock(&irq->lock);
+    return key;
+}
+
+/* Stable insertion sort of c's ap_list (ap_lock held): active, then pending by priority. */
+static void ap_list_sort(struct vgic_dist *d, struct vgic_cpu *c)
+{
+    struct list_node sorted;
+    list_init(&sorted);
+    while (!list_empty(&c->ap_list)) {
+        struct list_node *pos = c->ap_list.next;
+        list_del(pos);
+        uint32_t key = sort_key(d, pos);
+        struct list_node *at = sorted.prev;
+        while (at != &sorted && sort_key(d, at) > key) {
+            at = at->prev;
+        }
+        list_insert_before(at->next, pos);
+    }
+    while (!list_empty(&sorted)) {
+        struct list_node *pos = sorted.next;
+        list_del(pos);
+        list_add_tail(&c->ap_list, pos);
+    }
+}
+
+/* The list-register value for irq (its lock held); moves a pending latch into it. */
+static uint64_t make_lr(struct vgic_irq *irq)
+{
+    uint64_t lr = irq->intid | (uint64_t)irq->priority << ICH_LR_PRIORITY_SHIFT;
+    bool pending = vgic_irq_is_pending(irq);
+    if (irq->group1) {
+        lr |= ICH_LR_GROUP1;
+    }
+    if (irq->hw) {
+        /* Never pending and active: the physical GIC holds the pending state. */
+        pending = pending && !irq->active;
+        lr |= ICH_LR_HW | (((uint64_t)irq->hwintid << ICH_LR_PINTID_SHIFT) & ICH_LR_PINTID_MASK);
+    } else if (!irq->edge) {
+        lr |= ICH_LR_EOI;
+    }
+    if (pending) {
+        lr |= ICH_LR_PENDING;
+        if (irq->edge) {
+            irq->pending_latch = false;
+        } else if (irq->hw) {
+            irq->line_level = false;
+            irq->pending_latch = false;
+        }
+    }
+    if (irq->active) {
+        lr |= ICH_LR_ACTIVE;
+    }
+    return lr;
+}
+
+unsigned vgic_flush_lrs(struct vgic_cpu *c, uint64_t *lrs, unsigned nr_lrs)
+{
+    struct vgic_dist *d = c->dist;
+    unsigned used = 0;
+    bool more = false;
+    prune(d, c);
+    spin_lock(&c->ap_lock);
+    ap_list_sort(d, c);
+    for (struct list_node *pos = c->ap_list.next; pos != &c->ap_list; pos = pos->next) {
+        struct vgic_irq *irq = list_entry(pos, struct vgic_irq, ap_link);
+        spin_lock(&irq->lock);
+        if (oracle(d, irq) == c) {
+            if (used < nr_lrs) {
+                lrs[used++] = make_lr(irq);
+            } else {
+                more = true;
+            }
+        }
+        spin_unlock(&irq->lock);
+        if (more) {
+            break;
+        }
+    }
+    c->underflow = more;
+    spin_unlock(&c->ap_lock);
+    return used;
+}
+
+/* One list register's state back into its interrupt (irq lock held). */
+static void fold_lr(struct vgic_irq *irq, uint64_t lr)
+{
+    bool pending = (lr & ICH_LR_PENDING) != 0;
+    irq->active = (lr & ICH_LR_ACTIVE) != 0;
+    if (irq->hw) {
+        if (pending) {
+            irq->line_level = true; /* not acknowledged yet: still pending here */
+        }
+    } else if (irq->edge) {
+        if (pending) {
+            irq->pending_latch = true;
+        }
+    } else if (!pending) {
+        irq->pending_latch = false; /* acknowledged; the line alone decides from now */
+    }
+}
+
+void vgic_fold_lrs(struct vgic_cpu *c, const uint64_t *lrs, unsigned used)
+{
+    struct vgic_dist *d = c->dist;
+    for (unsigned i = 0; i < used; i++) {
+        uint32_t intid = (uint32_t)(lrs[i] & ICH_LR_VINTID_MASK);
+        struct vgic_irq *irq = vgic_get_irq(d, c, intid);
+        if (irq == NULL) {
+            continue;
+        }
+        spin_lock(&irq->lock);
+        if (irq->vcpu == c) { /* else: reset or moved meanwhile; the value is stale */
+            fold_lr(irq, lrs[i]);
+        }
+        spin_unlock(&irq->lock);
+    }
+    prune(d, c);
+}
+
+bool vgic_has_pending(struct vgic_cpu *c)
+{
+    struct vgic_dist *d = c->dist;
+    bool found = false;
+    spin_lock(&c->ap_lock);
+    for (struct list_node *pos = c->ap_list.next; pos != &c->ap_list; pos = pos->next) {
+        struct vgic_irq *irq = list_entry(pos, struct vgic_irq, ap_link);
+        spin_lock(&irq->lock);
+        found = deliverable(d, irq);
+        spin_unlock(&irq->lock);
+        if (found) {
+            break;
+        }
+    }
+    spin_unlock(&c->ap_lock);
+    return found;
+}

@@ -1,0 +1,166 @@
+/*
+ * The virtual GICv3: per-interrupt state, per-vCPU lists of pending/active
+ * interrupts, the list-register image, and SGI generation. Plain C with no
+ * hardware access (host unit-tested); vgic/vgic_hw.c moves the list-register
+ * image in and out of ICH_*_EL2, and vgic/vgic_mmio_*.c emulate the
+ * distributor and redistributor registers on top of this API.
+ *
+ * Model (after KVM's vgic.c): an interrupt is "pending" when its latch is set
+ * (edge, SGI, or a GICD_ISPENDR write) or, for a level-triggered interrupt,
+ * when its input line is high. A pending-and-enabled or active interrupt sits
+ * on exactly one vCPU's ap_list: the one vgic_target() chooses. Before entering
+ * the guest, the highest-priority entries of the ap_list are written into
+ * list registers (vgic_flush_lrs); after the exit they are read back
+ * (vgic_fold_lrs), and interrupts neither pending nor active leave the list.
+ *
+ * Locking: a vCPU's ap_lock, then an interrupt's lock. To move an interrupt
+ * between two vCPUs' lists, take both ap_locks with spin_lock_both(). The kick
+ * hook is called with no lock held.
+ */
+#ifndef SHRIKE_VGIC_VGIC_H
+#define SHRIKE_VGIC_VGIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kernel/list.h"
+#include "kernel/spinlock.h"
+
+#define VGIC_NR_SGIS    16
+#define VGIC_NR_PRIVATE 32 /* SGIs and PPIs, banked per vCPU */
+#define VGIC_MAX_SPIS   64 /* SPIs per VM: INTIDs 32 .. 32 + nr_spis - 1 */
+#define VGIC_MAX_CPUS   8
+#define VGIC_MAX_LRS    16
+#define VGIC_PRIO_BITS  5 /* priority bits the virtual CPU interface implements (QEMU: 5) */
+
+/* Virtual INTIDs with a fixed meaning in every VM. */
+#define VGIC_INTID_MAINTENANCE 25 /* reserved: shrike's, never the guest's */
+#define VGIC_INTID_HYP_TIMER   26 /* reserved: shrike's, never the guest's */
+#define VGIC_INTID_VTIMER      27
+#define VGIC_INTID_PTIMER      30
+#define VGIC_INTID_UART        33
+
+/* ICH_LR<n>_EL2 fields (GICv3 spec 12.4.6). */
+#define ICH_LR_VINTID_MASK    0xFFFFFFFFULL
+#define ICH_LR_PINTID_SHIFT   32
+#define ICH_LR_PINTID_MASK    (0x1FFFULL << 32)
+#define ICH_LR_EOI            (1ULL << 41) /* (HW = 0) maintenance interrupt on deactivation */
+#define ICH_LR_PRIORITY_SHIFT 48
+#define ICH_LR_GROUP1         (1ULL << 60)
+#define ICH_LR_HW             (1ULL << 61)
+#define ICH_LR_STATE_SHIFT    62
+#define ICH_LR_PENDING        (1ULL << 62)
+#define ICH_LR_ACTIVE         (1ULL << 63)
+
+struct vgic_cpu;
+
+struct vgic_irq {
+    spinlock_t lock;
+    struct list_node ap_link; /* on vcpu->ap_list */
+    struct vgic_cpu *vcpu;    /* the vCPU whose ap_list holds it, or NULL */
+    struct vgic_cpu *owner;   /* private interrupts: the vCPU they belong to (NULL for SPIs) */
+    uint32_t intid;
+    uint32_t hwintid; /* physical INTID, when hw */
+    uint64_t irouter; /* SPIs: GICD_IROUTER (Aff3.Aff2.Aff1.Aff0; IRM bit 31 = any vCPU) */
+    uint8_t priority;
+    bool enabled;
+    bool group1;
+    bool edge;          /* GICD_ICFGR: edge-triggered (SGIs always) */
+    bool pending_latch; /* edge pending, or set by software */
+    bool line_level;    /* level-triggered input */
+    bool active;
+    bool hw;          /* mapped to a physical interrupt: the guest's deactivation reaches it */
+    bool guest_owned; /* false: reserved for shrike; the guest's writes to it are ignored */
+};
+
+struct vgic_dist;
+
+struct vgic_cpu {
+    unsigned id;    /* vCPU index in the VM */
+    uint64_t mpidr; /* affinity, as the guest sees it in MPIDR_EL1 (Aff0 = id) */
+    void *owner;    /* the struct vcpu */
+    struct vgic_dist *dist;
+    struct vgic_irq private_irqs[VGIC_NR_PRIVATE];
+    spinlock_t ap_lock;
+    struct list_node ap_list;
+    bool sleeping; /* GICR_WAKER.ProcessorSleep (reset: 1) */
+
+    /* The virtual CPU interface while the vCPU is not loaded (vgic/vgic_hw.c). */
+    uint64_t lr[VGIC_MAX_LRS];
+    unsigned used_lrs;
+    uint64_t vmcr;
+    uint32_t ap0r[4];
+    uint32_t ap1r[4];
+    bool underflow; /* more on ap_list than list registers: ask for a maintenance interrupt */
+};
+
+struct vgic_dist {
+    spinlock_t lock; /* GICD_CTLR */
+    bool grp0_enabled;
+    bool grp1_enabled;
+    unsigned nr_spis;
+    struct vgic_irq spis[VGIC_MAX_SPIS];
+    unsigned nr_cpus;
+    struct vgic_cpu *cpus[VGIC_MAX_CPUS];
+    void (*kick)(struct vgic_cpu *c); /* c has a new pending interrupt to deliver */
+};
+
+/* Setup, at VM creation. nr_spis is a multiple of 32, at most VGIC_MAX_SPIS. */
+void vgic_dist_init(struct vgic_dist *d, unsigned nr_spis, void (*kick)(struct vgic_cpu *c));
+void vgic_cpu_init(struct vgic_dist *d, struct vgic_cpu *c, unsigned id, uint64_t mpidr,
+                   void *owner);
+/* Back to the reset state (VM reset): every interrupt idle, lists empty, GICD_CTLR 0. */
+void vgic_reset(struct vgic_dist *d);
+
+/* The interrupt for intid as seen from vCPU c (private ones are c's), or NULL if out of range. */
+struct vgic_irq *vgic_get_irq(struct vgic_dist *d, struct vgic_cpu *c, uint32_t intid);
+
+/* The vCPU an interrupt should be delivered to (private: its owner; SPI: per IROUTER). */
+struct vgic_cpu *vgic_target(struct vgic_dist *d, const struct vgic_irq *irq);
+
+/* A device or timer drives a level-triggered input. */
+void vgic_set_level(struct vgic_dist *d, struct vgic_cpu *c, uint32_t intid, bool level);
+
+/* Makes an interrupt pending (edge); used for SGIs and GICD_ISPENDR. */
+void vgic_set_pending(struct vgic_dist *d, struct vgic_cpu *c, uint32_t intid);
+
+/*
+ * Puts irq on its target's ap_list if it should be there (pending and
+ * enabled and its group enabled, or active) and it is on none, then kicks
+ * the target. Called with irq->lock held; releases it.
+ */
+void vgic_queue_unlock(struct vgic_dist *d, struct vgic_irq *irq);
+
+/* Marks irq as hardware-mapped to physical INTID hwintid (the virtual timer). */
+void vgic_map_hw(struct vgic_irq *irq, uint32_t hwintid);
+
+/*
+ * ICC_SGI1R_EL1 / ICC_ASGI1R_EL1 / ICC_SGI0R_EL1 written by vCPU src: decodes
+ * the target list, range selector and IRM (all but self) against the vCPUs'
+ * affinities and pends the SGI on each target. Returns how many were targeted.
+ */
+unsigned vgic_sgi(struct vgic_dist *d, struct vgic_cpu *src, uint64_t sgir, bool group1);
+
+/*
+ * Fills up to nr_lrs list-register values from c's ap_list: active interrupts
+ * first, then pending ones in priority order (lower value = higher priority;
+ * ties by INTID). Sets c->underflow when some did not fit. Returns the number
+ * of list registers used.
+ */
+unsigned vgic_flush_lrs(struct vgic_cpu *c, uint64_t *lrs, unsigned nr_lrs);
+
+/*
+ * Folds list-register values read back after an exit into the interrupts'
+ * state (pending/active as the guest left them) and removes from c's
+ * ap_list what is neither pending nor active. Interrupts that stayed on the
+ * list without a list register keep their state.
+ */
+void vgic_fold_lrs(struct vgic_cpu *c, const uint64_t *lrs, unsigned used);
+
+/* True if c has anything deliverable (for WFI wake-up). */
+bool vgic_has_pending(struct vgic_cpu *c);
+
+/* State as the GICD/GICR pending and active registers report it. */
+bool vgic_irq_is_pending(const struct vgic_irq *irq);
+
+#endif

@@ -1,0 +1,252 @@
+/*
+ * The GICv3 virtual CPU interface (ICH_*_EL2), per physical CPU. While a vCPU
+ * is loaded, its ICH_VMCR_EL2 and active-priority registers are live; before
+ * each entry its ap_list is flushed into the list registers and after each
+ * exit they are folded back (skipped when both are empty, so that exits of a
+ * guest with nothing pending cost two compares). ICH_HCR_EL2.UIE asks for a
+ * maintenance interrupt when the list registers run dry while more is
+ * pending; TALL0 traps the Group 0 registers, which shrike does not offer.
+ */
+#include "vgic/vgic_hw.h"
+
+#include "kernel/check.h"
+#include "kernel/cpu.h"
+#include "kernel/gicv3.h"
+#include "kernel/irq.h"
+
+#define ICH_HCR_EN    (1ULL << 0)
+#define ICH_HCR_UIE   (1ULL << 1)
+#define ICH_HCR_TALL0 (1ULL << 11)
+
+static unsigned nr_lrs;
+static unsigned nr_apr; /* ICH_AP0R<n>/AP1R<n> implemented: 1, 2 or 4 */
+
+void vgic_hw_init(void)
+{
+    uint64_t vtr = read_sysreg(ich_vtr_el2);
+    unsigned prebits = (unsigned)((vtr >> 26) & 7) + 1;
+    nr_lrs = (unsigned)(vtr & 0x1F) + 1;
+    nr_lrs = nr_lrs > VGIC_MAX_LRS ? VGIC_MAX_LRS : nr_lrs;
+    nr_apr = prebits >= 7 ? 4 : prebits == 6 ? 2 : 1;
+}
+
+unsigned vgic_hw_nr_lrs(void)
+{
+    return nr_lrs;
+}
+
+static void write_lr(unsigned i, uint64_t v)
+{
+    switch (i) {
+    case 0:
+        write_sysreg(v, ich_lr0_el2);
+        break;
+    case 1:
+        write_sysreg(v, ich_lr1_el2);
+        break;
+    case 2:
+        write_sysreg(v, ich_lr2_el2);
+        break;
+    case 3:
+        write_sysreg(v, ich_lr3_el2);
+        break;
+    case 4:
+        write_sysreg(v, ich_lr4_el2);
+        break;
+    case 5:
+        write_sysreg(v, ich_lr5_el2);
+        break;
+    case 6:
+        write_sysreg(v, ich_lr6_el2);
+        break;
+    case 7:
+        write_sysreg(v, ich_lr7_el2);
+        break;
+    case 8:
+        write_sysreg(v, ich_lr8_el2);
+        break;
+    case 9:
+        write_sysreg(v, ich_lr9_el2);
+        break;
+    case 10:
+        write_sysreg(v, ich_lr10_el2);
+        break;
+    case 11:
+        write_sysreg(v, ich_lr11_el2);
+        break;
+    case 12:
+        write_sysreg(v, ich_lr12_el2);
+        break;
+    case 13:
+        write_sysreg(v, ich_lr13_el2);
+        break;
+    case 14:
+        write_sysreg(v, ich_lr14_el2);
+        break;
+    default:
+        write_sysreg(v, ich_lr15_el2);
+        break;
+    }
+}
+
+static uint64_t read_lr(unsigned i)
+{
+    switch (i) {
+    case 0:
+        return read_sysreg(ich_lr0_el2);
+    case 1:
+        return read_sysreg(ich_lr1_el2);
+    case 2:
+        return read_sysreg(ich_lr2_el2);
+    case 3:
+        return read_sysreg(ich_lr3_el2);
+    case 4:
+        return read_sysreg(ich_lr4_el2);
+    case 5:
+        return read_sysreg(ich_lr5_el2);
+    case 6:
+        return read_sysreg(ich_lr6_el2);
+    case 7:
+        return read_sysreg(ich_lr7_el2);
+    case 8:
+        return read_sysreg(ich_lr8_el2);
+    case 9:
+        return read_sysreg(ich_lr9_el2);
+    case 10:
+        return read_sysreg(ich_lr10_el2);
+    case 11:
+        return read_sysreg(ich_lr11_el2);
+    case 12:
+        return read_sysreg(ich_lr12_el2);
+    case 13:
+        return read_sysreg(ich_lr13_el2);
+    case 14:
+        return read_sysreg(ich_lr14_el2);
+    default:
+        return read_sysreg(ich_lr15_el2);
+    }
+}
+
+/*
+ * The list registers ran dry with more pending (UIE), or the guest deactivated
+ * an interrupt whose list register asked to be told (EOI bit, ICH_EISR_EL2).
+ * The exit already folded the list registers; the next entry refills them.
+ * The interrupt is level: drop both causes before the EOI or it fires again.
+ */
+static void maintenance_irq(unsigned intid, void *ctx)
+{
+    (void)intid;
+    (void)ctx;
+    uint64_t eisr = read_sysreg(ich_eisr_el2);
+    for (unsigned i = 0; i < nr_lrs; i++) {
+        if ((eisr >> i) & 1) {
+            write_lr(i, 0);
+        }
+    }
+    write_sysreg(read_sysreg(ich_hcr_el2) & ~ICH_HCR_UIE, ich_hcr_el2);
+    isb();
+}
+
+void vgic_hw_cpu_init(void)
+{
+    vgic_hw_init();
+    if (this_cpu_id() == 0) {
+        CHECK(irq_register(VGIC_INTID_MAINTENANCE, maintenance_irq, 0));
+    }
+    write_sysreg(0, ich_hcr_el2);
+    for (unsigned i = 0; i < nr_lrs; i++) {
+        write_lr(i, 0);
+    }
+    gic_enable_irq(VGIC_INTID_MAINTENANCE, GIC_PRIO_DEFAULT);
+}
+
+static void write_apr(unsigned n, uint32_t ap0, uint32_t ap1)
+{
+    switch (n) {
+    case 0:
+        write_sysreg(ap0, ich_ap0r0_el2);
+        write_sysreg(ap1, ich_ap1r0_el2);
+        break;
+    case 1:
+        write_sysreg(ap0, ich_ap0r1_el2);
+        write_sysreg(ap1, ich_ap1r1_el2);
+        break;
+    case 2:
+        write_sysreg(ap0, ich_ap0r2_el2);
+        write_sysreg(ap1, ich_ap1r2_el2);
+        break;
+    default:
+        write_sysreg(ap0, ich_ap0r3_el2);
+        write_sysreg(ap1, ich_ap1r3_el2);
+        break;
+    }
+}
+
+static void read_apr(unsigned n, uint32_t *ap0, uint32_t *ap1)
+{
+    switch (n) {
+    case 0:
+        *ap0 = (uint32_t)read_sysreg(ich_ap0r0_el2);
+        *ap1 = (uint32_t)read_sysreg(ich_ap1r0_el2);
+        break;
+    case 1:
+        *ap0 = (uint32_t)read_sysreg(ich_ap0r1_el2);
+        *ap1 = (uint32_t)read_sysreg(ich_ap1r1_el2);
+        break;
+    case 2:
+        *ap0 = (uint32_t)read_sysreg(ich_ap0r2_el2);
+        *ap1 = (uint32_t)read_sysreg(ich_ap1r2_el2);
+        break;
+    default:
+        *ap0 = (uint32_t)read_sysreg(ich_ap0r3_el2);
+        *ap1 = (uint32_t)read_sysreg(ich_ap1r3_el2);
+        break;
+    }
+}
+
+void vgic_hw_load(struct vgic_cpu *c)
+{
+    write_sysreg(c->vmcr, ich_vmcr_el2);
+    for (unsigned n = 0; n < nr_apr; n++) {
+        write_apr(n, c->ap0r[n], c->ap1r[n]);
+    }
+    write_sysreg(ICH_HCR_EN | ICH_HCR_TALL0, ich_hcr_el2);
+    isb();
+}
+
+void vgic_hw_put(struct vgic_cpu *c)
+{
+    c->vmcr = read_sysreg(ich_vmcr_el2);
+    for (unsigned n = 0; n < nr_apr; n++) {
+        read_apr(n, &c->ap0r[n], &c->ap1r[n]);
+    }
+    write_sysreg(0, ich_hcr_el2);
+    isb();
+}
+
+void vgic_hw_flush(struct vgic_cpu *c)
+{
+    if (list_empty(&c->ap_list) && c->used_lrs == 0) {
+        return;
+    }
+    unsigned used = vgic_flush_lrs(c, c->lr, nr_lrs);
+    for (unsigned i = 0; i < used; i++) {
+        write_lr(i, c->lr[i]);
+    }
+    for (unsigned i = used; i < c->used_lrs; i++) {
+        write_lr(i, 0);
+    }
+    c->used_lrs = used;
+    write_sysreg(ICH_HCR_EN | ICH_HCR_TALL0 | (c->underflow ? ICH_HCR_UIE : 0), ich_hcr_el2);
+}
+
+void vgic_hw_fold(struct vgic_cpu *c)
+{
+    if (c->used_lrs == 0) {
+        return;
+    }
+    for (unsigned i = 0; i < c->used_lrs; i++) {
+        c->lr[i] = read_lr(i);
+    }
+    vgic_fold_lrs(c, c->lr, c->used_lrs);
+}

@@ -1,0 +1,480 @@
+/*
+ * The virtual GICv3 distributor (GICD, GICv3 spec 12.9) and the register
+ * decoding it shares with the redistributors (vgic_mmio.h). Affinity routing
+ * is always on and there is a single security state (GICD_CTLR.ARE and DS
+ * read as one); no LPIs, no message-based SPIs. The distributor's fields for
+ * INTIDs 0-31 read as zero and ignore writes (those are the
+ * redistributors'), and so do those of INTIDs beyond the VM's SPIs.
+ *
+ * GICD_TYPER: ITLinesNumber = nr_spis / 32, IDbits = 9 (10-bit INTIDs), No1N
+ * = 0 (IROUTER.IRM works: vgic_target() picks the first awake vCPU), A3V = 0,
+ * RSS = 0 (SGI targets Aff0 0-15), every other feature bit 0.
+ */
+#include "vgic/vgic_mmio.h"
+
+#include "kernel/check.h"
+#include "vcpu/abi.h"
+
+_Static_assert(VGIC_DIST_MMIO_SIZE == GUEST_GICD_SIZE, "GICD frame size");
+_Static_assert(VGIC_REDIST_FRAME_SIZE == GUEST_GICR_STRIDE, "GICR frame pair size");
+
+#define GICD_CTLR        0x0000
+#define GICD_TYPER       0x0004
+#define GICD_IIDR        0x0008
+#define GICD_TYPER2      0x000C
+#define GICD_STATUSR     0x0010
+#define GICD_IGROUPR     0x0080
+#define GICD_ISENABLER   0x0100
+#define GICD_ICENABLER   0x0180
+#define GICD_ISPENDR     0x0200
+#define GICD_ICPENDR     0x0280
+#define GICD_ISACTIVER   0x0300
+#define GICD_ICACTIVER   0x0380
+#define GICD_IPRIORITYR  0x0400
+#define GICD_ICFGR       0x0C00
+#define GICD_IGRPMODR    0x0D00
+#define GICD_IROUTER_SPI 0x6100 /* GICD_IROUTER<32>: 0x6000 + 8 * 32 */
+
+/* Lengths of the per-interrupt ranges for INTIDs 0-1019 (1020 priority bytes). */
+#define LEN_1BIT     0x80
+#define LEN_2BIT     0x100
+#define LEN_PRIORITY 0x3FC
+#define LEN_IROUTER  (8 * (1020 - VGIC_NR_PRIVATE))
+
+#define CTLR_ENABLE_GRP0 (1U << 0)
+#define CTLR_ENABLE_GRP1 (1U << 1)
+#define CTLR_ARE         (1U << 4)
+#define CTLR_DS          (1U << 6)
+
+#define TYPER_IDBITS_SHIFT 19
+#define TYPER_IDBITS       9U /* INTIDs of 10 bits */
+
+#define IROUTER_MASK 0xFF80FFFFFFULL /* Aff3 [39:32], IRM [31], Aff2..Aff0 [23:0] */
+
+void (*vgic_mmio_unhandled)(bool write, uint64_t offset, unsigned size);
+bool (*vgic_mmio_hw_line)(const struct vgic_irq *irq);
+
+/* --- per-interrupt fields (irq lock held) ---------------------------------- */
+
+uint32_t vgic_mmio_get_group(const struct vgic_irq *irq)
+{
+    return irq->group1;
+}
+
+void vgic_mmio_set_group(struct vgic_irq *irq, uint32_t field)
+{
+    irq->group1 = field != 0;
+}
+
+uint32_t vgic_mmio_get_enabled(const struct vgic_irq *irq)
+{
+    return irq->enabled;
+}
+
+void vgic_mmio_set_enable(struct vgic_irq *irq, uint32_t field)
+{
+    if (field != 0) {
+        irq->enabled = true;
+    }
+}
+
+void vgic_mmio_clear_enable(struct vgic_irq *irq, uint32_t field)
+{
+    if (field != 0) {
+        irq->enabled = false;
+    }
+}
+
+/* A hardware-mapped level interrupt reads its physical line, when the hypervisor says how. */
+uint32_t vgic_mmio_get_pending(const struct vgic_irq *irq)
+{
+    if (irq->hw && !irq->edge && vgic_mmio_hw_line != NULL) {
+        return irq->pending_latch || vgic_mmio_hw_line(irq);
+    }
+    return vgic_irq_is_pending(irq);
+}
+
+void vgic_mmio_set_pending(struct vgic_irq *irq, uint32_t field)
+{
+    if (field != 0) {
+        irq->pending_latch = true;
+    }
+}
+
+/* A level-triggered line that is high keeps the interrupt pending (but a hw one's line is a latch).
+ */
+void vgic_mmio_clear_pending(struct vgic_irq *irq, uint32_t field)
+{
+    if (field != 0) {
+        irq->pending_latch = false;
+        if (irq->hw) {
+            irq->line_level = false;
+        }
+    }
+}
+
+uint32_t vgic_mmio_get_active(const struct vgic_irq *irq)
+{
+    return irq->active;
+}
+
+void vgic_mmio_set_active(struct vgic_irq *irq, uint32_t field)
+{
+    if (field != 0) {
+        irq->active = true;
+    }
+}
+
+void vgic_mmio_clear_active(struct vgic_irq *irq, uint32_t field)
+{
+    if (field != 0) {
+        irq->active = false;
+    }
+}
+
+uint32_t vgic_mmio_get_priority(const struct vgic_irq *irq)
+{
+    return irq->priority;
+}
+
+void vgic_mmio_set_priority(struct vgic_irq *irq, uint32_t field)
+{
+    irq->priority = (uint8_t)field;
+}
+
+/* ICFGR: bit 1 of the field is edge-triggered; bit 0 is reserved. SGIs are always edge. */
+uint32_t vgic_mmio_get_config(const struct vgic_irq *irq)
+{
+    return irq->edge ? 2U : 0U;
+}
+
+void vgic_mmio_set_config(struct vgic_irq *irq, uint32_t field)
+{
+    if (irq->intid >= VGIC_NR_SGIS) {
+        irq->edge = (field & 2U) != 0;
+    }
+}
+
+/* --- whole registers -------------------------------------------------------- */
+
+uint64_t vgic_mmio_raz(const struct vgic_access *a)
+{
+    (void)a;
+    return 0;
+}
+
+void vgic_mmio_wi(const struct vgic_access *a, uint64_t value)
+{
+    (void)a;
+    (void)value;
+}
+
+/* PIDR4-7, PIDR0-3, CIDR0-3 as QEMU's GICv3: ArchRev 3 in PIDR2, Arm's JEP106 code. */
+static const uint8_t id_regs[VGIC_ID_LENGTH / 4] = {
+    0x44, 0x00, 0x00, 0x00, 0x92, 0xB4, 0x3B, 0x00, 0x0D, 0xF0, 0x05, 0xB1,
+};
+
+uint64_t vgic_mmio_read_id(const struct vgic_access *a)
+{
+    return id_regs[a->offset / 4];
+}
+
+uint64_t vgic_mmio_extract(uint64_t reg, uint64_t offset, unsigned size)
+{
+    if (size >= 8) {
+        return reg;
+    }
+    return (reg >> ((offset & 7) * 8)) & ((1ULL << (size * 8)) - 1);
+}
+
+/* --- decoding ---------------------------------------------------------------- */
+
+static const struct vgic_reg *find_reg(const struct vgic_reg *regs, size_t nr, uint64_t offset)
+{
+    for (size_t i = 0; i < nr; i++) {
+        if (offset >= regs[i].offset && offset - regs[i].offset < regs[i].length) {
+            return &regs[i];
+        }
+    }
+    return NULL;
+}
+
+/* The interrupt behind a field, if the guest may see it. */
+static struct vgic_irq *field_irq(const struct vgic_access *a, uint32_t intid)
+{
+    struct vgic_irq *irq = vgic_get_irq(a->d, a->c, intid);
+    return irq != NULL && irq->guest_owned ? irq : NULL;
+}
+
+static uint64_t irq_read(const struct vgic_reg *r, const struct vgic_access *a)
+{
+    unsigned bpi = r->bits_per_irq;
+    uint32_t first = (uint32_t)(a->offset * 8 / bpi);
+    uint64_t mask = (1ULL << bpi) - 1;
+    uint64_t value = 0;
+    for (unsigned i = 0; i < a->size * 8 / bpi; i++) {
+        struct vgic_irq *irq = field_irq(a, first + i);
+        if (irq == NULL) {
+            continue;
+        }
+        spin_lock(&irq->lock);
+        uint64_t field = r->get(irq) & mask;
+        spin_unlock(&irq->lock);
+        value |= field << (i * bpi);
+    }
+    return value;
+}
+
+static void irq_write(const struct vgic_reg *r, const struct vgic_access *a, uint64_t value)
+{
+    unsigned bpi = r->bits_per_irq;
+    uint32_t first = (uint32_t)(a->offset * 8 / bpi);
+    uint64_t mask = (1ULL << bpi) - 1;
+    for (unsigned i = 0; i < a->size * 8 / bpi; i++) {
+        struct vgic_irq *irq = field_irq(a, first + i);
+        if (irq == NULL) {
+            continue;
+        }
+        spin_lock(&irq->lock);
+        r->set(irq, (uint32_t)((value >> (i * bpi)) & mask));
+        vgic_queue_unlock(a->d, irq);
+    }
+}
+
+static void reg_access(const struct vgic_reg *r, const struct vgic_access *a, bool write,
+                       uint64_t *value)
+{
+    if (r->bits_per_irq != 0) {
+        if (write) {
+            irq_write(r, a, *value);
+        } else {
+            *value = irq_read(r, a);
+        }
+    } else if (write) {
+        if (r->write != NULL) {
+            r->write(a, *value);
+        }
+    } else {
+        *value = r->read != NULL ? r->read(a) : 0;
+    }
+}
+
+static bool size_valid(unsigned size)
+{
+    return size == 1 || size == 2 || size == 4 || size == 8;
+}
+
+bool vgic_mmio_dispatch(const struct vgic_reg *regs, size_t nr, struct vgic_access a,
+                        uint64_t frame_base, bool write, uint64_t *value)
+{
+    if (!size_valid(a.size) || a.offset % a.size != 0) {
+        return false;
+    }
+    const struct vgic_reg *r = find_reg(regs, nr, a.offset);
+    if (r == NULL) {
+        if (vgic_mmio_unhandled != NULL) {
+            vgic_mmio_unhandled(write, frame_base + a.offset, a.size);
+        }
+        if (!write) {
+            *value = 0;
+        }
+        return true;
+    }
+    if ((r->widths & a.size) == 0 || a.offset - r->offset + a.size > r->length) {
+        return false;
+    }
+    a.offset -= r->offset;
+    reg_access(r, &a, write, value);
+    return true;
+}
+
+/* --- distributor registers --------------------------------------------------- */
+
+static uint64_t ctlr_read(const struct vgic_access *a)
+{
+    uint32_t v = CTLR_ARE | CTLR_DS;
+    if (__atomic_load_n(&a->d->grp0_enabled, __ATOMIC_RELAXED)) {
+        v |= CTLR_ENABLE_GRP0;
+    }
+    if (__atomic_load_n(&a->d->grp1_enabled, __ATOMIC_RELAXED)) {
+        v |= CTLR_ENABLE_GRP1;
+    }
+    return v;
+}
+
+static void queue_one(struct vgic_dist *d, struct vgic_irq *irq)
+{
+    spin_lock(&irq->lock);
+    vgic_queue_unlock(d, irq);
+}
+
+/* A group was enabled: queue whatever became deliverable. */
+static void queue_all(struct vgic_dist *d)
+{
+    for (unsigned i = 0; i < d->nr_cpus; i++) {
+        struct vgic_cpu *c = d->cpus[i];
+        for (unsigned n = 0; c != NULL && n < VGIC_NR_PRIVATE; n++) {
+            queue_one(d, &c->private_irqs[n]);
+        }
+    }
+    for (unsigned n = 0; n < d->nr_spis; n++) {
+        queue_one(d, &d->spis[n]);
+    }
+}
+
+/* Disabling a group leaves its interrupts where they are: flush skips them, prune drops them. */
+static void ctlr_write(const struct vgic_access *a, uint64_t value)
+{
+    struct vgic_dist *d = a->d;
+    bool grp0 = (value & CTLR_ENABLE_GRP0) != 0;
+    bool grp1 = (value & CTLR_ENABLE_GRP1) != 0;
+    spin_lock(&d->lock);
+    bool enabling = (grp0 && !d->grp0_enabled) || (grp1 && !d->grp1_enabled);
+    __atomic_store_n(&d->grp0_enabled, grp0, __ATOMIC_RELAXED);
+    __atomic_store_n(&d->grp1_enabled, grp1, __ATOMIC_RELAXED);
+    spin_unlock(&d->lock);
+    if (enabling) {
+        queue_all(d);
+    }
+}
+
+static uint64_t typer_read(const struct vgic_access *a)
+{
+    return a->d->nr_spis / 32 | TYPER_IDBITS << TYPER_IDBITS_SHIFT;
+}
+
+static uint64_t iidr_read(const struct vgic_access *a)
+{
+    (void)a;
+    return VGIC_IIDR;
+}
+
+static struct vgic_irq *irouter_irq(const struct vgic_access *a)
+{
+    return field_irq(a, VGIC_NR_PRIVATE + (uint32_t)(a->offset / 8));
+}
+
+static uint64_t irouter_read(const struct vgic_access *a)
+{
+    struct vgic_irq *irq = irouter_irq(a);
+    if (irq == NULL) {
+        return 0;
+    }
+    spin_lock(&irq->lock);
+    uint64_t v = irq->irouter;
+    spin_unlock(&irq->lock);
+    return vgic_mmio_extract(v, a->offset, a->size);
+}
+
+/*
+ * A new route: queued on the new target if it was on no list; if it is on
+ * one, the vCPU holding it is kicked, and its next flush or fold moves it.
+ */
+static void irouter_write(const struct vgic_access *a, uint64_t value)
+{
+    struct vgic_irq *irq = irouter_irq(a);
+    if (irq == NULL) {
+        return;
+    }
+    spin_lock(&irq->lock);
+    uint64_t v = value;
+    if (a->size == 4) { /* one half: keep the other */
+        unsigned shift = (unsigned)(a->offset & 4) * 8;
+        v = (irq->irouter & ~(0xFFFFFFFFULL << shift)) | (value & 0xFFFFFFFFULL) << shift;
+    }
+    irq->irouter = v & IROUTER_MASK;
+    struct vgic_cpu *holder = irq->vcpu;
+    struct vgic_cpu *target = vgic_target(a->d, irq);
+    vgic_queue_unlock(a->d, irq);
+    if (holder != NULL && holder != target && a->d->kick != NULL) {
+        a->d->kick(holder);
+    }
+}
+
+static const struct vgic_reg dist_regs[] = {
+    {.offset = GICD_CTLR, .length = 4, .widths = VGIC_W32, .read = ctlr_read, .write = ctlr_write},
+    {.offset = GICD_TYPER, .length = 4, .widths = VGIC_W32, .read = typer_read},
+    {.offset = GICD_IIDR, .length = 4, .widths = VGIC_W32, .read = iidr_read},
+    {.offset = GICD_TYPER2, .length = 4, .widths = VGIC_W32, .read = vgic_mmio_raz},
+    {.offset = GICD_STATUSR, .length = 4, .widths = VGIC_W32, .read = vgic_mmio_raz},
+    {.offset = GICD_IGROUPR,
+     .length = LEN_1BIT,
+     .widths = VGIC_W32,
+     .bits_per_irq = 1,
+     .get = vgic_mmio_get_group,
+     .set = vgic_mmio_set_group},
+    {.offset = GICD_ISENABLER,
+     .length = LEN_1BIT,
+     .widths = VGIC_W32,
+     .bits_per_irq = 1,
+     .get = vgic_mmio_get_enabled,
+     .set = vgic_mmio_set_enable},
+    {.offset = GICD_ICENABLER,
+     .length = LEN_1BIT,
+     .widths = VGIC_W32,
+     .bits_per_irq = 1,
+     .get = vgic_mmio_get_enabled,
+     .set = vgic_mmio_clear_enable},
+    {.offset = GICD_ISPENDR,
+     .length = LEN_1BIT,
+     .widths = VGIC_W32,
+     .bits_per_irq = 1,
+     .get = vgic_mmio_get_pending,
+     .set = vgic_mmio_set_pending},
+    {.offset = GICD_ICPENDR,
+     .length = LEN_1BIT,
+     .widths = VGIC_W32,
+     .bits_per_irq = 1,
+     .get = vgic_mmio_get_pending,
+     .set = vgic_mmio_clear_pending},
+    {.offset = GICD_ISACTIVER,
+     .length = LEN_1BIT,
+     .widths = VGIC_W32,
+     .bits_per_irq = 1,
+     .get = vgic_mmio_get_active,
+     .set = vgic_mmio_set_active},
+    {.offset = GICD_ICACTIVER,
+     .length = LEN_1BIT,
+     .widths = VGIC_W32,
+     .bits_per_irq = 1,
+     .get = vgic_mmio_get_active,
+     .set = vgic_mmio_clear_active},
+    {.offset = GICD_IPRIORITYR,
+     .length = LEN_PRIORITY,
+     .widths = VGIC_W8 | VGIC_W32,
+     .bits_per_irq = 8,
+     .get = vgic_mmio_get_priority,
+     .set = vgic_mmio_set_priority},
+    {.offset = GICD_ICFGR,
+     .length = LEN_2BIT,
+     .widths = VGIC_W32,
+     .bits_per_irq = 2,
+     .get = vgic_mmio_get_config,
+     .set = vgic_mmio_set_config},
+    {.offset = GICD_IGRPMODR, .length = LEN_1BIT, .widths = VGIC_W32, .read = vgic_mmio_raz},
+    {.offset = GICD_IROUTER_SPI,
+     .length = LEN_IROUTER,
+     .widths = VGIC_W32 | VGIC_W64,
+     .read = irouter_read,
+     .write = irouter_write},
+    {.offset = VGIC_ID_OFFSET,
+     .length = VGIC_ID_LENGTH,
+     .widths = VGIC_W32,
+     .read = vgic_mmio_read_id},
+};
+
+static bool dist_read(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned size, uint64_t *value)
+{
+    (void)vcpu;
+    struct vgic_access a = {.d = dev, .c = NULL, .offset = offset, .size = size};
+    return vgic_mmio_dispatch(dist_regs, ARRAY_SIZE(dist_regs), a, 0, false, value);
+}
+
+static bool dist_write(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned size, uint64_t value)
+{
+    (void)vcpu;
+    struct vgic_access a = {.d = dev, .c = NULL, .offset = offset, .size = size};
+    return vgic_mmio_dispatch(dist_regs, ARRAY_SIZE(dist_regs), a, 0, true, &value);
+}
+
+const struct mmio_ops vgic_dist_mmio_ops = {.read = dist_read, .write = dist_write};

@@ -1,0 +1,166 @@
+/*
+ * Guest timers.
+ *
+ * Virtual timer: CNTV_CTL/CVAL are switched with the vCPU's EL1 registers and
+ * CNTVOFF_EL2 with its VM, so the timer runs in hardware while the vCPU does.
+ * When it fires, the physical PPI 27 reaches EL2 (HCR_EL2.IMO); shrike raises
+ * the vCPU's virtual INTID 27, hardware-mapped to the physical one, and leaves
+ * the physical interrupt active: the guest's deactivation of the virtual
+ * interrupt deactivates it (ICH_LR.HW). So the interrupt follows the timer's
+ * level without shrike seeing the guest's EOI.
+ *   put:  (the EL1 registers are saved, the hardware timer masked) if the
+ *         guest's timer is live, a soft timer is armed for its deadline;
+ *   load: the soft timer is cancelled; CNTVOFF, CVAL, CTL are restored with
+ *         the vCPU, and a timer that already expired fires at once.
+ *
+ * EL1 physical timer: CNTHCTL_EL2.EL1PCEN = 0 traps CNTP_* accesses. The
+ * state lives here; its output drives virtual INTID 30 as a level, and a soft
+ * timer raises it at the deadline.
+ */
+#include "vtimer/vtimer.h"
+
+#include "kernel/check.h"
+#include "kernel/cpu.h"
+#include "kernel/gicv3.h"
+#include "kernel/irq.h"
+#include "kernel/list.h"
+#include "vcpu/vm.h"
+#include "vgic/vgic_mmio.h"
+
+#define PPI_VTIMER 27
+
+static void vtimer_irq(unsigned intid, void *ctx)
+{
+    (void)ctx;
+    struct vcpu *v = this_cpu()->loaded;
+    if (v == 0) {
+        /* Raced with a put: nobody to deliver to, the timer is masked now. */
+        gic_deactivate(intid);
+        return;
+    }
+    vgic_set_level(&v->vm->vgic, &v->vgic, VGIC_INTID_VTIMER, true);
+}
+
+/*
+ * The virtual timer's output as GICR_ISPENDR0 reports it: a guest's IMASK or
+ * CVAL write does not trap, so the level is read from the timer itself (live
+ * when its vCPU is loaded here, else as saved).
+ */
+static bool vtimer_line(const struct vgic_irq *irq)
+{
+    struct vcpu *v = irq->owner ? irq->owner->owner : 0;
+    if (v == 0 || irq->intid != VGIC_INTID_VTIMER) {
+        return irq->line_level;
+    }
+    if (this_cpu()->loaded == v) {
+        uint64_t ctl = read_sysreg(cntv_ctl_el0);
+        return (ctl & CNT_CTL_ENABLE) && !(ctl & CNT_CTL_IMASK) && (ctl & CNT_CTL_ISTATUS);
+    }
+    return vtimer_fires(v->arch.sys.cntv_ctl_el0, v->arch.sys.cntv_cval_el0,
+                        counter_read() - v->vm->cntvoff);
+}
+
+void vtimer_cpu_init(void)
+{
+    if (this_cpu_id() == 0) {
+        CHECK(irq_register_forwarded(PPI_VTIMER, vtimer_irq, 0));
+        vgic_mmio_hw_line = vtimer_line;
+    }
+    gic_enable_irq(PPI_VTIMER, GIC_PRIO_DEFAULT);
+}
+
+static struct vcpu *of_vwake(struct soft_timer *t)
+{
+    return list_entry(t, struct vcpu, timer.vwake);
+}
+
+static struct vcpu *of_pwake(struct soft_timer *t)
+{
+    return list_entry(t, struct vcpu, timer.pwake);
+}
+
+/* A put vCPU's virtual timer expired: raise its interrupt (the vCPU is kicked). */
+static void vwake_fire(struct soft_timer *t, uint64_t now)
+{
+    (void)now;
+    struct vcpu *v = of_vwake(t);
+    vgic_set_level(&v->vm->vgic, &v->vgic, VGIC_INTID_VTIMER, true);
+}
+
+static void ptimer_update(struct vcpu *v)
+{
+    struct vtimer *t = &v->timer;
+    uint64_t now = counter_read();
+    bool fires = vtimer_fires(t->cntp_ctl, t->cntp_cval, now);
+    vgic_set_level(&v->vm->vgic, &v->vgic, VGIC_INTID_PTIMER, fires);
+    if (!fires && (t->cntp_ctl & CNT_CTL_ENABLE) && !(t->cntp_ctl & CNT_CTL_IMASK)) {
+        softtimer_arm(&t->pwake, t->cntp_cval);
+    } else {
+        softtimer_cancel(&t->pwake);
+    }
+}
+
+static void pwake_fire(struct soft_timer *t, uint64_t now)
+{
+    (void)now;
+    ptimer_update(of_pwake(t));
+}
+
+void vtimer_vcpu_reset(struct vcpu *v)
+{
+    struct vtimer *t = &v->timer;
+    softtimer_cancel(&t->vwake);
+    softtimer_cancel(&t->pwake);
+    t->vwake.fn = vwake_fire;
+    t->pwake.fn = pwake_fire;
+    t->cntp_ctl = 0;
+    t->cntp_cval = 0;
+}
+
+void vtimer_put(struct vcpu *v)
+{
+    const struct vcpu_sysregs *s = &v->arch.sys;
+    /* The physical interrupt's active state stays with the vCPU, not the CPU. */
+    if (gic_ppi_active(PPI_VTIMER)) {
+        gic_ppi_set_active(PPI_VTIMER, false);
+    }
+    uint64_t ctl = s->cntv_ctl_el0;
+    if ((ctl & CNT_CTL_ENABLE) && !(ctl & CNT_CTL_IMASK)) {
+        softtimer_arm(&v->timer.vwake, s->cntv_cval_el0 + v->vm->cntvoff);
+    }
+}
+
+void vtimer_load(struct vcpu *v)
+{
+    softtimer_cancel(&v->timer.vwake);
+    /* A virtual timer interrupt the guest has not deactivated keeps the physical one active. */
+    struct vgic_irq *irq = &v->vgic.private_irqs[VGIC_INTID_VTIMER];
+    if (irq->active) {
+        gic_ppi_set_active(PPI_VTIMER, true);
+    }
+}
+
+void vtimer_ptimer_access(struct vcpu *v, unsigned op2, bool read, uint64_t *val)
+{
+    struct vtimer *t = &v->timer;
+    uint64_t now = counter_read();
+    enum { TVAL = 0, CTL = 1, CVAL = 2 };
+    if (read) {
+        if (op2 == TVAL) {
+            *val = (uint64_t)(uint32_t)(t->cntp_cval - now);
+        } else if (op2 == CTL) {
+            *val = t->cntp_ctl | (now >= t->cntp_cval ? CNT_CTL_ISTATUS : 0);
+        } else {
+            *val = t->cntp_cval;
+        }
+        return;
+    }
+    if (op2 == TVAL) {
+        t->cntp_cval = now + (uint64_t)(int64_t)(int32_t)(uint32_t)*val;
+    } else if (op2 == CTL) {
+        t->cntp_ctl = *val & (CNT_CTL_ENABLE | CNT_CTL_IMASK);
+    } else {
+        t->cntp_cval = *val;
+    }
+    ptimer_update(v);
+}
