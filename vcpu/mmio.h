@@ -33,6 +33,7 @@ struct mmio_region {
 struct mmio_bus {
     struct mmio_region regions[MMIO_MAX_REGIONS];
     unsigned count;
+    unsigned last; /* the region that matched last: accesses come in runs */
 };
 
 /* Adds a region; -EINVAL if empty/overflowing, -EEXIST if it overlaps one, -ENOSPC if full. */
@@ -40,6 +41,6 @@ int mmio_bus_add(struct mmio_bus *bus, uint64_t base, uint64_t size, const struc
                  void *dev);
 
 /* The region holding ipa, or NULL. */
-const struct mmio_region *mmio_bus_find(const struct mmio_bus *bus, uint64_t ipa);
+const struct mmio_region *mmio_bus_find(struct mmio_bus *bus, uint64_t ipa);
 
 #endif

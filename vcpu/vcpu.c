@@ -202,9 +202,14 @@ void vcpu_request(struct vcpu *v, unsigned req)
 static void run_guest(struct vcpu *v)
 {
     for (;;) {
-        vgic_hw_flush(&v->vgic);
+        /* Nothing queued and no list register in use: the vGIC has nothing to do. */
+        if (!list_empty(&v->vgic.ap_list) || v->vgic.used_lrs != 0) {
+            vgic_hw_flush(&v->vgic);
+        }
         unsigned long kind = guest_enter(&v->arch.regs);
-        vgic_hw_fold(&v->vgic);
+        if (v->vgic.used_lrs != 0) {
+            vgic_hw_fold(&v->vgic);
+        }
         v->exits++;
         if (kind == EXIT_SYNC) {
             v = trap_sync(v);

@@ -1,0 +1,18 @@
+/* The irqbench guest: trapped SGI, virtual IPI and virtual timer path lengths, on 2 vCPUs. */
+#include "config/vm_config.h"
+#include "vcpu/abi.h"
+
+VM_CONFIG(irqbench) = {
+    .name = "irqbench",
+    .vcpus = 2,
+    .affinity = {VM_ANY_CPU, VM_ANY_CPU, VM_ANY_CPU, VM_ANY_CPU, VM_ANY_CPU, VM_ANY_CPU, VM_ANY_CPU,
+                 VM_ANY_CPU},
+    .ram_size = MIB(16),
+    .stage2 = {.ipa_bits = 40, .start_level = 1, .demand = false},
+    .load_offset = GUEST_IMAGE_OFFSET,
+    .bootargs = "console=ttyAMA0",
+    .testdev = false,
+    .magic_page = false,
+    .image_file = "irqbench",
+    VM_BLOBS(irqbench),
+};
