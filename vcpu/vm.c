@@ -15,6 +15,7 @@
 #include "mm/page_alloc.h"
 #include "mm/tlb.h"
 #include "mm/vmid.h"
+#include "sched/tick.h"
 #include "smp/ipi.h"
 #include "smp/psci.h"
 #include "vcpu/abi.h"
@@ -273,6 +274,7 @@ static void log_vm(const struct vm *vm)
 static void start_vm(struct vm *vm)
 {
     log_vm(vm);
+    vm->ticks_at_start = tick_stats(vm->vcpus[0].pcpu)->ticks;
     struct vcpu *v0 = &vm->vcpus[0];
     cpus[v0->pcpu].vcpu = v0;
     for (unsigned i = 1; i < vm->nvcpus; i++) {
@@ -370,8 +372,11 @@ static void finish_off(struct vm *vm)
 {
     vuart_flush(&vm->uart);
     vconsole_unregister(&vm->uart);
-    log_info("VM %s powered off (%lu pages demand-mapped, %lu refused accesses)", vm->cfg->name,
-             vm->demand_maps, vm->mmio_faults);
+    unsigned cpu0 = vm->vcpus[0].pcpu;
+    log_info("VM %s powered off (%lu pages demand-mapped, %lu refused accesses, %lu EL2 ticks "
+             "on CPU %u meanwhile)",
+             vm->cfg->name, vm->demand_maps, vm->mmio_faults,
+             tick_stats(cpu0)->ticks - vm->ticks_at_start, cpu0);
     for (unsigned i = 0; i < vm->nvcpus; i++) {
         cpus[vm->vcpus[i].pcpu].vcpu = 0;
         cpu_taken[vm->vcpus[i].pcpu] = false;

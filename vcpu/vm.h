@@ -55,9 +55,10 @@ struct vm {
     struct vuart uart;
     struct testdev testdev;
 
-    uint64_t mmio_faults; /* accesses refused (ISV=0, unmapped, refused by a device) */
-    uint64_t demand_maps; /* pages mapped on stage-2 faults */
-    unsigned log_budget;  /* rate limit for guest-caused warnings */
+    uint64_t mmio_faults;    /* accesses refused (ISV=0, unmapped, refused by a device) */
+    uint64_t demand_maps;    /* pages mapped on stage-2 faults */
+    uint64_t ticks_at_start; /* EL2 ticks on vCPU 0's CPU when the VM started */
+    unsigned log_budget;     /* rate limit for guest-caused warnings */
     bool seed_hvc_logged;
 
     unsigned nvcpus;
