@@ -1,17 +1,61 @@
 /*
- * Scheduler knobs. Each is documented beside its default; docs/configuration.md
- * lists them all. Rebuild after a change.
+ * Scheduler knobs. Each is documented beside its default; docs/scheduler.md
+ * and docs/configuration.md explain them. Rebuild after a change; a build
+ * may also override any of them with -D (the test suite builds a second
+ * shrike with another time slice that way).
  */
 #ifndef SHRIKE_CONFIG_SCHED_H
 #define SHRIKE_CONFIG_SCHED_H
 
 /*
- * Rate of the EL2 physical timer tick on every core, in Hz. The boot self-test
- * counts these ticks over CONFIG_TICK_SELFTEST_MS on every core.
+ * Rate of the periodic EL2 tick on every CPU, in Hz: statistics sampling and
+ * the boot self-test. Preemption does not need it (see CONFIG_SLICE_US).
  */
+#ifndef CONFIG_TICK_HZ
 #define CONFIG_TICK_HZ 100
+#endif
 
 /* Length of the boot-time tick measurement window, in milliseconds. */
+#ifndef CONFIG_TICK_SELFTEST_MS
 #define CONFIG_TICK_SELFTEST_MS 300
+#endif
+
+/*
+ * Round-robin time slice, in microseconds: how long a vCPU runs before the
+ * next runnable vCPU on its CPU gets the CPU. The EL2 timer is armed for the
+ * end of the slice only while another vCPU is waiting.
+ */
+#ifndef CONFIG_SLICE_US
+#define CONFIG_SLICE_US 10000
+#endif
+
+/* How often each CPU's load balancer runs, in microseconds. */
+#ifndef CONFIG_BALANCE_PERIOD_US
+#define CONFIG_BALANCE_PERIOD_US 50000
+#endif
+
+/*
+ * Imbalance that makes the balancer move a vCPU: the busiest CPU has at least
+ * this many more runnable vCPUs than the least busy one (counting the running
+ * one). 2 keeps a lone extra vCPU from bouncing between CPUs.
+ */
+#ifndef CONFIG_BALANCE_THRESHOLD
+#define CONFIG_BALANCE_THRESHOLD 2
+#endif
+
+/*
+ * Virtual-time policy: 0 = virtual time follows physical time (CNTVOFF fixed
+ * at VM creation; required for multi-vCPU VMs and the default); 1 = virtual
+ * time stops while a single-vCPU VM is descheduled (CNTVOFF advances by the
+ * time spent off-CPU; multi-vCPU VMs still use 0).
+ */
+#ifndef CONFIG_VTIME_STOPS
+#define CONFIG_VTIME_STOPS 0
+#endif
+
+/* Scheduling events each CPU's trace ring keeps (oldest overwritten). */
+#ifndef CONFIG_TRACE_EVENTS
+#define CONFIG_TRACE_EVENTS 4096
+#endif
 
 #endif

@@ -21,6 +21,8 @@
 #include "kernel/timer.h"
 #include "mm/el2_mmu.h"
 #include "mm/page_alloc.h"
+#include "sched/sched.h"
+#include "smp/call.h"
 #include "smp/ipi.h"
 #include "smp/psci.h"
 #include "smp/smp.h"
@@ -71,6 +73,12 @@ static void read_host_dtb(const void *dtb)
              platform.gic_version, platform.psci_hvc ? "HVC" : "SMC", platform.bootargs);
 }
 
+static void start_cpu(void *arg)
+{
+    (void)arg;
+    sched_cpu_start();
+}
+
 static void start_vms(void)
 {
     static char names[256];
@@ -82,6 +90,8 @@ static void start_vms(void)
         memcpy(names, CONFIG_DEFAULT_VMS, sizeof(CONFIG_DEFAULT_VMS));
     }
     vm_init();
+    sched_init();
+    vconsole_set_stats_hook(sched_print_stats);
     unsigned n = vm_boot(names);
     log_info("%u VM(s) started", n);
     if (platform.uart_spi_valid && !vconsole_start_input(32 + platform.uart_spi)) {
@@ -91,8 +101,8 @@ static void start_vms(void)
         log_err("no VM to run: powering off");
         psci_system_off();
     }
-    for (unsigned i = 1; i < cpu_count; i++) {
-        ipi_send(i, IPI_KICK);
+    for (unsigned i = 0; i < cpu_count; i++) {
+        smp_call(i, start_cpu, 0, false);
     }
 }
 

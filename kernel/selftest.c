@@ -172,12 +172,6 @@ static void check_ticks(void)
     check(ok, "EL2 timer ticks on every CPU at the configured rate");
 }
 
-static void start_tick(void *arg)
-{
-    (void)arg;
-    tick_start(0);
-}
-
 void selftest_boot(unsigned dtb_cpus)
 {
     unsigned online = smp_online_count();
@@ -188,9 +182,6 @@ void selftest_boot(unsigned dtb_cpus)
     check_ping();
     check_ticks();
     kprintf("shrike: %u passed, %u failed\n", passed, failed);
-    for (unsigned i = 0; i < cpu_count; i++) {
-        smp_call(i, start_tick, 0, false);
-    }
 }
 
 /* --- fault injection -------------------------------------------------------- */

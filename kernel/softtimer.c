@@ -1,74 +1,114 @@
-/* Software timers on the EL2 physical timer (see softtimer.h). */
+/*
+ * Software timers on the EL2 physical timer (see softtimer.h). Each CPU's
+ * queue has a lock so that a timer armed on one CPU can be cancelled from
+ * another (a vCPU's deadline follows the vCPU when it migrates); only the
+ * owning CPU programs its hardware timer, so a remote cancel may leave it
+ * armed early, and the expiry then finds nothing due and reprograms.
+ */
 #include "kernel/softtimer.h"
 
 #include "kernel/cpu.h"
+#include "kernel/spinlock.h"
 #include "kernel/timer.h"
 
-static struct list_node queues[CONFIG_MAX_CPUS];
+struct timer_queue {
+    spinlock_t lock;
+    struct list_node list;
+};
 
-static void program(struct list_node *q)
+static struct timer_queue queues[CONFIG_MAX_CPUS];
+
+static void program(struct timer_queue *q)
 {
-    if (list_empty(q)) {
+    if (list_empty(&q->list)) {
         timer_cancel();
     } else {
-        timer_arm(list_entry(q->next, struct soft_timer, link)->deadline);
+        timer_arm(list_entry(q->list.next, struct soft_timer, link)->deadline);
     }
+}
+
+/* Takes the first due timer off q, or NULL. */
+static struct soft_timer *pop_due(struct timer_queue *q, uint64_t now)
+{
+    struct soft_timer *t = 0;
+    spin_lock(&q->lock);
+    if (!list_empty(&q->list)) {
+        t = list_entry(q->list.next, struct soft_timer, link);
+        if (t->deadline > now) {
+            t = 0;
+        } else {
+            list_del(&t->link);
+            t->armed = false;
+        }
+    }
+    spin_unlock(&q->lock);
+    return t;
 }
 
 static void expire(uint64_t now)
 {
-    struct list_node *q = &queues[this_cpu_id()];
-    while (!list_empty(q)) {
-        struct soft_timer *t = list_entry(q->next, struct soft_timer, link);
-        if (t->deadline > now) {
-            break;
-        }
-        list_del(&t->link);
-        t->armed = false;
+    struct timer_queue *q = &queues[this_cpu_id()];
+    struct soft_timer *t;
+    while ((t = pop_due(q, now)) != 0) {
         t->fn(t, now); /* may re-arm t or others */
         now = timer_now();
     }
+    spin_lock(&q->lock);
     program(q);
+    spin_unlock(&q->lock);
 }
 
 void softtimer_cpu_init(void)
 {
-    list_init(&queues[this_cpu_id()]);
+    list_init(&queues[this_cpu_id()].list);
     timer_set_callback(expire);
 }
 
-static void insert_sorted(struct list_node *q, struct soft_timer *t)
+/* Removes t from the queue it is on, if any; IRQs masked. */
+static void detach(struct soft_timer *t)
 {
-    struct list_node *pos;
-    list_for_each (pos, q) {
-        if (list_entry(pos, struct soft_timer, link)->deadline > t->deadline) {
-            break;
+    for (;;) {
+        if (!__atomic_load_n(&t->armed, __ATOMIC_ACQUIRE)) {
+            return;
+        }
+        struct timer_queue *q = &queues[t->cpu];
+        spin_lock(&q->lock);
+        bool here = t->armed && &queues[t->cpu] == q;
+        if (here) {
+            list_del(&t->link);
+            t->armed = false;
+        }
+        spin_unlock(&q->lock);
+        if (here) {
+            return;
         }
     }
-    list_insert_before(pos, &t->link);
 }
 
 void softtimer_arm(struct soft_timer *t, uint64_t deadline)
 {
     uint64_t flags = local_irq_save();
-    struct list_node *q = &queues[this_cpu_id()];
-    if (t->armed) {
-        list_del(&t->link);
-    }
+    detach(t);
+    struct timer_queue *q = &queues[this_cpu_id()];
+    spin_lock(&q->lock);
     t->deadline = deadline;
-    t->armed = true;
-    insert_sorted(q, t);
+    t->cpu = this_cpu_id();
+    struct list_node *pos;
+    list_for_each (pos, &q->list) {
+        if (list_entry(pos, struct soft_timer, link)->deadline > deadline) {
+            break;
+        }
+    }
+    list_insert_before(pos, &t->link);
+    __atomic_store_n(&t->armed, true, __ATOMIC_RELEASE);
     program(q);
+    spin_unlock(&q->lock);
     local_irq_restore(flags);
 }
 
 void softtimer_cancel(struct soft_timer *t)
 {
     uint64_t flags = local_irq_save();
-    if (t->armed) {
-        list_del(&t->link);
-        t->armed = false;
-        program(&queues[this_cpu_id()]);
-    }
+    detach(t);
     local_irq_restore(flags);
 }

@@ -1,8 +1,9 @@
 /*
- * Software timers multiplexed onto this CPU's EL2 physical timer: a sorted
+ * Software timers multiplexed onto each CPU's EL2 physical timer: a sorted
  * per-CPU list of deadlines; the hardware is armed for the earliest one.
- * A soft timer belongs to the CPU that armed it; arm and cancel it there
- * (cross-CPU: use smp_call). Callbacks run in IRQ context with IRQs masked.
+ * A timer is armed on the calling CPU (re-arming moves it there) and can be
+ * cancelled from any CPU. Callbacks run on the arming CPU in IRQ context
+ * with IRQs masked.
  */
 #ifndef SHRIKE_KERNEL_SOFTTIMER_H
 #define SHRIKE_KERNEL_SOFTTIMER_H
@@ -17,6 +18,7 @@ struct soft_timer {
     uint64_t deadline; /* physical counter value */
     void (*fn)(struct soft_timer *t, uint64_t now);
     bool armed;
+    unsigned cpu; /* the CPU whose queue holds it, while armed */
 };
 
 void softtimer_cpu_init(void);
@@ -24,7 +26,7 @@ void softtimer_cpu_init(void);
 /* (Re)arms t on this CPU for deadline; fn runs once the counter reaches it. */
 void softtimer_arm(struct soft_timer *t, uint64_t deadline);
 
-/* Disarms t if armed (on the CPU that armed it). */
+/* Disarms t if armed, wherever it was armed. */
 void softtimer_cancel(struct soft_timer *t);
 
 #endif

@@ -16,6 +16,7 @@
 #include "mm/el2_mmu.h"
 #include "smp/ipi.h"
 #include "smp/psci.h"
+#include "sched/sched.h"
 #include "vcpu/vcpu.h"
 #include "vgic/vgic_hw.h"
 #include "vtimer/vtimer.h"
@@ -57,6 +58,7 @@ void cpu_local_init(void)
     softtimer_cpu_init();
     vgic_hw_cpu_init();
     vtimer_cpu_init();
+    sched_cpu_init();
 }
 
 static bool wait_online(unsigned idx)
@@ -106,7 +108,7 @@ _Noreturn void cpu_idle_loop(void)
 {
     for (;;) {
         local_irq_disable();
-        vcpu_run_this_cpu();
+        sched_run_this_cpu();
         wfi();
         local_irq_enable();
     }

@@ -44,6 +44,7 @@
     0xC6000001U /* x1 = IPA of bytes, x2 = length (<= 256): bytes written */
 #define SHRIKE_HC_VCPU_ID     0xC6000002U /* returns (vm id << 16) | vcpu index */
 #define SHRIKE_HC_MMIO_FAULTS 0xC6000003U /* returns MMIO accesses refused to this VM so far */
+#define SHRIKE_HC_PCPU        0xC6000005U /* test aid: the physical CPU running the caller now */
 #define SHRIKE_HC_RESET_COUNT 0xC6000004U /* returns how many times this VM was reset */
 #define SHRIKE_HC_ERR_INVAL   (-2)
 

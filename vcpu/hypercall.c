@@ -6,6 +6,7 @@
  */
 #include "vcpu/hypercall.h"
 
+#include "kernel/cpu.h"
 #include "kernel/log.h"
 #include "vcpu/abi.h"
 #include "vcpu/psci_rules.h"
@@ -63,6 +64,9 @@ static void smccc_call(struct vcpu *v)
         break;
     case SHRIKE_HC_MMIO_FAULTS:
         ret = (int64_t)v->vm->mmio_faults;
+        break;
+    case SHRIKE_HC_PCPU:
+        ret = (int64_t)this_cpu_id();
         break;
     case SHRIKE_HC_RESET_COUNT:
         ret = (int64_t)v->vm->resets;

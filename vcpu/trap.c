@@ -8,6 +8,7 @@
 
 #include "kernel/esr.h"
 #include "kernel/log.h"
+#include "sched/sched.h"
 #include "vcpu/hypercall.h"
 #include "vcpu/idregs.h"
 #include "vcpu/inject.h"
@@ -44,12 +45,13 @@ static struct vcpu *trap_undef(struct vcpu *v, uint64_t esr)
 static struct vcpu *trap_wfx(struct vcpu *v, uint64_t esr)
 {
     vcpu_skip_insn(v);
-    if (!esr_decode_wfx(esr).wfe && !vgic_has_pending(&v->vgic)) {
-        /*
-         * Nothing to deliver: wait here for any physical interrupt (a kick,
-         * the timer, a device); it is taken right after re-entry.
-         */
-        wfi();
+    if (esr_decode_wfx(esr).wfe) {
+        if (sched_should_yield()) {
+            __atomic_fetch_or(&v->requests, VCPU_REQ_YIELD, __ATOMIC_RELAXED);
+        }
+    } else if (!vgic_has_pending(&v->vgic)) {
+        /* Nothing to deliver: block until sched_wake (an interrupt, its timer). */
+        __atomic_fetch_or(&v->requests, VCPU_REQ_BLOCK, __ATOMIC_RELAXED);
     }
     return v;
 }
@@ -176,6 +178,7 @@ static const exit_handler_t exit_handlers[ESR_EC_MAX + 1] = {
 struct vcpu *trap_sync(struct vcpu *v)
 {
     uint64_t esr = read_sysreg(esr_el2);
+    v->stats.exits_by_class[esr_ec(esr)]++;
     exit_handler_t h = exit_handlers[esr_ec(esr)];
     return h ? h(v, esr) : trap_undef(v, esr);
 }

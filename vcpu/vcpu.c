@@ -10,9 +10,11 @@
  */
 #include "vcpu/vcpu.h"
 
+#include "config/sched.h"
 #include "kernel/cpu.h"
 #include "kernel/irq.h"
 #include "kernel/log.h"
+#include "sched/sched.h"
 #include "smp/ipi.h"
 #include "vcpu/trap.h"
 #include "vcpu/vm.h"
@@ -165,6 +167,9 @@ void vcpu_load(struct vcpu *v)
     write_sysreg(CPTR_GUEST, cptr_el2);
     write_sysreg(MDCR_TRAPS | trap_pmu_hpmn(), mdcr_el2);
     write_sysreg(CNTHCTL_EL1PCTEN, cnthctl_el2);
+    if (CONFIG_VTIME_STOPS && vm->nvcpus == 1 && v->ran_before) {
+        vm->cntvoff += counter_read() - v->put_time; /* virtual time stood still meanwhile */
+    }
     write_sysreg(vm->cntvoff, cntvoff_el2);
     isb();
     sysregs_restore(&v->arch.sys);
@@ -188,14 +193,13 @@ void vcpu_put(struct vcpu *v)
     v->last_pcpu = c->id;
     v->ran_before = true;
     c->loaded = 0;
+    v->put_time = counter_read();
 }
 
 void vcpu_request(struct vcpu *v, unsigned req)
 {
     __atomic_fetch_or(&v->requests, req, __ATOMIC_RELEASE);
-    if (v->pcpu != this_cpu_id()) {
-        ipi_send(v->pcpu, IPI_KICK);
-    }
+    sched_wake(v); /* a blocked vCPU must run to see it; a running one is kicked */
 }
 
 /* Runs the guest until something needs the run loop's attention. */
@@ -215,6 +219,7 @@ static void run_guest(struct vcpu *v)
             v = trap_sync(v);
         } else if (kind == EXIT_IRQ) {
             irq_dispatch();
+            sched_irq_exit();
         } else {
             trap_async(v, kind);
         }
@@ -224,9 +229,11 @@ static void run_guest(struct vcpu *v)
     }
 }
 
-static void handle_requests(struct vcpu *v)
+/* Requests that change the vCPU's life, kept until acted on; the rest are scheduling hints. */
+#define VCPU_REQ_LIFECYCLE (VCPU_REQ_STOP | VCPU_REQ_OFF)
+
+static void handle_lifecycle(struct vcpu *v, unsigned req)
 {
-    unsigned req = __atomic_exchange_n(&v->requests, 0, __ATOMIC_ACQ_REL);
     if (req & VCPU_REQ_STOP) {
         vm_vcpu_stopped(v);
     } else if (req & VCPU_REQ_OFF) {
@@ -237,16 +244,16 @@ static void handle_requests(struct vcpu *v)
     }
 }
 
-void vcpu_run_this_cpu(void)
+unsigned vcpu_run(struct vcpu *v)
 {
-    struct vcpu *v = this_cpu()->vcpu;
-    while (v != 0 && (__atomic_load_n(&v->power, __ATOMIC_ACQUIRE) == VCPU_ON ||
-                      __atomic_load_n(&v->requests, __ATOMIC_ACQUIRE) != 0)) {
-        if (v->power == VCPU_ON && v->requests == 0) {
-            vcpu_load(v);
-            run_guest(v);
-            vcpu_put(v);
-        }
-        handle_requests(v);
+    /* Hints from before it was picked are stale: it is about to run anyway. */
+    __atomic_fetch_and(&v->requests, VCPU_REQ_LIFECYCLE, __ATOMIC_ACQ_REL);
+    if (v->power == VCPU_ON && v->requests == 0) {
+        vcpu_load(v);
+        run_guest(v);
+        vcpu_put(v);
     }
+    unsigned req = __atomic_exchange_n(&v->requests, 0, __ATOMIC_ACQ_REL);
+    handle_lifecycle(v, req);
+    return req;
 }

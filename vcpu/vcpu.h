@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sched/runqueue.h"
 #include "vgic/vgic.h"
 #include "vtimer/vtimer.h"
 
@@ -58,17 +59,47 @@ enum vcpu_power {
     VCPU_ON,
 };
 
-/* Requests another CPU (or a handler) leaves for the vCPU's run loop. */
-#define VCPU_REQ_STOP (1U << 0) /* the VM is powering off or resetting */
-#define VCPU_REQ_OFF  (1U << 1) /* the vCPU called PSCI CPU_OFF */
+/*
+ * Requests another CPU (or a handler) leaves for the vCPU's run loop, which
+ * checks them after every exit: any set bit makes the vCPU leave the guest.
+ */
+#define VCPU_REQ_STOP    (1U << 0) /* the VM is powering off or resetting */
+#define VCPU_REQ_OFF     (1U << 1) /* the vCPU called PSCI CPU_OFF */
+#define VCPU_REQ_RESCHED (1U << 2) /* its slice ended with another vCPU waiting */
+#define VCPU_REQ_BLOCK   (1U << 3) /* WFI with nothing to deliver */
+#define VCPU_REQ_YIELD   (1U << 4) /* WFE with another vCPU waiting */
+#define VCPU_REQ_MIGRATE (1U << 5) /* move to another CPU (test knob) */
+
+/* Where the scheduler has a vCPU. */
+enum vcpu_sched_state {
+    VS_IDLE,     /* off, or not started: on no queue */
+    VS_RUNNABLE, /* on its CPU's run queue */
+    VS_RUNNING,  /* loaded and running on se.cpu */
+    VS_BLOCKED,  /* in WFI, on no queue, until sched_wake() */
+};
+
+struct vcpu_stats {
+    uint64_t run_ticks;  /* counter ticks spent running */
+    uint64_t wait_ticks; /* counter ticks spent runnable but waiting */
+    uint64_t blocks;
+    uint64_t wakes;
+    uint64_t migrations;
+    uint64_t switches_in;
+    uint64_t exits_by_class[64];
+};
 
 struct vcpu {
     struct vcpu_arch arch;
     struct vm *vm;
-    unsigned id;   /* index in the VM */
-    unsigned pcpu; /* physical CPU it is placed on */
+    unsigned id; /* index in the VM */
     enum vcpu_power power;
     unsigned requests;
+    struct sched_entity se; /* se.cpu: the CPU that runs it or whose queue holds it */
+    enum vcpu_sched_state sstate;
+    bool wake_pending;    /* a wake-up arrived while it was running */
+    uint64_t state_since; /* counter value when sstate last changed */
+    uint64_t put_time;    /* for CONFIG_VTIME_STOPS */
+    struct vcpu_stats stats;
     unsigned last_pcpu; /* where it last ran (valid once ran_before) */
     bool ran_before;
     uint64_t exits;
@@ -87,8 +118,11 @@ void vcpu_put(struct vcpu *v);
 /* Sets a request bit and kicks the CPU the vCPU is placed on. */
 void vcpu_request(struct vcpu *v, unsigned req);
 
-/* Runs the vCPUs placed on this CPU until none is runnable; called with IRQs masked. */
-void vcpu_run_this_cpu(void);
+/*
+ * Loads v, runs it until a request makes it leave, puts it; returns the
+ * requests that made it leave (cleared from v). Called by the scheduler.
+ */
+unsigned vcpu_run(struct vcpu *v);
 
 /* The world switch (vcpu/entry.S): runs the guest until the next exit; returns the exit kind. */
 unsigned long guest_enter(struct vcpu_regs *regs);

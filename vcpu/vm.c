@@ -15,7 +15,8 @@
 #include "mm/page_alloc.h"
 #include "mm/tlb.h"
 #include "mm/vmid.h"
-#include "sched/tick.h"
+#include "kernel/bootargs.h"
+#include "sched/sched.h"
 #include "smp/ipi.h"
 #include "smp/psci.h"
 #include "vcpu/abi.h"
@@ -31,7 +32,6 @@ static unsigned vmid_width;
 static struct vm vms[CONFIG_MAX_VMS];
 static unsigned nvms;
 static spinlock_t vms_lock = SPINLOCK_INIT;
-static bool cpu_taken[CONFIG_MAX_CPUS];
 
 static const struct vm_config *find_config(const char *name, size_t len)
 {
@@ -125,13 +125,10 @@ static void uart_irq(void *ctx, bool level)
     vgic_set_level(&vm->vgic, 0, VGIC_INTID_UART, level);
 }
 
-/* Something became pending for a vCPU: make its CPU look (the run loop flushes before entry). */
+/* Something became pending for a vCPU: wake it, or make its CPU flush it (IPI). */
 static void vgic_kick(struct vgic_cpu *c)
 {
-    struct vcpu *v = c->owner;
-    if (v->pcpu != this_cpu_id()) {
-        ipi_send(v->pcpu, IPI_KICK);
-    }
+    sched_wake(c->owner);
 }
 
 static void add_vgic(struct vm *vm)
@@ -178,30 +175,19 @@ static void init_vcpus(struct vm *vm)
     vm->vcpus[0].power = VCPU_ON;
 }
 
-/* One free physical CPU per vCPU, within each vCPU's affinity mask. */
-static bool place_vcpus(struct vm *vm)
+/* Every vCPU needs at least one online CPU in its affinity mask. */
+static bool affinity_ok(const struct vm *vm)
 {
-    unsigned chosen[VM_MAX_VCPUS];
-    for (unsigned i = 0; i < vm->nvcpus; i++) {
-        chosen[i] = CONFIG_MAX_CPUS;
-        for (unsigned p = 0; p < cpu_count && chosen[i] == CONFIG_MAX_CPUS; p++) {
-            bool used = cpu_taken[p];
-            for (unsigned j = 0; j < i; j++) {
-                used = used || chosen[j] == p;
-            }
-            if (!used && cpus[p].online && (vm->cfg->affinity[i] >> p) & 1) {
-                chosen[i] = p;
-            }
-        }
-        if (chosen[i] == CONFIG_MAX_CPUS) {
-            log_err("VM %s: no free CPU for vCPU %u in affinity %#lx (one vCPU per CPU for now)",
-                    vm->cfg->name, i, vm->cfg->affinity[i]);
-            return false;
-        }
+    uint64_t online = 0;
+    for (unsigned p = 0; p < cpu_count; p++) {
+        online |= cpus[p].online ? 1ULL << p : 0;
     }
     for (unsigned i = 0; i < vm->nvcpus; i++) {
-        vm->vcpus[i].pcpu = chosen[i];
-        cpu_taken[chosen[i]] = true;
+        if ((vm->cfg->affinity[i] & online) == 0) {
+            log_err("VM %s: vCPU %u may run on no online CPU (affinity %#lx)", vm->cfg->name, i,
+                    vm->cfg->affinity[i]);
+            return false;
+        }
     }
     return true;
 }
@@ -244,9 +230,12 @@ static bool vm_create(struct vm *vm, const struct vm_config *c)
         return false;
     }
     init_vcpus(vm);
-    if (!place_vcpus(vm)) {
+    if (!affinity_ok(vm)) {
         release(vm);
         return false;
+    }
+    for (unsigned i = 0; i < vm->nvcpus; i++) {
+        sched_vcpu_init(&vm->vcpus[i], vm->cfg->affinity[i]);
     }
     add_devices(vm);
     load_images(vm);
@@ -257,31 +246,22 @@ static bool vm_create(struct vm *vm, const struct vm_config *c)
 
 static void log_vm(const struct vm *vm)
 {
-    char where[64];
-    size_t n = 0;
-    for (unsigned i = 0; i < vm->nvcpus && n + 4 < sizeof(where); i++) {
-        where[n++] = i ? ',' : ' ';
-        where[n++] = (char)('0' + vm->vcpus[i].pcpu);
+    bool pinned = true;
+    for (unsigned i = 0; i < vm->nvcpus; i++) {
+        uint64_t a = vm->cfg->affinity[i];
+        pinned = pinned && a != 0 && (a & (a - 1)) == 0;
     }
-    where[n] = '\0';
-    log_info("VM %s: %u vCPU(s) on CPU%s, %lu MiB RAM at PA %#lx, VMID %u, stage 2 %u-bit IPA "
+    log_info("VM %s: %u vCPU(s) %s, %lu MiB RAM at PA %#lx, VMID %u, stage 2 %u-bit IPA "
              "from level %u (%u root table(s))%s",
-             vm->cfg->name, vm->nvcpus, where, vm->cfg->ram_size >> 20, pa_addr(vm->ram), vm->vmid,
-             vm->s2.ia_bits, vm->s2.start_level, vm->s2.root_pages,
+             vm->cfg->name, vm->nvcpus, pinned ? "pinned" : "floating", vm->cfg->ram_size >> 20,
+             pa_addr(vm->ram), vm->vmid, vm->s2.ia_bits, vm->s2.start_level, vm->s2.root_pages,
              vm->cfg->stage2.demand ? ", mapped on demand" : "");
 }
 
 static void start_vm(struct vm *vm)
 {
     log_vm(vm);
-    vm->ticks_at_start = tick_stats(vm->vcpus[0].pcpu)->ticks;
-    struct vcpu *v0 = &vm->vcpus[0];
-    cpus[v0->pcpu].vcpu = v0;
-    for (unsigned i = 1; i < vm->nvcpus; i++) {
-        cpus[vm->vcpus[i].pcpu].vcpu = &vm->vcpus[i];
-    }
-    dsb(ish);
-    vcpu_request(v0, 0);
+    sched_wake(&vm->vcpus[0]);
 }
 
 void vm_init(void)
@@ -372,18 +352,15 @@ static void finish_off(struct vm *vm)
 {
     vuart_flush(&vm->uart);
     vconsole_unregister(&vm->uart);
-    unsigned cpu0 = vm->vcpus[0].pcpu;
-    log_info("VM %s powered off (%lu pages demand-mapped, %lu refused accesses, %lu EL2 ticks "
-             "on CPU %u meanwhile)",
-             vm->cfg->name, vm->demand_maps, vm->mmio_faults,
-             tick_stats(cpu0)->ticks - vm->ticks_at_start, cpu0);
-    for (unsigned i = 0; i < vm->nvcpus; i++) {
-        cpus[vm->vcpus[i].pcpu].vcpu = 0;
-        cpu_taken[vm->vcpus[i].pcpu] = false;
-    }
+    log_info("VM %s powered off (%lu pages demand-mapped, %lu refused accesses)", vm->cfg->name,
+             vm->demand_maps, vm->mmio_faults);
     release(vm);
     if (mark_off(vm)) {
         log_info("all VMs are off: powering off");
+        sched_print_stats();
+        if (bootargs_has("trace=dump")) {
+            sched_dump_trace();
+        }
         psci_system_off();
     }
 }
@@ -410,7 +387,7 @@ static void finish_reset(struct vm *vm)
     vcpu_reset_context(&vm->vcpus[0], vm_entry(vm->cfg), GUEST_RAM_BASE + GUEST_DTB_OFFSET);
     __atomic_store_n(&vm->vcpus[0].power, VCPU_ON, __ATOMIC_RELEASE);
     spin_unlock(&vm->lock);
-    vcpu_request(&vm->vcpus[0], 0);
+    sched_wake(&vm->vcpus[0]);
 }
 
 void vm_vcpu_stopped(struct vcpu *v)
@@ -472,4 +449,9 @@ struct vcpu *vm_vcpu_by_mpidr(struct vm *vm, uint64_t mpidr)
         }
     }
     return 0;
+}
+
+const struct vm *vm_by_id(unsigned id)
+{
+    return id < nvms ? &vms[id] : 0;
 }

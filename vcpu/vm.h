@@ -55,10 +55,9 @@ struct vm {
     struct vuart uart;
     struct testdev testdev;
 
-    uint64_t mmio_faults;    /* accesses refused (ISV=0, unmapped, refused by a device) */
-    uint64_t demand_maps;    /* pages mapped on stage-2 faults */
-    uint64_t ticks_at_start; /* EL2 ticks on vCPU 0's CPU when the VM started */
-    unsigned log_budget;     /* rate limit for guest-caused warnings */
+    uint64_t mmio_faults; /* accesses refused (ISV=0, unmapped, refused by a device) */
+    uint64_t demand_maps; /* pages mapped on stage-2 faults */
+    unsigned log_budget;  /* rate limit for guest-caused warnings */
     bool seed_hvc_logged;
 
     unsigned nvcpus;
@@ -86,6 +85,9 @@ bool vm_ipa_to_pa(const struct vm *vm, uint64_t ipa, uint64_t len, paddr_t *pa);
 
 /* Rate-limited warning about something a guest did: at most a few lines per VM. */
 bool vm_log_allowed(struct vm *vm);
+
+/* The VM with this id, or NULL (for statistics and traces). */
+const struct vm *vm_by_id(unsigned id);
 
 /* The vCPU of vm whose MPIDR is mpidr, or NULL. */
 struct vcpu *vm_vcpu_by_mpidr(struct vm *vm, uint64_t mpidr);

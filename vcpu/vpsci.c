@@ -8,6 +8,7 @@
 #include "vcpu/vpsci.h"
 
 #include "kernel/log.h"
+#include "sched/sched.h"
 #include "vcpu/abi.h"
 #include "vcpu/psci_rules.h"
 #include "vcpu/vm.h"
@@ -29,7 +30,7 @@ static int64_t cpu_on(struct vcpu *v, uint64_t mpidr, uint64_t entry, uint64_t c
     }
     spin_unlock(&vm->lock);
     if (ret == PSCI_RET_SUCCESS) {
-        vcpu_request(t, 0); /* kick its CPU */
+        sched_wake(t);
     }
     return ret;
 }

@@ -1,13 +1,19 @@
 /*
  * echo: the interactive demo guest. It stays up and echoes every line typed
- * to it (give it input focus with Ctrl-\), polling its PL011 and waiting in
- * WFI between polls. Typing "off" powers the VM off.
+ * to it (give it input focus with Ctrl-\), reading its PL011 when its receive
+ * interrupt ends a WFI (IRQs stay masked: the pending interrupt wakes it). Typing "off" powers the
+ * VM off.
  */
+#include "guests/lib/gic.h"
 #include "guests/lib/guest.h"
 
 #define UART_DR          0x000
 #define UART_FR          0x018
 #define UART_LCR_H       0x02C
+#define UART_IMSC        0x038
+#define UART_ICR         0x044
+#define UART_INT_RX      (1U << 4)
+#define UART_INT_RT      (1U << 6)
 #define UART_FR_RXFE     (1U << 4)
 #define UART_LCR_H_FEN   (1U << 4) /* FIFOs on: without it the receiver holds one byte */
 #define UART_LCR_H_WLEN8 (3U << 5)
@@ -39,6 +45,10 @@ void guest_main(void)
     char line[80];
     size_t len = 0;
     *uart_reg(UART_LCR_H) = UART_LCR_H_FEN | UART_LCR_H_WLEN8;
+    gic_init();
+    gic_route(GUEST_UART_SPI + 32, 0);
+    gic_enable(GUEST_UART_SPI + 32);
+    *uart_reg(UART_IMSC) = UART_INT_RX | UART_INT_RT;
     printf("echo: ready; give me input focus with Ctrl-\\ and type a line (\"off\" powers off)\n");
     for (;;) {
         int c = read_char();

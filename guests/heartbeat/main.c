@@ -1,12 +1,14 @@
 /*
  * heartbeat: a long-running neighbour for multi-VM tests. It fills 4 MiB of
  * its RAM with a pattern derived from each word's address, prints `beat N`
- * every 100 ms of virtual time for HEARTBEAT_BEATS beats (waiting in WFI, so
- * it leaves the CPU idle between beats), checks that the virtual counter
+ * every 100 ms of virtual time for HEARTBEAT_BEATS beats (waiting in WFI for
+ * its virtual timer, so it leaves the CPU idle between beats), checks that the virtual counter
  * never went backwards and that the pattern is intact, and powers off. While
  * it beats, other VMs can power off and reset: the beats must go on.
  */
+#include "guests/lib/gic.h"
 #include "guests/lib/guest.h"
+#include "guests/lib/timer.h"
 
 #define HEARTBEAT_BEATS     20
 #define HEARTBEAT_PERIOD_MS 100
@@ -46,14 +48,19 @@ void guest_main(void)
     unsigned backwards = 0;
     uint64_t last = read_cntvct();
     fill_canary();
+    /* The timer's interrupt only ends the WFI (IRQs stay masked): enabled at the GIC, it wakes. */
+    gic_init();
+    gic_enable(TIMER_VIRT_INTID);
     for (unsigned beat = 1; beat <= HEARTBEAT_BEATS; beat++) {
         uint64_t deadline = deadline_after_ms(HEARTBEAT_PERIOD_MS);
+        timer_arm_at(TIMER_VIRT, deadline);
         while (!deadline_passed(deadline)) {
             uint64_t now = read_cntvct();
             backwards += now < last ? 1 : 0;
             last = now;
             __asm__ __volatile__("wfi");
         }
+        timer_stop(TIMER_VIRT);
         printf("beat %u\n", beat);
     }
     CHECK_EQ(backwards, 0, "the virtual counter never went backwards");

@@ -46,6 +46,12 @@ uint64_t guest_boot_x0(void);
  */
 bool guest_on_shrike(void);
 
+/*
+ * The physical CPU running this vCPU right now (SHRIKE_HC_PCPU, a test aid;
+ * it may have changed by the time the caller looks), or -1 off shrike.
+ */
+int64_t guest_pcpu(void);
+
 /* vCPUs in the DTB's /cpus (at least 1), and RAM from its /memory node. */
 unsigned guest_vcpu_count(void);
 bool guest_ram_known(void); /* false: the DTB gave no RAM; a 2 MiB fallback is mapped */

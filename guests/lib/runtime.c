@@ -32,6 +32,11 @@ bool guest_on_shrike(void)
     return on_shrike;
 }
 
+int64_t guest_pcpu(void)
+{
+    return on_shrike ? hvc_call(SHRIKE_HC_PCPU, 0, 0, 0) : -1;
+}
+
 unsigned guest_vcpu_count(void)
 {
     return vcpu_count;

@@ -1,0 +1,17 @@
+/* migrate-tlb again, beside it on CPUs 0 and 1, with its own page contents (0xCC.., 0xDD..). */
+#include "config/vm_config.h"
+#include "vcpu/abi.h"
+
+VM_CONFIG(migrate_tlb2) = {
+    .name = "migrate-tlb2",
+    .vcpus = 1,
+    .affinity = {0x3},
+    .ram_size = MIB(16),
+    .stage2 = {.ipa_bits = 40, .start_level = 1, .demand = false},
+    .load_offset = GUEST_IMAGE_OFFSET,
+    .bootargs = "console=ttyAMA0 tlb=cd",
+    .testdev = false,
+    .magic_page = false,
+    .image_file = "migrate-tlb",
+    VM_BLOBS(migrate_tlb2),
+};

@@ -1,0 +1,18 @@
+/* The wfi guest: vCPUs blocked in WFI for 1 s, vCPU 0 woken by its virtual timer on time. */
+#include "config/vm_config.h"
+#include "vcpu/abi.h"
+
+VM_CONFIG(wfi) = {
+    .name = "wfi",
+    .vcpus = 4,
+    .affinity = {VM_ANY_CPU, VM_ANY_CPU, VM_ANY_CPU, VM_ANY_CPU, VM_ANY_CPU, VM_ANY_CPU, VM_ANY_CPU,
+                 VM_ANY_CPU},
+    .ram_size = MIB(16),
+    .stage2 = {.ipa_bits = 40, .start_level = 1, .demand = false},
+    .load_offset = GUEST_IMAGE_OFFSET,
+    .bootargs = "console=ttyAMA0",
+    .testdev = false,
+    .magic_page = false,
+    .image_file = "wfi",
+    VM_BLOBS(wfi),
+};

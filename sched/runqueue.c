@@ -1,0 +1,14 @@
+/*
+ * Run queue set-up (see runqueue.h). The policy (sched/policy_rr.c) and the
+ * balancer (sched/balance.c) do the rest; the caller holds the queue's lock.
+ */
+#include "sched/runqueue.h"
+
+#include <stddef.h>
+
+void rq_init(struct runqueue *rq)
+{
+    list_init(&rq->queue);
+    rq->nr_queued = 0;
+    rq->curr = NULL;
+}

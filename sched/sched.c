@@ -1,0 +1,419 @@
+/*
+ * The scheduler (see sched.h). Each CPU runs vCPUs from its own run queue:
+ *
+ *   sched_run_this_cpu: pick the next vCPU (policy), run it (vcpu_run: load,
+ *   enter the guest until a request, put), then act on why it left:
+ *     RESCHED / YIELD  back on the queue, tail
+ *     BLOCK            off the queue until sched_wake (unless a wake-up raced)
+ *     MIGRATE          onto another allowed CPU's queue, which is kicked
+ *     STOP / OFF       off; the VM's lifecycle takes over (vcpu/vm.c)
+ *   and go idle (WFI) when the queue is empty, after trying to pull work.
+ *
+ * Preemption: when a vCPU starts running and another one waits, a soft timer
+ * is armed for the end of its slice; it sets VCPU_REQ_RESCHED. A CPU with one
+ * runnable vCPU and no deadline gets no timer interrupt at all. A vCPU queued
+ * on a CPU from elsewhere kicks it (IPI_KICK), and the running vCPU's next
+ * exit arms the slice there.
+ *
+ * Balancing: every CONFIG_BALANCE_PERIOD_US, each CPU checks whether it is
+ * the busiest by at least CONFIG_BALANCE_THRESHOLD and pushes one of its
+ * queued (not running) vCPUs to the least busy allowed CPU; an idle CPU pulls
+ * a queued vCPU from the busiest. A queued vCPU's state is all in memory, so
+ * it moves under the two queues' locks. A running vCPU moves only by leaving
+ * its CPU itself (VCPU_REQ_MIGRATE): the owner does it.
+ *
+ * Lock order: a queue lock, then (inside vGIC calls) a vCPU's ap_lock; two
+ * queue locks together with spin_lock_both().
+ */
+#include "sched/sched.h"
+
+#include "config/sched.h"
+#include "kernel/bootargs.h"
+#include "kernel/console.h"
+#include "kernel/cpu.h"
+#include "kernel/lib.h"
+#include "kernel/log.h"
+#include "kernel/softtimer.h"
+#include "kernel/timer.h"
+#include "sched/sched_internal.h"
+#include "sched/trace.h"
+#include "smp/ipi.h"
+#include "vcpu/vm.h"
+
+static uint64_t slice_ticks;
+static uint64_t balance_ticks;
+static uint64_t force_ticks; /* 0: no forced migration */
+uint64_t online_mask;
+uint64_t boot_time;
+
+struct sched_cpu scpus[CONFIG_MAX_CPUS];
+struct runqueue rqs[CONFIG_MAX_CPUS];
+
+static struct sched_cpu *this_sc(void)
+{
+    return &scpus[this_cpu_id()];
+}
+
+static unsigned sc_cpu(const struct sched_cpu *sc)
+{
+    return (unsigned)(sc - scpus);
+}
+
+#define RQ(sc) (&rqs[sc_cpu(sc)])
+
+static struct vcpu *vcpu_of(struct sched_entity *se)
+{
+    return list_entry(se, struct vcpu, se);
+}
+
+static void set_state(struct vcpu *v, enum vcpu_sched_state s, uint64_t now)
+{
+    uint64_t spent = now - v->state_since;
+    if (v->sstate == VS_RUNNING) {
+        v->stats.run_ticks += spent;
+        v->se.run_us += spent * 1000000 / timer_freq();
+    } else if (v->sstate == VS_RUNNABLE) {
+        v->stats.wait_ticks += spent;
+    }
+    v->sstate = s;
+    v->state_since = now;
+}
+
+static void kick_cpu(unsigned cpu)
+{
+    if (cpu != this_cpu_id()) {
+        ipi_send(cpu, IPI_KICK);
+    }
+}
+
+/* Queues v on cpu's run queue (its lock held); the caller kicks cpu. */
+static void enqueue_locked(struct vcpu *v, unsigned cpu)
+{
+    __atomic_store_n(&v->se.cpu, cpu, __ATOMIC_RELEASE);
+    set_state(v, VS_RUNNABLE, counter_read());
+    policy_enqueue(&rqs[cpu], &v->se);
+}
+
+/* --- balancing -------------------------------------------------------------- */
+
+/* The balancer reads every queue: take all their locks, in index order. */
+static void lock_all(void)
+{
+    for (unsigned i = 0; i < cpu_count; i++) {
+        spin_lock(&scpus[i].lock);
+    }
+}
+
+static void unlock_all(void)
+{
+    for (unsigned i = cpu_count; i-- > 0;) {
+        spin_unlock(&scpus[i].lock);
+    }
+}
+
+/* Moves a queued (not running) vCPU; every queue lock held. */
+static void move_queued_locked(const struct migration *m)
+{
+    struct vcpu *v = vcpu_of(m->se);
+    policy_remove(&rqs[m->from], &v->se);
+    enqueue_locked(v, m->to);
+    scpus[m->from].migrations_out++;
+    scpus[m->to].migrations_in++;
+    v->stats.migrations++;
+}
+
+/* One balancing decision; moves only what this CPU owns (push) or takes (pull). */
+static bool balance_once(bool idle_pull)
+{
+    struct migration m;
+    unsigned me = this_cpu_id();
+    lock_all();
+    bool found = idle_pull
+                     ? balance_pull(rqs, cpu_count, online_mask, me, &m)
+                     : balance_find(rqs, cpu_count, online_mask, CONFIG_BALANCE_THRESHOLD, &m) &&
+                           m.from == me;
+    if (found) {
+        move_queued_locked(&m);
+    }
+    unlock_all();
+    if (found) {
+        struct vcpu *v = vcpu_of(m.se);
+        trace_event(me, TRACE_MIGRATE, v->vm->id, v->id, m.from);
+        kick_cpu(m.to);
+    }
+    return found;
+}
+
+static void balance_fire(struct soft_timer *t, uint64_t now)
+{
+    balance_once(false);
+    softtimer_arm(t, now + balance_ticks);
+}
+
+static bool pull_work(void)
+{
+    return balance_once(true);
+}
+
+/* --- timers ------------------------------------------------------------------- */
+
+static void slice_fire(struct soft_timer *t, uint64_t now)
+{
+    (void)now;
+    struct sched_cpu *sc = list_entry(t, struct sched_cpu, slice);
+    sc->timer_irqs++;
+    if (sc->curr != 0) {
+        __atomic_fetch_or(&sc->curr->requests, VCPU_REQ_RESCHED, __ATOMIC_RELEASE);
+    }
+}
+
+static void force_fire(struct soft_timer *t, uint64_t now)
+{
+    struct sched_cpu *sc = list_entry(t, struct sched_cpu, force);
+    if (sc->curr != 0) {
+        __atomic_fetch_or(&sc->curr->requests, VCPU_REQ_MIGRATE, __ATOMIC_RELEASE);
+    }
+    softtimer_arm(t, now + force_ticks);
+}
+
+/* Arms the end of the running vCPU's slice if someone waits and it is not armed yet. */
+static void arm_slice(struct sched_cpu *sc, uint64_t start)
+{
+    if (!sc->slice.armed && policy_preempt_needed(RQ(sc))) {
+        softtimer_arm(&sc->slice, start + slice_ticks);
+    }
+}
+
+/* --- wake-ups ------------------------------------------------------------------ */
+
+void sched_wake(struct vcpu *v)
+{
+    uint64_t flags = local_irq_save();
+    for (;;) {
+        unsigned cpu = __atomic_load_n(&v->se.cpu, __ATOMIC_ACQUIRE);
+        struct sched_cpu *sc = &scpus[cpu];
+        spin_lock(&sc->lock);
+        if (v->se.cpu != cpu) { /* moved meanwhile: follow it */
+            spin_unlock(&sc->lock);
+            continue;
+        }
+        bool kick = true;
+        if (v->sstate == VS_BLOCKED || (v->sstate == VS_IDLE && v->power == VCPU_ON)) {
+            v->stats.wakes++;
+            enqueue_locked(v, cpu);
+            trace_event(this_cpu_id(), TRACE_WAKE, v->vm->id, v->id, this_cpu_id());
+        } else if (v->sstate == VS_RUNNING) {
+            v->wake_pending = true; /* it may be deciding to block right now */
+        } else {
+            kick = v->sstate == VS_RUNNABLE;
+        }
+        spin_unlock(&sc->lock);
+        if (kick) {
+            kick_cpu(cpu);
+        }
+        break;
+    }
+    local_irq_restore(flags);
+}
+
+/* Where a vCPU powered on first goes: the least loaded allowed CPU. */
+static void place(struct vcpu *v)
+{
+    unsigned cpu = balance_place(rqs, cpu_count, online_mask, v->se.affinity);
+    v->se.cpu = cpu < cpu_count ? cpu : 0;
+}
+
+/* --- the per-CPU loop -------------------------------------------------------------- */
+
+static struct vcpu *pick(struct sched_cpu *sc, uint64_t now)
+{
+    uint64_t slice;
+    spin_lock(&sc->lock);
+    struct sched_entity *se = policy_pick_next(RQ(sc), &slice);
+    struct vcpu *v = se ? vcpu_of(se) : 0;
+    if (v != 0) {
+        set_state(v, VS_RUNNING, now);
+        v->wake_pending = false;
+        RQ(sc)->curr = se;
+        sc->curr = v;
+        sc->switches++;
+        v->stats.switches_in++;
+        softtimer_cancel(&sc->slice);
+        arm_slice(sc, now);
+    }
+    spin_unlock(&sc->lock);
+    return v;
+}
+
+/* The next CPU in v's affinity after this one (round robin), or this one. */
+static unsigned next_allowed_cpu(const struct vcpu *v)
+{
+    unsigned me = this_cpu_id();
+    for (unsigned i = 1; i <= cpu_count; i++) {
+        unsigned c = (me + i) % cpu_count;
+        if ((v->se.affinity >> c) & 1 && (online_mask >> c) & 1) {
+            return c;
+        }
+    }
+    return me;
+}
+
+static void migrate_out(struct sched_cpu *sc, struct vcpu *v, uint64_t now)
+{
+    unsigned to = next_allowed_cpu(v);
+    struct sched_cpu *tc = &scpus[to];
+    spin_lock_both(&sc->lock, &tc->lock);
+    set_state(v, VS_RUNNABLE, now);
+    if (to != this_cpu_id()) {
+        sc->migrations_out++;
+        tc->migrations_in++;
+        v->stats.migrations++;
+    }
+    enqueue_locked(v, to);
+    spin_unlock_both(&sc->lock, &tc->lock);
+    trace_event(this_cpu_id(), TRACE_MIGRATE, v->vm->id, v->id, this_cpu_id());
+    kick_cpu(to);
+}
+
+/* v left the guest with these requests; decide where it goes. */
+static void after_run(struct sched_cpu *sc, struct vcpu *v, unsigned why, uint64_t now)
+{
+    spin_lock(&sc->lock);
+    RQ(sc)->curr = 0;
+    sc->curr = 0;
+    softtimer_cancel(&sc->slice);
+    if (v->power != VCPU_ON) {
+        set_state(v, VS_IDLE, now);
+        spin_unlock(&sc->lock);
+        trace_event(this_cpu_id(), TRACE_SWITCH_OUT, v->vm->id, v->id, TRACE_OUT_STOP);
+        return;
+    }
+    if ((why & VCPU_REQ_BLOCK) && !(why & (VCPU_REQ_MIGRATE | VCPU_REQ_RESCHED)) &&
+        !v->wake_pending && !vgic_has_pending(&v->vgic)) {
+        set_state(v, VS_BLOCKED, now);
+        v->stats.blocks++;
+        spin_unlock(&sc->lock);
+        trace_event(this_cpu_id(), TRACE_SWITCH_OUT, v->vm->id, v->id, TRACE_OUT_BLOCK);
+        trace_event(this_cpu_id(), TRACE_BLOCK, v->vm->id, v->id, 0);
+        return;
+    }
+    if (why & VCPU_REQ_MIGRATE) {
+        spin_unlock(&sc->lock);
+        trace_event(this_cpu_id(), TRACE_SWITCH_OUT, v->vm->id, v->id, TRACE_OUT_MIGRATE);
+        migrate_out(sc, v, now);
+        return;
+    }
+    enqueue_locked(v, this_cpu_id());
+    spin_unlock(&sc->lock);
+    trace_event(this_cpu_id(), TRACE_SWITCH_OUT, v->vm->id, v->id,
+                (why & VCPU_REQ_YIELD) ? TRACE_OUT_YIELD : TRACE_OUT_PREEMPT);
+}
+
+static void idle_begin(struct sched_cpu *sc)
+{
+    if (sc->idle_since == 0) {
+        sc->idle_since = counter_read();
+        trace_event(this_cpu_id(), TRACE_IDLE, 0, 0, 0);
+    }
+}
+
+static void idle_end(struct sched_cpu *sc, uint64_t now)
+{
+    if (sc->idle_since != 0) {
+        sc->idle_ticks += now - sc->idle_since;
+        sc->idle_since = 0;
+    }
+}
+
+bool sched_should_yield(void)
+{
+    return rqs[this_cpu_id()].nr_queued != 0;
+}
+
+void sched_run_this_cpu(void)
+{
+    struct sched_cpu *sc = this_sc();
+    for (;;) {
+        uint64_t now = counter_read();
+        struct vcpu *v = pick(sc, now);
+        if (v == 0 && pull_work()) {
+            continue;
+        }
+        if (v == 0) {
+            idle_begin(sc);
+            return;
+        }
+        idle_end(sc, now);
+        trace_event(this_cpu_id(), TRACE_SWITCH_IN, v->vm->id, v->id, 0);
+        unsigned why = vcpu_run(v);
+        after_run(sc, v, why, counter_read());
+    }
+}
+
+/* Called by the run loop after an IRQ exit: a vCPU queued here meanwhile starts the slice. */
+void sched_irq_exit(void)
+{
+    struct sched_cpu *sc = this_sc();
+    if (sc->curr != 0 && !sc->slice.armed && RQ(sc)->nr_queued != 0) {
+        spin_lock(&sc->lock);
+        arm_slice(sc, counter_read());
+        spin_unlock(&sc->lock);
+    }
+}
+
+/* --- setup --------------------------------------------------------------------------- */
+
+static uint64_t us_to_ticks(uint64_t us)
+{
+    return timer_ns_to_ticks(timer_freq(), us * 1000);
+}
+
+void sched_init(void)
+{
+    char buf[16];
+    slice_ticks = us_to_ticks(CONFIG_SLICE_US);
+    balance_ticks = us_to_ticks(CONFIG_BALANCE_PERIOD_US);
+    if (bootargs_get("sched.migrate_ms", buf, sizeof(buf))) {
+        uint64_t ms = 0;
+        for (const char *p = buf; *p >= '0' && *p <= '9'; p++) {
+            ms = ms * 10 + (uint64_t)(*p - '0');
+        }
+        force_ticks = us_to_ticks(ms * 1000);
+        log_info("test knob: every running vCPU migrates every %lu ms", ms);
+    }
+    boot_time = counter_read();
+    log_info("scheduler: %s, slice %u us, balance every %u us (threshold %u), %s", "round robin",
+             CONFIG_SLICE_US, CONFIG_BALANCE_PERIOD_US, CONFIG_BALANCE_THRESHOLD,
+             CONFIG_VTIME_STOPS ? "virtual time stops while descheduled (1-vCPU VMs)"
+                                : "virtual time follows physical time");
+}
+
+void sched_cpu_init(void)
+{
+    struct sched_cpu *sc = this_sc();
+    rq_init(RQ(sc));
+    sc->slice.fn = slice_fire;
+    sc->balance.fn = balance_fire;
+    sc->force.fn = force_fire;
+    __atomic_fetch_or(&online_mask, 1ULL << this_cpu_id(), __ATOMIC_RELEASE);
+}
+
+/* Starts this CPU's periodic work once VMs exist. */
+void sched_cpu_start(void)
+{
+    struct sched_cpu *sc = this_sc();
+    uint64_t now = counter_read();
+    softtimer_arm(&sc->balance, now + balance_ticks);
+    if (force_ticks != 0) {
+        softtimer_arm(&sc->force, now + force_ticks);
+    }
+}
+
+void sched_vcpu_init(struct vcpu *v, uint64_t affinity)
+{
+    v->se.affinity = affinity & online_mask;
+    v->se.id = (v->vm->id << 8) | v->id;
+    v->sstate = VS_IDLE;
+    v->state_since = counter_read();
+    place(v);
+}

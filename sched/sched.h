@@ -1,0 +1,46 @@
+/*
+ * The scheduler: per-CPU run queues (sched/runqueue.h, policy chosen at build
+ * time), preemption at the end of a slice by the EL2 physical timer, WFI
+ * blocking and wake-ups by IPI, load balancing and migration, statistics and
+ * a trace. docs/scheduler.md explains the design.
+ *
+ * The hooks the rest of shrike calls are declared here; everything else is
+ * private to sched/.
+ */
+#ifndef SHRIKE_SCHED_SCHED_H
+#define SHRIKE_SCHED_SCHED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vcpu;
+
+/* Boot: per-CPU queues, balancer and knobs (after the soft timers). */
+void sched_init(void);
+void sched_cpu_init(void);
+
+/* v has something to do (powered on, interrupt pending, request): make it runnable. */
+void sched_wake(struct vcpu *v);
+
+/* Runs what this CPU's queue holds until it is empty; IRQs masked. Returns to idle. */
+void sched_run_this_cpu(void);
+
+/* Per vCPU, at VM creation: its affinity (bit n: CPU n) and first placement. */
+void sched_vcpu_init(struct vcpu *v, uint64_t affinity);
+
+/* Per CPU, once VMs exist: the balancer (and the test knob's forced migrations). */
+void sched_cpu_start(void);
+
+/* True if another vCPU waits on this CPU (a WFE then yields). */
+bool sched_should_yield(void);
+
+/* The run loop calls this after an IRQ exit (a vCPU may have been queued here). */
+void sched_irq_exit(void);
+
+/* Statistics on the console (Ctrl-T, and when the machine powers off). */
+void sched_print_stats(void);
+
+/* The trace as Chrome JSON on the console, between "shrike: trace begin/end" lines. */
+void sched_dump_trace(void);
+
+#endif

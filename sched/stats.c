@@ -1,0 +1,79 @@
+/*
+ * Scheduler statistics and the trace dump on the console. Statistics print
+ * on Ctrl-T and when the machine powers off; the trace at power-off when
+ * shrike runs with trace=dump (docs/scheduler.md says how to read both).
+ */
+#include "config/sched.h"
+#include "kernel/console.h"
+#include "kernel/cpu.h"
+#include "kernel/timer.h"
+#include "sched/sched.h"
+#include "sched/sched_internal.h"
+#include "sched/trace.h"
+#include "vcpu/vm.h"
+
+static uint64_t ticks_to_ms(uint64_t ticks)
+{
+    return ticks * 1000 / timer_freq();
+}
+
+static void print_cpus(uint64_t now)
+{
+    uint64_t up = now - boot_time;
+    kprintf_locked("shrike: sched: per CPU (%lu ms since the scheduler started)\n",
+                   ticks_to_ms(up));
+    for (unsigned i = 0; i < cpu_count; i++) {
+        const struct sched_cpu *sc = &scpus[i];
+        uint64_t idle = sc->idle_ticks + (sc->idle_since ? now - sc->idle_since : 0);
+        kprintf_locked("shrike: sched: CPU %u switches=%lu migrations_in=%lu migrations_out=%lu "
+                       "idle=%lu%% timer_irqs=%lu queued=%u\n",
+                       i, sc->switches, sc->migrations_in, sc->migrations_out,
+                       up ? idle * 100 / up : 0, sc->timer_irqs, rqs[i].nr_queued);
+    }
+}
+
+static void print_vcpu(const struct vm *vm, const struct vcpu *v)
+{
+    const struct vcpu_stats *st = &v->stats;
+    kprintf_locked("shrike: sched: %s:%u run=%lums wait=%lums switches=%lu blocks=%lu "
+                   "migrations=%lu exits=%lu (hvc %lu, sysreg %lu, dabt %lu, wfx %lu) cpu=%u\n",
+                   vm->cfg->name, v->id, ticks_to_ms(st->run_ticks), ticks_to_ms(st->wait_ticks),
+                   st->switches_in, st->blocks, st->migrations, v->exits, st->exits_by_class[0x16],
+                   st->exits_by_class[0x18], st->exits_by_class[0x24], st->exits_by_class[0x01],
+                   v->se.cpu);
+}
+
+void sched_print_stats(void)
+{
+    uint64_t now = counter_read();
+    console_lock();
+    print_cpus(now);
+    for (unsigned i = 0; i < CONFIG_MAX_VMS; i++) {
+        const struct vm *vm = vm_by_id(i);
+        for (unsigned j = 0; vm != 0 && j < vm->nvcpus; j++) {
+            print_vcpu(vm, &vm->vcpus[j]);
+        }
+    }
+    console_unlock();
+}
+
+static const char *vm_name(unsigned id)
+{
+    const struct vm *vm = vm_by_id(id);
+    return vm ? vm->cfg->name : "?";
+}
+
+static void emit_line(const char *line, void *ctx)
+{
+    (void)ctx;
+    kprintf_locked("shrike-trace: %s\n", line);
+}
+
+void sched_dump_trace(void)
+{
+    console_lock();
+    kprintf_locked("shrike: trace begin\n");
+    trace_dump(cpu_count, timer_freq(), vm_name, emit_line, 0);
+    kprintf_locked("shrike: trace end\n");
+    console_unlock();
+}
