@@ -146,13 +146,16 @@ static bool balance_once(bool idle_pull)
 
 static void balance_fire(struct soft_timer *t, uint64_t now)
 {
+    if (force_ticks != 0) {
+        return; /* the test knob decides placement: no balancing meanwhile */
+    }
     balance_once(false);
     softtimer_arm(t, now + balance_ticks);
 }
 
 static bool pull_work(void)
 {
-    return balance_once(true);
+    return force_ticks == 0 && balance_once(true);
 }
 
 /* --- timers ------------------------------------------------------------------- */
@@ -198,7 +201,18 @@ void sched_wake(struct vcpu *v)
             continue;
         }
         bool kick = true;
-        if (v->sstate == VS_BLOCKED || (v->sstate == VS_IDLE && v->power == VCPU_ON)) {
+        if (v->sstate == VS_IDLE && v->power == VCPU_ON) {
+            /* Powered on: place it now, when the queues' loads mean something. */
+            unsigned to = balance_place(rqs, cpu_count, online_mask, v->se.affinity);
+            if (to < cpu_count && to != cpu) {
+                __atomic_store_n(&v->se.cpu, to, __ATOMIC_RELEASE);
+                spin_unlock(&sc->lock);
+                continue;
+            }
+            v->stats.wakes++;
+            enqueue_locked(v, cpu);
+            trace_event(this_cpu_id(), TRACE_WAKE, v->vm->id, v->id, this_cpu_id());
+        } else if (v->sstate == VS_BLOCKED) {
             v->stats.wakes++;
             enqueue_locked(v, cpu);
             trace_event(this_cpu_id(), TRACE_WAKE, v->vm->id, v->id, this_cpu_id());
@@ -320,7 +334,9 @@ static void idle_begin(struct sched_cpu *sc)
 static void idle_end(struct sched_cpu *sc, uint64_t now)
 {
     if (sc->idle_since != 0) {
-        sc->idle_ticks += now - sc->idle_since;
+        /* Idle time counts from the scheduler's start, as the statistics do. */
+        uint64_t from = sc->idle_since > boot_time ? sc->idle_since : boot_time;
+        sc->idle_ticks += now > from ? now - from : 0;
         sc->idle_since = 0;
     }
 }
@@ -379,7 +395,7 @@ void sched_init(void)
             ms = ms * 10 + (uint64_t)(*p - '0');
         }
         force_ticks = us_to_ticks(ms * 1000);
-        log_info("test knob: every running vCPU migrates every %lu ms", ms);
+        log_info("test knob: every running vCPU migrates every %lu ms (no balancing)", ms);
     }
     boot_time = counter_read();
     log_info("scheduler: %s, slice %u us, balance every %u us (threshold %u), %s", "round robin",

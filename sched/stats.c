@@ -24,7 +24,8 @@ static void print_cpus(uint64_t now)
                    ticks_to_ms(up));
     for (unsigned i = 0; i < cpu_count; i++) {
         const struct sched_cpu *sc = &scpus[i];
-        uint64_t idle = sc->idle_ticks + (sc->idle_since ? now - sc->idle_since : 0);
+        uint64_t since = sc->idle_since > boot_time ? sc->idle_since : boot_time;
+        uint64_t idle = sc->idle_ticks + (sc->idle_since ? now - since : 0);
         kprintf_locked("shrike: sched: CPU %u switches=%lu migrations_in=%lu migrations_out=%lu "
                        "idle=%lu%% timer_irqs=%lu queued=%u\n",
                        i, sc->switches, sc->migrations_in, sc->migrations_out,

@@ -9,7 +9,8 @@
  * interrupt deactivates it (ICH_LR.HW). So the interrupt follows the timer's
  * level without shrike seeing the guest's EOI.
  *   put:  (the EL1 registers are saved, the hardware timer masked) if the
- *         guest's timer is live, a soft timer is armed for its deadline;
+ *         guest's timer is live, a soft timer is armed for its deadline,
+ *         which wakes the vCPU (a vCPU blocked in WFI must run to take it);
  *   load: the soft timer is cancelled; CNTVOFF, CVAL, CTL are restored with
  *         the vCPU, and a timer that already expired fires at once.
  *
@@ -24,6 +25,7 @@
 #include "kernel/gicv3.h"
 #include "kernel/irq.h"
 #include "kernel/list.h"
+#include "sched/sched.h"
 #include "vcpu/vm.h"
 #include "vgic/vgic_mmio.h"
 
@@ -79,12 +81,15 @@ static struct vcpu *of_pwake(struct soft_timer *t)
     return list_entry(t, struct vcpu, timer.pwake);
 }
 
-/* A put vCPU's virtual timer expired: raise its interrupt (the vCPU is kicked). */
+/*
+ * A put vCPU's virtual timer expired: wake it. The interrupt itself comes from
+ * the hardware timer once the vCPU is loaded again (its condition still
+ * holds); raising it here as well would deliver the same expiry twice.
+ */
 static void vwake_fire(struct soft_timer *t, uint64_t now)
 {
     (void)now;
-    struct vcpu *v = of_vwake(t);
-    vgic_set_level(&v->vm->vgic, &v->vgic, VGIC_INTID_VTIMER, true);
+    sched_wake(of_vwake(t));
 }
 
 static void ptimer_update(struct vcpu *v)

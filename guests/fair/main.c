@@ -1,7 +1,7 @@
 /*
  * fair: CPU time shared fairly among the vCPUs of one VM (8 under shrike, more
  * vCPUs than CPUs). vCPU 0 starts the others and waits until all are ready,
- * then publishes a common end, CNTVCT start + 1500 ms; every vCPU, vCPU 0
+ * then publishes a common end, CNTVCT start + 6000 ms; every vCPU, vCPU 0
  * included, counts iterations of a tight loop of a few ALU ops (no traps, no
  * WFI) until CNTVCT reaches it and stores its count. vCPU 0 then waits in WFI
  * (a virtual-timer watchdog wakes it to look) until all counts are in, prints
@@ -12,7 +12,7 @@
 #include "guests/lib/guest.h"
 #include "guests/lib/timer.h"
 
-#define RUN_MS              1500U
+#define RUN_MS              6000U
 #define READY_TIMEOUT_MS    3000 /* for every vCPU to come up */
 #define DONE_TIMEOUT_MS     3000 /* after the end, for every count to be stored */
 #define POLL_MS             10   /* vCPU 0's watchdog while it waits for the counts */
