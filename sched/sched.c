@@ -357,12 +357,29 @@ void sched_run_this_cpu(void)
         }
         if (v == 0) {
             idle_begin(sc);
+            sc->last_exit = 0; /* an idle gap is not a switch */
             return;
         }
         idle_end(sc, now);
         trace_event(this_cpu_id(), TRACE_SWITCH_IN, v->vm->id, v->id, 0);
         unsigned why = vcpu_run(v);
+        sc->last_exit = v->left_at;
         after_run(sc, v, why, counter_read());
+    }
+}
+
+void sched_account_switch(struct vcpu *v, bool moved)
+{
+    struct sched_cpu *sc = this_sc();
+    uint64_t now = counter_read();
+    if (moved && v->left_at != 0) {
+        /* A migration: from its own exit on the old CPU to its entry here. */
+        sc->switch_ticks[1] += now - v->left_at;
+        sc->switch_count[1]++;
+    } else if (!moved && sc->last_exit != 0) {
+        /* A switch: from the previous vCPU's exit here to this one's entry. */
+        sc->switch_ticks[0] += now - sc->last_exit;
+        sc->switch_count[0]++;
     }
 }
 

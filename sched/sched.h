@@ -37,6 +37,13 @@ bool sched_should_yield(void);
 /* The run loop calls this after an IRQ exit (a vCPU may have been queued here). */
 void sched_irq_exit(void);
 
+/*
+ * Switch cost, called just before v enters the guest: the time since the
+ * previous vCPU on this CPU left its guest, or, when v last ran on another
+ * CPU (moved), since v itself left its guest there.
+ */
+void sched_account_switch(struct vcpu *v, bool moved);
+
 /* Statistics on the console (Ctrl-T, and when the machine powers off). */
 void sched_print_stats(void);
 

@@ -24,6 +24,9 @@ struct sched_cpu {
     uint64_t migrations_out;
     uint64_t idle_ticks;
     uint64_t timer_irqs;
+    uint64_t last_exit;       /* when the last vCPU here left its guest (0: none) */
+    uint64_t switch_ticks[2]; /* exit-to-entry time of switches: [incoming vCPU moved] */
+    uint64_t switch_count[2];
 };
 
 extern struct sched_cpu scpus[CONFIG_MAX_CPUS];

@@ -33,6 +33,26 @@ static void print_cpus(uint64_t now)
     }
 }
 
+static uint64_t avg(uint64_t sum, uint64_t n)
+{
+    return n ? sum / n : 0;
+}
+
+static void print_switch_cost(void)
+{
+    uint64_t t[2] = {0, 0}, n[2] = {0, 0};
+    for (unsigned i = 0; i < cpu_count; i++) {
+        for (unsigned m = 0; m < 2; m++) {
+            t[m] += scpus[i].switch_ticks[m];
+            n[m] += scpus[i].switch_count[m];
+        }
+    }
+    kprintf_locked("shrike: sched: switch cost in counter ticks: same-cpu avg=%lu n=%lu "
+                   "(a vCPU's exit to the next one's entry) migrated avg=%lu n=%lu (a vCPU's exit "
+                   "to its own entry on another CPU)\n",
+                   avg(t[0], n[0]), n[0], avg(t[1], n[1]), n[1]);
+}
+
 static void print_vcpu(const struct vm *vm, const struct vcpu *v)
 {
     const struct vcpu_stats *st = &v->stats;
@@ -49,6 +69,7 @@ void sched_print_stats(void)
     uint64_t now = counter_read();
     console_lock();
     print_cpus(now);
+    print_switch_cost();
     for (unsigned i = 0; i < CONFIG_MAX_VMS; i++) {
         const struct vm *vm = vm_by_id(i);
         for (unsigned j = 0; vm != 0 && j < vm->nvcpus; j++) {

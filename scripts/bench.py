@@ -21,8 +21,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 # name -> (what it measures, KVM, Xen, shrike target) in instructions per operation
-# (guest, CPUs): the bench guest on one CPU; irqbench needs two (the IPI crosses CPUs).
-RUNS = [("bench", 1), ("irqbench", 2)]
+# (vms= and extra command line, CPUs): the bench guest on one CPU; irqbench needs two (the IPI
+# crosses CPUs); yield switches two vCPUs on one CPU, then migrates them between two.
+RUNS = [("bench", 1), ("irqbench", 2), ("yield", 1), ("yield sched.migrate_ms=1", 2),
+        ("bench,bench2", 1)]
 ROWS = {
     "hvc-null": ("null hypercall (SHRIKE_HC_NULL over HVC)", 1521, 456, 150),
     "mmio-read": ("emulated MMIO read (test device ID)", 2360, 596, 200),
@@ -30,22 +32,59 @@ ROWS = {
     "vipi": ("virtual IPI, sender trap -> receiver handler, 2 CPUs", None, None, None),
     "vtimer-spin": ("virtual timer CVAL -> handler, guest spinning", 2897, 1075, 400),
     "vtimer-wfi": ("virtual timer CVAL -> handler, guest in WFI", 4313, 4192, 1500),
+    "switch": ("vCPU switch, exit -> next vCPU's entry, same CPU", None, None, None),
+    "migrate": ("vCPU migration, exit -> its entry on another CPU", None, None, None),
 }
+SWITCH = re.compile(r"switch cost in counter ticks: same-cpu avg=(\d+) n=(\d+) .* "
+                    r"migrated avg=(\d+) n=(\d+)")
+CPU_LOOP = re.compile(r"^(\[bench2?\] )?bench: cpu-loop N=\d+ ticks=(\d+)", re.M)
 LINE = re.compile(r"bench: (\S+) total=(\d+) per_op=(\d+)")
+
+
+def qemu(args: argparse.Namespace, log: Path, kernel: Path, smp: int, extra: list[str]) -> str:
+    cmd = [sys.executable, str(HERE / "qemu.py"), "--qemu", args.qemu, "--kernel", str(kernel),
+           "--smp", str(smp), "--cpu", args.cpu, "--icount", "--timeout", "300",
+           "--log", str(log)] + extra
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, check=False)
+    return log.read_text(errors="replace")
 
 
 def run_once(args: argparse.Namespace, out: Path, tag: str) -> dict[str, int]:
     results: dict[str, int] = {}
-    for guest, smp in RUNS:
-        log = out / f"{guest}-{tag}.log"
-        cmd = [sys.executable, str(HERE / "qemu.py"), "--qemu", args.qemu, "--kernel",
-               str(Path(args.build_dir) / "shrike.elf"), "--smp", str(smp), "--cpu", args.cpu,
-               "--icount", "--append", f"vms={guest} panic=poweroff", "--timeout", "300",
-               "--log", str(log)]
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, check=False)
-        text = log.read_text(errors="replace")
-        results.update({m.group(1): int(m.group(3)) for m in LINE.finditer(text)})
+    build = Path(args.build_dir)
+    for vms, smp in RUNS:
+        name = vms.split()[0].replace(",", "+")
+        text = qemu(args, out / f"{name}-{smp}-{tag}.log", build / "shrike.elf", smp,
+                    ["--append", f"vms={vms} panic=poweroff"])
+        if vms == "bench":
+            results.update({m.group(1): int(m.group(3)) for m in LINE.finditer(text)})
+            loops = CPU_LOOP.findall(text)
+            results["cpu-alone"] = int(loops[0][1]) if loops else 0
+        elif vms.startswith("irqbench"):
+            results.update({m.group(1): int(m.group(3)) for m in LINE.finditer(text)})
+        elif vms.startswith("yield"):
+            m = SWITCH.search(text)
+            key, i = ("migrate", 3) if "migrate_ms" in vms else ("switch", 1)
+            results[key] = int(m.group(i)) if m else 0
+        else:
+            loops = [int(t) for _, t in CPU_LOOP.findall(text)]
+            results["cpu-2x"] = max(loops) if len(loops) == 2 else 0
+    bare = qemu(args, out / f"bare-{tag}.log", build / "guests" / "bench.bin", 1,
+                ["--virtualization", "off"])
+    loops = CPU_LOOP.findall(bare)
+    results["cpu-bare"] = int(loops[0][1]) if loops else 0
     return results
+
+
+def throughput(r: dict[str, int]) -> None:
+    """CPU-bound loop: shrike against the same guest bare on QEMU."""
+    bare, alone, two = r.get("cpu-bare", 0), r.get("cpu-alone", 0), r.get("cpu-2x", 0)
+    if not (bare and alone and two):
+        print("cpu-bound throughput: missing")
+        return
+    print(f"cpu-bound loop, counter ticks: bare {bare}, under shrike alone {alone} "
+          f"({(alone - bare) * 100 / bare:+.2f}%), two VMs on one CPU {two} for both "
+          f"({(two / 2 - bare) * 100 / bare:+.2f}% per loop against bare)")
 
 
 def fmt(v: int | None) -> str:
@@ -74,6 +113,7 @@ def main() -> int:
             continue
         mark = "" if target is None or got <= target else "  (over target)"
         print(f"{what:52} {got:8d} {fmt(target):>8} {fmt(xen):>6} {fmt(kvm):>6}{mark}")
+    throughput(first)
     same = first == second and bool(first)
     print(f"deterministic across two runs: {'yes' if same else 'NO'}; logs in {out}")
     return 0 if ok and same else 1

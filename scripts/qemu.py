@@ -43,6 +43,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--cpu", default="cortex-a57", help="CPU model (default cortex-a57)")
     p.add_argument("--memory", default="2G", help="RAM size (default 2G)")
     p.add_argument("--gic", type=int, choices=(2, 3), default=3, help="GIC version (default 3)")
+    p.add_argument("--virtualization", choices=("on", "off"), default="on",
+                   help="EL2 present (default on; off runs a guest image bare, at EL1)")
     p.add_argument("--append", help="kernel command line (-append)")
     p.add_argument("--icount", action="store_true",
                    help="deterministic time: -icount shift=4,sleep=off")
@@ -74,7 +76,7 @@ def parse_loader(value: str) -> tuple[str, str]:
 def build_command(args: argparse.Namespace) -> list[str]:
     """The full QEMU command line for parsed arguments."""
     cmd = [args.qemu,
-           "-M", f"virt,virtualization=on,gic-version={args.gic}",
+           "-M", f"virt,virtualization={args.virtualization},gic-version={args.gic}",
            "-cpu", args.cpu,
            "-smp", str(args.smp),
            "-m", args.memory,

@@ -224,6 +224,7 @@ static void run_guest(struct vcpu *v)
             trap_async(v, kind);
         }
         if (__atomic_load_n(&v->requests, __ATOMIC_ACQUIRE) != 0) {
+            v->left_at = counter_read();
             return;
         }
     }
@@ -249,7 +250,9 @@ unsigned vcpu_run(struct vcpu *v)
     /* Hints from before it was picked are stale: it is about to run anyway. */
     __atomic_fetch_and(&v->requests, VCPU_REQ_LIFECYCLE, __ATOMIC_ACQ_REL);
     if (v->power == VCPU_ON && v->requests == 0) {
+        bool moved = v->ran_before && v->last_pcpu != this_cpu_id();
         vcpu_load(v);
+        sched_account_switch(v, moved);
         run_guest(v);
         vcpu_put(v);
     }

@@ -56,6 +56,7 @@ static void secondary(unsigned me)
     gic_enable(SGI_PING);
     irq_local_enable();
     secondary_ready = 1;
+    gic_send_sgi(SGI_ACK, 0); /* vCPU 0 waits in WFI: an interrupt must end it */
     while (pings < ROUNDS) {
         wfi();
     }

@@ -1,0 +1,18 @@
+/* The yield guest: two vCPUs taking turns (SGI + WFI), for the vCPU switch cost (ninja bench). */
+#include "config/vm_config.h"
+#include "vcpu/abi.h"
+
+VM_CONFIG(yield) = {
+    .name = "yield",
+    .vcpus = 2,
+    .affinity = {VM_ANY_CPU, VM_ANY_CPU, VM_ANY_CPU, VM_ANY_CPU, VM_ANY_CPU, VM_ANY_CPU, VM_ANY_CPU,
+                 VM_ANY_CPU},
+    .ram_size = MIB(16),
+    .stage2 = {.ipa_bits = 40, .start_level = 1, .demand = false},
+    .load_offset = GUEST_IMAGE_OFFSET,
+    .bootargs = "console=ttyAMA0",
+    .testdev = false,
+    .magic_page = false,
+    .image_file = "yield",
+    VM_BLOBS(yield),
+};
