@@ -37,7 +37,7 @@
 #define CONFIG_GUEST_LOG_BUDGET 16
 
 /* VMs started when the command line names none (vms=a,b,c overrides). */
-#define CONFIG_DEFAULT_VMS "hello,smp2,echo"
+#define CONFIG_DEFAULT_VMS "echo,spin,spin-b,spin-pinned,hello"
 
 /* How long the boot CPU waits for a secondary to come online, in milliseconds. */
 #define CONFIG_CPU_ON_TIMEOUT_MS 2000

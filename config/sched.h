@@ -37,10 +37,12 @@
 /*
  * Imbalance that makes the balancer move a vCPU: the busiest CPU has at least
  * this many more runnable vCPUs than the least busy one (counting the running
- * one). 2 keeps a lone extra vCPU from bouncing between CPUs.
+ * one). 1 rotates the extra vCPUs when they do not divide evenly (10 on 4
+ * CPUs), so that each gets the same share over time; 2 keeps them in place
+ * (fewer migrations, unequal shares).
  */
 #ifndef CONFIG_BALANCE_THRESHOLD
-#define CONFIG_BALANCE_THRESHOLD 2
+#define CONFIG_BALANCE_THRESHOLD 1
 #endif
 
 /*
