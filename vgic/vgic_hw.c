@@ -216,6 +216,15 @@ void vgic_hw_load(struct vgic_cpu *c)
 
 void vgic_hw_put(struct vgic_cpu *c)
 {
+    /*
+     * The exit already folded the list registers into c's list: clear them,
+     * or the next vCPU loaded here (with nothing of its own to flush) would
+     * run with this one's interrupts.
+     */
+    for (unsigned i = 0; i < c->used_lrs; i++) {
+        write_lr(i, 0);
+    }
+    c->used_lrs = 0;
     c->vmcr = read_sysreg(ich_vmcr_el2);
     for (unsigned n = 0; n < nr_apr; n++) {
         read_apr(n, &c->ap0r[n], &c->ap1r[n]);
