@@ -10,6 +10,7 @@
 #define CNTHP_CTL_IMASK  (1U << 1)
 
 static timer_fn_t callbacks[CONFIG_MAX_CPUS];
+static uint64_t irq_counts[CONFIG_MAX_CPUS];
 
 static void timer_irq(unsigned intid, void *ctx)
 {
@@ -18,6 +19,7 @@ static void timer_irq(unsigned intid, void *ctx)
     /* Disarm first: the interrupt is level-sensitive and stays asserted until then. */
     write_sysreg(0, cnthp_ctl_el2);
     isb();
+    irq_counts[this_cpu_id()]++;
     timer_fn_t fn = callbacks[this_cpu_id()];
     if (fn) {
         fn(counter_read());
@@ -60,4 +62,9 @@ uint64_t timer_now(void)
 uint64_t timer_freq(void)
 {
     return read_sysreg(cntfrq_el0);
+}
+
+uint64_t timer_irq_count(unsigned cpu)
+{
+    return cpu < CONFIG_MAX_CPUS ? irq_counts[cpu] : 0;
 }

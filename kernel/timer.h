@@ -23,6 +23,9 @@ void timer_arm(uint64_t cval);
 void timer_cancel(void);
 
 uint64_t timer_now(void);
+
+/* EL2 timer interrupts taken on cpu since boot. */
+uint64_t timer_irq_count(unsigned cpu);
 uint64_t timer_freq(void);
 
 /* Counter ticks for a duration; exact for whole multiples of the frequency. */

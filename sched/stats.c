@@ -27,9 +27,10 @@ static void print_cpus(uint64_t now)
         uint64_t since = sc->idle_since > boot_time ? sc->idle_since : boot_time;
         uint64_t idle = sc->idle_ticks + (sc->idle_since ? now - since : 0);
         kprintf_locked("shrike: sched: CPU %u switches=%lu migrations_in=%lu migrations_out=%lu "
-                       "idle=%lu%% timer_irqs=%lu queued=%u\n",
+                       "idle=%lu%% timer_irqs=%lu queued=%u el2_timer_irqs=%lu\n",
                        i, sc->switches, sc->migrations_in, sc->migrations_out,
-                       up ? idle * 100 / up : 0, sc->timer_irqs, rqs[i].nr_queued);
+                       up ? idle * 100 / up : 0, sc->timer_irqs, rqs[i].nr_queued,
+                       timer_irq_count(i));
     }
 }
 

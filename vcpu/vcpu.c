@@ -235,13 +235,26 @@ static void run_guest(struct vcpu *v)
 
 static void handle_lifecycle(struct vcpu *v, unsigned req)
 {
-    if (req & VCPU_REQ_STOP) {
-        vm_vcpu_stopped(v);
-    } else if (req & VCPU_REQ_OFF) {
+    if ((req & VCPU_REQ_OFF) && !(req & VCPU_REQ_STOP)) {
         struct vm *vm = v->vm;
         spin_lock(&vm->lock);
-        v->power = VCPU_OFF;
+        /*
+         * A SYSTEM_OFF/RESET that ran while this vCPU was still on counted it
+         * among the vCPUs that must stop: its CPU_OFF is then its stop.
+         */
+        bool stopping = vm->state == VM_STOPPING;
+        if (!stopping) {
+            v->power = VCPU_OFF;
+        }
         spin_unlock(&vm->lock);
+        if (!stopping) {
+            return;
+        }
+        __atomic_fetch_and(&v->requests, ~VCPU_REQ_STOP, __ATOMIC_ACQ_REL);
+        req |= VCPU_REQ_STOP;
+    }
+    if (req & VCPU_REQ_STOP) {
+        vm_vcpu_stopped(v);
     }
 }
 

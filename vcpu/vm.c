@@ -377,6 +377,7 @@ static void finish_reset(struct vm *vm)
     vgic_reset(&vm->vgic);
     for (unsigned i = 0; i < vm->nvcpus; i++) {
         vtimer_vcpu_reset(&vm->vcpus[i]);
+        __atomic_store_n(&vm->vcpus[i].requests, 0, __ATOMIC_RELEASE); /* no stale STOP */
     }
     vm->testdev = (struct testdev){0};
     vm->mmio_faults = 0;
