@@ -19,22 +19,22 @@ int64_t psci_call(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 
 uint32_t psci_version(void)
 {
-    return (uint32_t)psci_call(PSCI_VERSION, 0, 0, 0);
+    return (uint32_t)psci_call(PSCI_FN_VERSION, 0, 0, 0);
 }
 
 int64_t psci_features(uint32_t fid)
 {
-    return psci_call(PSCI_FEATURES, fid, 0, 0);
+    return psci_call(PSCI_FN_FEATURES, fid, 0, 0);
 }
 
 int64_t psci_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t context)
 {
-    return psci_call(PSCI_CPU_ON_64, mpidr, entry, context);
+    return psci_call(PSCI_FN_CPU_ON_64, mpidr, entry, context);
 }
 
 _Noreturn void psci_system_off(void)
 {
-    psci_call(PSCI_SYSTEM_OFF, 0, 0, 0);
+    psci_call(PSCI_FN_SYSTEM_OFF, 0, 0, 0);
     for (;;) {
         wfi();
     }

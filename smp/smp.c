@@ -78,7 +78,7 @@ unsigned smp_boot_secondaries(void)
     uint64_t entry = (uint64_t)(uintptr_t)secondary_entry;
     for (unsigned i = 1; i < cpu_count; i++) {
         int64_t ret = psci_cpu_on(cpus[i].mpidr, entry, i);
-        if (ret != PSCI_SUCCESS) {
+        if (ret != PSCI_RET_SUCCESS) {
             log_err("CPU %u (MPIDR %#lx): PSCI CPU_ON failed: %ld", i, cpus[i].mpidr, ret);
             continue;
         }

@@ -127,7 +127,7 @@ void guest_main(void)
     }
     want = 0;
     for (unsigned i = 1; i < nr_vcpus; i++) {
-        want += CHECK_EQ(guest_cpu_on(i, counter), PSCI_SUCCESS, "CPU_ON(%u)", i) ? 1 : 0;
+        want += CHECK_EQ(guest_cpu_on(i, counter), PSCI_RET_SUCCESS, "CPU_ON(%u)", i) ? 1 : 0;
     }
     deadline = deadline_after_ms(READY_TIMEOUT_MS);
     while (load_acquire(&ready) < want && !deadline_passed(deadline)) {

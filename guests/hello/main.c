@@ -27,7 +27,7 @@ void guest_main(void)
     }
     CHECK_EQ(be32_at(dtb_blob()), FDT_MAGIC, "DTB magic 0xd00dfeed at 0x%lx",
              (uint64_t)(uintptr_t)dtb_blob());
-    CHECK_EQ(psci_version(), 0x10001, "PSCI_VERSION is 1.1");
+    CHECK_EQ(psci_version(), 0x10001, "PSCI_FN_VERSION is 1.1");
     if (guest_on_shrike()) {
         CHECK_EQ(hvc_call(SMCCC_VERSION, 0, 0, 0), SMCCC_VERSION_1_1, "SMCCC_VERSION is 1.1");
         CHECK_EQ(hvc_call(SHRIKE_HC_VCPU_ID, 0, 0, 0) & 0xFFFF, 0, "SHRIKE_HC_VCPU_ID: vCPU 0");

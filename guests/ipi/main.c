@@ -156,7 +156,7 @@ void guest_main(void)
         return;
     }
     for (unsigned i = 1; i < nr_vcpus; i++) {
-        CHECK_EQ(guest_cpu_on(i, run), PSCI_SUCCESS, "CPU_ON(%u)", i);
+        CHECK_EQ(guest_cpu_on(i, run), PSCI_RET_SUCCESS, "CPU_ON(%u)", i);
     }
     run(0);
     deadline = deadline_after_ms(RUN_TIMEOUT);

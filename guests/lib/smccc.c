@@ -42,19 +42,19 @@ int64_t smc_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 
 int64_t psci_version(void)
 {
-    return hvc_call(PSCI_VERSION, 0, 0, 0);
+    return hvc_call(PSCI_FN_VERSION, 0, 0, 0);
 }
 
 int64_t psci_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t context_id)
 {
     /* Whatever the caller wrote for the new vCPU is visible before it starts. */
     __asm__ __volatile__("dsb ish" : : : "memory");
-    return hvc_call(PSCI_CPU_ON, mpidr, entry, context_id);
+    return hvc_call(PSCI_FN_CPU_ON_64, mpidr, entry, context_id);
 }
 
 void psci_cpu_off(void)
 {
-    hvc_call(PSCI_CPU_OFF, 0, 0, 0);
+    hvc_call(PSCI_FN_CPU_OFF, 0, 0, 0);
     for (;;) {
         __asm__ __volatile__("wfi");
     }
@@ -62,27 +62,27 @@ void psci_cpu_off(void)
 
 int64_t psci_affinity_info(uint64_t mpidr, uint64_t lowest_level)
 {
-    return hvc_call(PSCI_AFFINITY_INFO, mpidr, lowest_level, 0);
+    return hvc_call(PSCI_FN_AFFINITY_INFO_64, mpidr, lowest_level, 0);
 }
 
 int64_t psci_features(uint64_t fid)
 {
-    return hvc_call(PSCI_FEATURES, fid, 0, 0);
+    return hvc_call(PSCI_FN_FEATURES, fid, 0, 0);
 }
 
 int64_t psci_migrate_info_type(void)
 {
-    return hvc_call(PSCI_MIGRATE_INFO_TYPE, 0, 0, 0);
+    return hvc_call(PSCI_FN_MIGRATE_INFO_TYPE, 0, 0, 0);
 }
 
 int64_t psci_cpu_suspend(uint64_t power_state, uint64_t entry, uint64_t context_id)
 {
-    return hvc_call(PSCI_CPU_SUSPEND, power_state, entry, context_id);
+    return hvc_call(PSCI_FN_CPU_SUSPEND_64, power_state, entry, context_id);
 }
 
 void psci_system_off(void)
 {
-    hvc_call(PSCI_SYSTEM_OFF, 0, 0, 0);
+    hvc_call(PSCI_FN_SYSTEM_OFF, 0, 0, 0);
     for (;;) {
         __asm__ __volatile__("wfi");
     }
@@ -90,7 +90,7 @@ void psci_system_off(void)
 
 void psci_system_reset(void)
 {
-    hvc_call(PSCI_SYSTEM_RESET, 0, 0, 0);
+    hvc_call(PSCI_FN_SYSTEM_RESET, 0, 0, 0);
     for (;;) {
         __asm__ __volatile__("wfi");
     }

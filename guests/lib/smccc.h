@@ -8,31 +8,7 @@
 
 #include <stdint.h>
 
-#define PSCI_VERSION           0x84000000U
-#define PSCI_CPU_SUSPEND       0xC4000001U
-#define PSCI_CPU_OFF           0x84000002U
-#define PSCI_CPU_ON            0xC4000003U
-#define PSCI_AFFINITY_INFO     0xC4000004U
-#define PSCI_MIGRATE_INFO_TYPE 0x84000006U
-#define PSCI_SYSTEM_OFF        0x84000008U
-#define PSCI_SYSTEM_RESET      0x84000009U
-#define PSCI_FEATURES          0x8400000AU
-
-#define PSCI_SUCCESS            0
-#define PSCI_NOT_SUPPORTED      (-1)
-#define PSCI_INVALID_PARAMETERS (-2)
-#define PSCI_DENIED             (-3)
-#define PSCI_ALREADY_ON         (-4)
-#define PSCI_ON_PENDING         (-5)
-#define PSCI_INTERNAL_FAILURE   (-6)
-#define PSCI_NOT_PRESENT        (-7)
-#define PSCI_DISABLED           (-8)
-#define PSCI_INVALID_ADDRESS    (-9)
-
-/* AFFINITY_INFO results. */
-#define PSCI_AFF_ON         0
-#define PSCI_AFF_OFF        1
-#define PSCI_AFF_ON_PENDING 2
+#include "kernel/psci_defs.h"
 
 /* x0..x3 after a call. */
 struct smccc_res {

@@ -1,6 +1,6 @@
 /*
  * psci: every PSCI call shrike answers and every error code it can give:
- * INVALID_PARAMETERS, ALREADY_ON, INVALID_ADDRESS, NOT_SUPPORTED; PSCI_FEATURES,
+ * INVALID_PARAMETERS, ALREADY_ON, INVALID_ADDRESS, NOT_SUPPORTED; PSCI_FN_FEATURES,
  * MIGRATE_INFO_TYPE, CPU_SUSPEND (standby); then a good CPU_ON of vCPU 1,
  * which prints "vcpu 1 up" and powers itself off. Needs 2 vCPUs for the
  * CPU_ON checks. Three checks only run on shrike: INVALID_ADDRESS (bare QEMU
@@ -25,22 +25,22 @@ static void error_codes(unsigned nvcpus)
 {
     uint64_t entry = (uint64_t)(uintptr_t)guest_secondary_entry;
 
-    CHECK_EQ(psci_cpu_on(0xFF, entry, 0), PSCI_INVALID_PARAMETERS,
+    CHECK_EQ(psci_cpu_on(0xFF, entry, 0), PSCI_RET_INVALID_PARAMETERS,
              "CPU_ON(0xff): INVALID_PARAMETERS");
-    CHECK_EQ(psci_cpu_on(guest_vcpu_index(), entry, 0), PSCI_ALREADY_ON,
+    CHECK_EQ(psci_cpu_on(guest_vcpu_index(), entry, 0), PSCI_RET_ALREADY_ON,
              "CPU_ON(self): ALREADY_ON");
     if (nvcpus < 2) {
         test_skip("1 vCPU", "CPU_ON(1, 0x1000): INVALID_ADDRESS");
     } else if (!guest_on_shrike()) {
         test_skip("not on shrike", "CPU_ON(1, 0x1000): INVALID_ADDRESS");
     } else {
-        CHECK_EQ(psci_cpu_on(1, BAD_ENTRY, 1), PSCI_INVALID_ADDRESS,
+        CHECK_EQ(psci_cpu_on(1, BAD_ENTRY, 1), PSCI_RET_INVALID_ADDRESS,
                  "CPU_ON(1, 0x1000): INVALID_ADDRESS");
     }
-    CHECK_EQ(psci_affinity_info(0xFF, 0), PSCI_INVALID_PARAMETERS,
+    CHECK_EQ(psci_affinity_info(0xFF, 0), PSCI_RET_INVALID_PARAMETERS,
              "AFFINITY_INFO(0xff, 0): INVALID_PARAMETERS");
     if (guest_on_shrike()) {
-        CHECK_EQ(psci_affinity_info(0, 1), PSCI_INVALID_PARAMETERS,
+        CHECK_EQ(psci_affinity_info(0, 1), PSCI_RET_INVALID_PARAMETERS,
                  "AFFINITY_INFO(0, level 1): INVALID_PARAMETERS");
     } else {
         test_skip("not on shrike (QEMU accepts level 1)",
@@ -54,23 +54,23 @@ static void features(void)
         uint32_t fid;
         const char *name;
     } present[] = {
-        {PSCI_VERSION, "PSCI_VERSION"},
-        {PSCI_CPU_ON, "CPU_ON (SMC64)"},
-        {PSCI_CPU_OFF, "CPU_OFF"},
-        {PSCI_AFFINITY_INFO, "AFFINITY_INFO (SMC64)"},
-        {PSCI_SYSTEM_OFF, "SYSTEM_OFF"},
-        {PSCI_SYSTEM_RESET, "SYSTEM_RESET"},
-        {PSCI_MIGRATE_INFO_TYPE, "MIGRATE_INFO_TYPE"},
-        {PSCI_CPU_SUSPEND, "CPU_SUSPEND (SMC64)"},
-        {PSCI_FEATURES, "PSCI_FEATURES"},
+        {PSCI_FN_VERSION, "PSCI_FN_VERSION"},
+        {PSCI_FN_CPU_ON_64, "CPU_ON (SMC64)"},
+        {PSCI_FN_CPU_OFF, "CPU_OFF"},
+        {PSCI_FN_AFFINITY_INFO_64, "AFFINITY_INFO (SMC64)"},
+        {PSCI_FN_SYSTEM_OFF, "SYSTEM_OFF"},
+        {PSCI_FN_SYSTEM_RESET, "SYSTEM_RESET"},
+        {PSCI_FN_MIGRATE_INFO_TYPE, "MIGRATE_INFO_TYPE"},
+        {PSCI_FN_CPU_SUSPEND_64, "CPU_SUSPEND (SMC64)"},
+        {PSCI_FN_FEATURES, "PSCI_FN_FEATURES"},
     };
 
     for (size_t i = 0; i < sizeof(present) / sizeof(present[0]); i++) {
         int64_t rc = psci_features(present[i].fid);
-        CHECK(rc >= 0, "PSCI_FEATURES(%s) >= 0 (%ld)", present[i].name, rc);
+        CHECK(rc >= 0, "PSCI_FN_FEATURES(%s) >= 0 (%ld)", present[i].name, rc);
     }
-    CHECK_EQ(psci_features(TRNG_VERSION), PSCI_NOT_SUPPORTED,
-             "PSCI_FEATURES(0x84000050): NOT_SUPPORTED");
+    CHECK_EQ(psci_features(TRNG_VERSION), PSCI_RET_NOT_SUPPORTED,
+             "PSCI_FN_FEATURES(0x84000050): NOT_SUPPORTED");
 }
 
 static void cpu_on_vcpu1(void)
@@ -78,10 +78,10 @@ static void cpu_on_vcpu1(void)
     uint64_t deadline;
     bool off = false;
 
-    CHECK_EQ(guest_cpu_on(1, vcpu1_main), PSCI_SUCCESS, "CPU_ON(1) with a good entry: SUCCESS");
+    CHECK_EQ(guest_cpu_on(1, vcpu1_main), PSCI_RET_SUCCESS, "CPU_ON(1) with a good entry: SUCCESS");
     deadline = deadline_after_ms(WAIT_MS);
     while (!off && !deadline_passed(deadline)) {
-        off = load_acquire(&vcpu1_up) == 1 && psci_affinity_info(1, 0) == PSCI_AFF_OFF;
+        off = load_acquire(&vcpu1_up) == 1 && psci_affinity_info(1, 0) == PSCI_AFFINITY_OFF;
     }
     CHECK(load_acquire(&vcpu1_up) == 1, "vcpu 1 ran");
     CHECK(off, "vcpu 1 switched itself off (AFFINITY_INFO(1) is OFF)");
@@ -92,12 +92,13 @@ void guest_main(void)
     int cpus = dtb_cpu_count();
     unsigned nvcpus = cpus > 0 ? (unsigned)cpus : 1;
 
-    CHECK_EQ(psci_version(), 0x10001, "PSCI_VERSION is 1.1");
+    CHECK_EQ(psci_version(), 0x10001, "PSCI_FN_VERSION is 1.1");
     error_codes(nvcpus);
     features();
     CHECK_EQ(psci_migrate_info_type(), 2, "MIGRATE_INFO_TYPE: 2 (no trusted OS)");
     if (guest_on_shrike()) {
-        CHECK_EQ(psci_cpu_suspend(0, 0, 0), PSCI_SUCCESS, "CPU_SUSPEND(standby 0) returns SUCCESS");
+        CHECK_EQ(psci_cpu_suspend(0, 0, 0), PSCI_RET_SUCCESS,
+                 "CPU_SUSPEND(standby 0) returns SUCCESS");
     } else {
         /* QEMU's standby is a WFI, and this guest has no interrupt to wake it. */
         test_skip("not on shrike (QEMU waits for an interrupt)",
@@ -107,6 +108,6 @@ void guest_main(void)
         test_skip("1 vCPU", "CPU_ON(1) with a good entry");
         return;
     }
-    CHECK_EQ(psci_affinity_info(1, 0), PSCI_AFF_OFF, "AFFINITY_INFO(1) is OFF before CPU_ON");
+    CHECK_EQ(psci_affinity_info(1, 0), PSCI_AFFINITY_OFF, "AFFINITY_INFO(1) is OFF before CPU_ON");
     cpu_on_vcpu1();
 }

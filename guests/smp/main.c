@@ -84,7 +84,7 @@ static void switch_off(unsigned r, unsigned first, unsigned last)
 {
     store_release(&off_round, r);
     for (unsigned i = first; i <= last; i++) {
-        CHECK(wait_affinity(i, PSCI_AFF_OFF), "round %u: vcpu %u off (AFFINITY_INFO 1)", r, i);
+        CHECK(wait_affinity(i, PSCI_AFFINITY_OFF), "round %u: vcpu %u off (AFFINITY_INFO 1)", r, i);
     }
 }
 
@@ -93,11 +93,12 @@ static void start_all(unsigned r)
 {
     store_release(&round_now, r);
     for (unsigned i = 1; i < nvcpus; i++) {
-        CHECK_EQ(guest_cpu_on(i, secondary), PSCI_SUCCESS, "round %u: CPU_ON(%u)", r, i);
+        CHECK_EQ(guest_cpu_on(i, secondary), PSCI_RET_SUCCESS, "round %u: CPU_ON(%u)", r, i);
     }
     for (unsigned i = 1; i < nvcpus; i++) {
         CHECK(wait_for(&up_round[i], r), "round %u: vcpu %u flag set", r, i);
-        CHECK_EQ(psci_affinity_info(i, 0), PSCI_AFF_ON, "round %u: AFFINITY_INFO(%u) is ON", r, i);
+        CHECK_EQ(psci_affinity_info(i, 0), PSCI_AFFINITY_ON, "round %u: AFFINITY_INFO(%u) is ON", r,
+                 i);
     }
     switch_off(r, 1, nvcpus - 1);
 }
@@ -108,10 +109,10 @@ static void race(void)
 
     store_release(&round_now, ROUND_RACE);
     for (unsigned i = 2; i < nvcpus; i++) {
-        CHECK_EQ(guest_cpu_on(i, racer), PSCI_SUCCESS, "race: CPU_ON(%u) for a racer", i);
+        CHECK_EQ(guest_cpu_on(i, racer), PSCI_RET_SUCCESS, "race: CPU_ON(%u) for a racer", i);
         CHECK(wait_for(&racer_ready[i], 1), "race: vcpu %u ready", i);
     }
-    CHECK_EQ(psci_affinity_info(1, 0), PSCI_AFF_OFF, "race: vcpu 1 is off before the race");
+    CHECK_EQ(psci_affinity_info(1, 0), PSCI_AFFINITY_OFF, "race: vcpu 1 is off before the race");
 
     store_release(&race_go, 1);
     race_result[0] = guest_cpu_on(1, secondary);
@@ -123,8 +124,8 @@ static void race(void)
             continue;
         }
         printf("race: vcpu %u got %ld\n", i, race_result[i]);
-        successes += race_result[i] == PSCI_SUCCESS;
-        already_on += race_result[i] == PSCI_ALREADY_ON;
+        successes += race_result[i] == PSCI_RET_SUCCESS;
+        already_on += race_result[i] == PSCI_RET_ALREADY_ON;
     }
     CHECK_EQ(successes, 1, "race: exactly one CPU_ON(1) succeeded");
     CHECK_EQ(already_on, nvcpus - 2, "race: the other %u got ALREADY_ON", nvcpus - 2);

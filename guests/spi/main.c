@@ -223,7 +223,7 @@ void guest_main(void)
         test_skip("1 vCPU", "the UART interrupt on two vCPUs");
         return;
     }
-    CHECK_EQ(guest_cpu_on(1, vcpu1), PSCI_SUCCESS, "CPU_ON(1)");
+    CHECK_EQ(guest_cpu_on(1, vcpu1), PSCI_RET_SUCCESS, "CPU_ON(1)");
     while (!load_acquire(&vcpu1_ready) && !deadline_passed(deadline)) {
         cpu_relax();
     }

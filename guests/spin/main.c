@@ -60,7 +60,7 @@ void guest_main(void)
     printf("spin: %u vCPUs spinning, each reports every %u ms\n", n, REPORT_MS);
     for (unsigned i = 1; i < n; i++) {
         int64_t rc = guest_cpu_on(i, spin);
-        if (rc != PSCI_SUCCESS) {
+        if (rc != PSCI_RET_SUCCESS) {
             printf("spin: CPU_ON(%u) failed: %ld\n", i, rc);
         }
     }

@@ -180,7 +180,7 @@ void timer_test_main(enum timer_id t)
         return;
     }
     for (unsigned i = 1; i < n; i++) {
-        CHECK_EQ(guest_cpu_on(i, run), PSCI_SUCCESS, "CPU_ON(%u)", i);
+        CHECK_EQ(guest_cpu_on(i, run), PSCI_RET_SUCCESS, "CPU_ON(%u)", i);
     }
     run(0);
     deadline = deadline_after_ms(RUN_TIMEOUT_MS);

@@ -182,7 +182,7 @@ void guest_main(void)
         return;
     }
     for (unsigned i = 1; i < nr_vcpus; i++) {
-        CHECK_EQ(guest_cpu_on(i, sleeper), PSCI_SUCCESS, "CPU_ON(%u)", i);
+        CHECK_EQ(guest_cpu_on(i, sleeper), PSCI_RET_SUCCESS, "CPU_ON(%u)", i);
     }
     deadline = deadline_after_ms(READY_MS);
     while (load_acquire(&ready) < nr_vcpus - 1 && !deadline_passed(deadline)) {
