@@ -69,7 +69,8 @@ int console_getc(void)
 
 void console_enable_rx_irq(void)
 {
-    uart_write(UART_ICR, 0x7FF);
+    /* Clear stale interrupts, but not RX/RT: a byte already waiting must still raise one. */
+    uart_write(UART_ICR, 0x7FF & ~(UART_INT_RX | UART_INT_RT));
     uart_write(UART_IMSC, UART_INT_RX | UART_INT_RT);
 }
 

@@ -1,10 +1,11 @@
 /*
- * Flattened device tree reader: header and structure validation, node walking,
- * property lookup, and the platform summary the hypervisor boots from. Every read
+ * Flattened device tree reader: header and structure validation, node walking
+ * and property lookup (the platform summary shrike boots from is fdt_platform.c). Every read
  * of the blob goes through next_token() or a length checked against its block, and
  * every loop advances through a finite block (or a caller's NUL-terminated string).
  */
 #include "kernel/fdt.h"
+#include "kernel/fdt_internal.h"
 
 #define FDT_MAGIC       0xd00dfeedu
 #define FDT_VERSION     17u
@@ -30,34 +31,16 @@
 
 #define PROP_HEADER 12u /* tag, len, nameoff */
 
-/* The two blocks of a blob whose header has been checked. */
-struct fdt_view {
-    const uint8_t *st; /* structure block */
-    uint32_t st_size;
-    const uint8_t *str; /* strings block */
-    uint32_t str_size;
-};
-
-/* Cursor over the (address, size) pairs of a reg property. */
-struct fdt_reg_iter {
-    const uint8_t *p;
-    uint32_t left;
-    int ac;
-    int sc;
-};
-
-static const char fdt_empty[] = "";
-
 /* ---- bytes and strings ---- */
 
-static uint32_t be32(const uint8_t *p)
+uint32_t fdt_be32(const uint8_t *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
 }
 
 static uint32_t hdr(const void *blob, uint32_t field)
 {
-    return be32((const uint8_t *)blob + field);
+    return fdt_be32((const uint8_t *)blob + field);
 }
 
 /* Length of the string at p if a NUL occurs within its avail bytes. */
@@ -150,7 +133,7 @@ static int header_check(const void *blob)
     return layout_check(blob, total);
 }
 
-static int view_init(const void *blob, struct fdt_view *v)
+int fdt_view_init(const void *blob, struct fdt_view *v)
 {
     const uint8_t *b = blob;
     int rc;
@@ -211,11 +194,11 @@ static int prop_token_end(const struct fdt_view *v, uint32_t o, uint32_t *end)
     if (v->st_size - o < PROP_HEADER) {
         return FDT_ERR_TRUNCATED;
     }
-    len = be32(v->st + o + 4);
+    len = fdt_be32(v->st + o + 4);
     if (len > v->st_size - o - PROP_HEADER) {
         return FDT_ERR_TRUNCATED;
     }
-    if (be32(v->st + o + 8) >= v->str_size) {
+    if (fdt_be32(v->st + o + 8) >= v->str_size) {
         return FDT_ERR_BADSTRUCTURE;
     }
     *end = o + PROP_HEADER + len;
@@ -255,10 +238,10 @@ static int next_token(const struct fdt_view *v, int off, int *next)
     if (rc != FDT_OK) {
         return rc;
     }
-    if (be32(v->st + o) > FDT_END) {
+    if (fdt_be32(v->st + o) > FDT_END) {
         return FDT_ERR_BADSTRUCTURE;
     }
-    tag = (int)be32(v->st + o);
+    tag = (int)fdt_be32(v->st + o);
     if (tag == FDT_BEGIN_NODE) {
         rc = node_token_end(v, o, &end);
     } else if (tag == FDT_PROP) {
@@ -276,7 +259,7 @@ static int next_token(const struct fdt_view *v, int off, int *next)
 }
 
 /* Upper bound on the tokens in the structure block (each takes at least 4 bytes). */
-static uint32_t max_tokens(const struct fdt_view *v)
+uint32_t fdt_max_tokens(const struct fdt_view *v)
 {
     return v->st_size / 4 + 1;
 }
@@ -289,12 +272,12 @@ static int check_node(const struct fdt_view *v, int node)
 }
 
 /* The root node: the first token that is not a NOP. */
-static int root_offset(const struct fdt_view *v)
+int fdt_root_offset(const struct fdt_view *v)
 {
     int off = 0, next, tag;
     uint32_t n;
 
-    for (n = 0; n < max_tokens(v); n++) {
+    for (n = 0; n < fdt_max_tokens(v); n++) {
         tag = next_token(v, off, &next);
         if (tag < 0) {
             return tag;
@@ -317,7 +300,7 @@ static int next_node(const struct fdt_view *v, int off, int *depth)
     uint32_t n;
 
     tag = next_token(v, off, &next);
-    for (n = 0; tag >= 0 && n < max_tokens(v); n++) {
+    for (n = 0; tag >= 0 && n < fdt_max_tokens(v); n++) {
         off = next;
         tag = next_token(v, off, &next);
         if (tag == FDT_BEGIN_NODE) {
@@ -333,7 +316,7 @@ static int next_node(const struct fdt_view *v, int off, int *depth)
     return tag < 0 ? tag : FDT_ERR_TRUNCATED;
 }
 
-static int sub_first(const struct fdt_view *v, int node)
+int fdt_sub_first(const struct fdt_view *v, int node)
 {
     int depth = 0;
 
@@ -344,12 +327,12 @@ static int sub_first(const struct fdt_view *v, int node)
     return node;
 }
 
-static int sub_next(const struct fdt_view *v, int node)
+int fdt_sub_next(const struct fdt_view *v, int node)
 {
     int depth = 0;
     uint32_t n;
 
-    for (n = 0; n < max_tokens(v); n++) {
+    for (n = 0; n < fdt_max_tokens(v); n++) {
         node = next_node(v, node, &depth);
         if (node < 0 || depth == 0) {
             return node;
@@ -371,7 +354,7 @@ static const char *name_of(const struct fdt_view *v, int node)
 /* The walk goes on (1) if the property's name is NUL-terminated in the strings block. */
 static int check_prop_name(const struct fdt_view *v, int off)
 {
-    uint32_t nameoff = be32(v->st + off + 8), len;
+    uint32_t nameoff = fdt_be32(v->st + off + 8), len;
 
     return bounded_len(v->str + nameoff, v->str_size - nameoff, &len) ? 1 : FDT_ERR_TRUNCATED;
 }
@@ -413,7 +396,7 @@ static int check_structure(const struct fdt_view *v)
     bool root_seen = false;
     uint32_t n;
 
-    for (n = 0; rc == 1 && n < max_tokens(v); n++) {
+    for (n = 0; rc == 1 && n < fdt_max_tokens(v); n++) {
         tag = next_token(v, off, &next);
         if (tag < 0) {
             return tag;
@@ -430,7 +413,7 @@ int fdt_check(const void *blob, size_t max_size)
     int rc = fdt_check_header(blob, max_size);
 
     if (rc == FDT_OK) {
-        rc = view_init(blob, &v);
+        rc = fdt_view_init(blob, &v);
     }
     if (rc == FDT_OK) {
         rc = check_structure(&v);
@@ -442,23 +425,23 @@ int fdt_check(const void *blob, size_t max_size)
 
 static bool prop_name_is(const struct fdt_view *v, int off, const char *name)
 {
-    uint32_t nameoff = be32(v->st + off + 8);
+    uint32_t nameoff = fdt_be32(v->st + off + 8);
 
     return bounded_eq(v->str + nameoff, v->str_size - nameoff, name);
 }
 
 /* Property name of the (checked) node; NULL with *len an error if absent or unreadable. */
-static const uint8_t *find_prop(const struct fdt_view *v, int node, const char *name, int *len)
+const uint8_t *fdt_find_prop(const struct fdt_view *v, int node, const char *name, int *len)
 {
     int off, next, tag;
     uint32_t n;
 
     tag = next_token(v, node, &next);
-    for (n = 0; tag >= 0 && n < max_tokens(v); n++) {
+    for (n = 0; tag >= 0 && n < fdt_max_tokens(v); n++) {
         off = next;
         tag = next_token(v, off, &next);
         if (tag == FDT_PROP && prop_name_is(v, off, name)) {
-            *len = (int)be32(v->st + off + 4);
+            *len = (int)fdt_be32(v->st + off + 4);
             return v->st + off + PROP_HEADER;
         }
         if (tag == FDT_BEGIN_NODE || tag == FDT_END_NODE || tag == FDT_END) {
@@ -470,10 +453,10 @@ static const uint8_t *find_prop(const struct fdt_view *v, int node, const char *
 }
 
 /* The property's first string is exactly value. */
-static bool prop_str_is(const struct fdt_view *v, int node, const char *name, const char *value)
+bool fdt_prop_str_is(const struct fdt_view *v, int node, const char *name, const char *value)
 {
     int len;
-    const uint8_t *p = find_prop(v, node, name, &len);
+    const uint8_t *p = fdt_find_prop(v, node, name, &len);
 
     return p != NULL && bounded_eq(p, (uint32_t)len, value);
 }
@@ -494,16 +477,16 @@ static bool stringlist_has(const uint8_t *p, uint32_t len, const char *s)
 static bool is_compatible(const struct fdt_view *v, int node, const char *compat)
 {
     int len;
-    const uint8_t *p = find_prop(v, node, "compatible", &len);
+    const uint8_t *p = fdt_find_prop(v, node, "compatible", &len);
 
     return p != NULL && stringlist_has(p, (uint32_t)len, compat);
 }
 
 /* status absent, "okay" or the older "ok". */
-static bool node_available(const struct fdt_view *v, int node)
+bool fdt_node_available(const struct fdt_view *v, int node)
 {
     int len;
-    const uint8_t *p = find_prop(v, node, "status", &len);
+    const uint8_t *p = fdt_find_prop(v, node, "status", &len);
 
     if (p == NULL) {
         return true;
@@ -511,20 +494,20 @@ static bool node_available(const struct fdt_view *v, int node)
     return bounded_eq(p, (uint32_t)len, "okay") || bounded_eq(p, (uint32_t)len, "ok");
 }
 
-static int find_compat(const struct fdt_view *v, int start, const char *compat)
+int fdt_find_compat_view(const struct fdt_view *v, int start, const char *compat)
 {
     int node = start, depth = 0;
     uint32_t n;
 
     if (start == -1) {
-        node = root_offset(v);
+        node = fdt_root_offset(v);
         if (node < 0 || is_compatible(v, node, compat)) {
             return node;
         }
     } else if (check_node(v, start) != FDT_OK) {
         return FDT_ERR_BADOFFSET;
     }
-    for (n = 0; n < max_tokens(v); n++) {
+    for (n = 0; n < fdt_max_tokens(v); n++) {
         node = next_node(v, node, &depth);
         if (node < 0 || is_compatible(v, node, compat)) {
             return node;
@@ -546,7 +529,7 @@ static int find_child(const struct fdt_view *v, int parent, const char *comp, si
     for (i = 0; i < n; i++) {
         has_unit = has_unit || comp[i] == '@';
     }
-    for (child = sub_first(v, parent); child >= 0; child = sub_next(v, child)) {
+    for (child = fdt_sub_first(v, parent); child >= 0; child = fdt_sub_next(v, child)) {
         const char *name = name_of(v, child);
 
         if (!prefix_eq(name, comp, n)) {
@@ -577,7 +560,7 @@ static size_t component_len(const char *p)
     return n;
 }
 
-static int path_lookup(const struct fdt_view *v, const char *path)
+int fdt_path_lookup(const struct fdt_view *v, const char *path)
 {
     int node;
     size_t n;
@@ -585,7 +568,7 @@ static int path_lookup(const struct fdt_view *v, const char *path)
     if (path == NULL || path[0] != '/') {
         return FDT_ERR_BADARG;
     }
-    node = root_offset(v);
+    node = fdt_root_offset(v);
     while (node >= 0 && *path != '\0') {
         while (*path == '/') {
             path++;
@@ -617,7 +600,7 @@ const char *fdt_strerror(int err)
 /* view_init plus the check that node is a node offset. */
 static int view_node(const void *blob, int node, struct fdt_view *v)
 {
-    int rc = view_init(blob, v);
+    int rc = fdt_view_init(blob, v);
 
     return rc != FDT_OK ? rc : check_node(v, node);
 }
@@ -625,9 +608,9 @@ static int view_node(const void *blob, int node, struct fdt_view *v)
 int fdt_path_offset(const void *blob, const char *path)
 {
     struct fdt_view v;
-    int rc = view_init(blob, &v);
+    int rc = fdt_view_init(blob, &v);
 
-    return rc != FDT_OK ? rc : path_lookup(&v, path);
+    return rc != FDT_OK ? rc : fdt_path_lookup(&v, path);
 }
 
 int fdt_first_subnode(const void *blob, int node)
@@ -635,7 +618,7 @@ int fdt_first_subnode(const void *blob, int node)
     struct fdt_view v;
     int rc = view_node(blob, node, &v);
 
-    return rc != FDT_OK ? rc : sub_first(&v, node);
+    return rc != FDT_OK ? rc : fdt_sub_first(&v, node);
 }
 
 int fdt_next_subnode(const void *blob, int node)
@@ -643,7 +626,7 @@ int fdt_next_subnode(const void *blob, int node)
     struct fdt_view v;
     int rc = view_node(blob, node, &v);
 
-    return rc != FDT_OK ? rc : sub_next(&v, node);
+    return rc != FDT_OK ? rc : fdt_sub_next(&v, node);
 }
 
 /* One step of the walk from the root: the next node, recorded in stack at its level. */
@@ -663,17 +646,17 @@ static int parent_step(const struct fdt_view *v, int off, int *depth, int *stack
     return off;
 }
 
-static int parent_of(const struct fdt_view *v, int node)
+int fdt_parent_of(const struct fdt_view *v, int node)
 {
     int stack[FDT_MAX_DEPTH];
-    int off = root_offset(v), depth = 0;
+    int off = fdt_root_offset(v), depth = 0;
     uint32_t n;
 
     if (off == node) {
         return FDT_ERR_NOTFOUND;
     }
     stack[0] = off;
-    for (n = 0; off >= 0 && off < node && n < max_tokens(v); n++) {
+    for (n = 0; off >= 0 && off < node && n < fdt_max_tokens(v); n++) {
         off = parent_step(v, off, &depth, stack);
     }
     if (off != node) {
@@ -687,7 +670,7 @@ int fdt_parent_offset(const void *blob, int node)
     struct fdt_view v;
     int rc = view_node(blob, node, &v);
 
-    return rc != FDT_OK ? rc : parent_of(&v, node);
+    return rc != FDT_OK ? rc : fdt_parent_of(&v, node);
 }
 
 const char *fdt_node_name(const void *blob, int node)
@@ -704,7 +687,7 @@ const void *fdt_getprop(const void *blob, int node, const char *name, int *len)
     int rc = name != NULL ? view_node(blob, node, &v) : FDT_ERR_BADARG;
 
     if (rc == FDT_OK) {
-        p = find_prop(&v, node, name, &rc);
+        p = fdt_find_prop(&v, node, name, &rc);
     }
     if (len != NULL) {
         *len = rc;
@@ -725,9 +708,9 @@ bool fdt_node_is_compatible(const void *blob, int node, const char *compat)
 int fdt_find_compatible(const void *blob, int start, const char *compat)
 {
     struct fdt_view v;
-    int rc = compat != NULL ? view_init(blob, &v) : FDT_ERR_BADARG;
+    int rc = compat != NULL ? fdt_view_init(blob, &v) : FDT_ERR_BADARG;
 
-    return rc != FDT_OK ? rc : find_compat(&v, start, compat);
+    return rc != FDT_OK ? rc : fdt_find_compat_view(&v, start, compat);
 }
 
 uint64_t fdt_read_cells(const void *p, int ncells)
@@ -738,341 +721,7 @@ uint64_t fdt_read_cells(const void *p, int ncells)
         return 0;
     }
     if (ncells == 1) {
-        return be32(b);
+        return fdt_be32(b);
     }
-    return (uint64_t)be32(b) << 32 | be32(b + 4);
-}
-
-/* ---- platform ---- */
-
-/* A one-cell property such as #address-cells, or dflt if absent. */
-static int cells_prop(const struct fdt_view *v, int node, const char *name, int dflt, int *val)
-{
-    int len;
-    const uint8_t *p = find_prop(v, node, name, &len);
-
-    if (p == NULL) {
-        *val = dflt;
-        return len == FDT_ERR_NOTFOUND ? FDT_OK : len;
-    }
-    if (len != 4 || be32(p) > 2) {
-        return FDT_ERR_BADVALUE;
-    }
-    *val = (int)be32(p);
-    return FDT_OK;
-}
-
-/* #address-cells and #size-cells of a bus node; both must be 1 or 2 here. */
-static int bus_cells(const struct fdt_view *v, int bus, int *ac, int *sc)
-{
-    int rc = cells_prop(v, bus, "#address-cells", 2, ac);
-
-    if (rc == FDT_OK) {
-        rc = cells_prop(v, bus, "#size-cells", 1, sc);
-    }
-    if (rc == FDT_OK && (*ac == 0 || *sc == 0)) {
-        rc = FDT_ERR_BADVALUE;
-    }
-    return rc;
-}
-
-static int reg_begin(const struct fdt_view *v, int node, int ac, int sc, struct fdt_reg_iter *it)
-{
-    int len;
-    uint32_t entry = (uint32_t)(ac + sc) * 4;
-
-    it->left = 0;
-    it->ac = ac;
-    it->sc = sc;
-    it->p = find_prop(v, node, "reg", &len);
-    if (it->p == NULL) {
-        return len == FDT_ERR_NOTFOUND ? FDT_ERR_BADVALUE : len;
-    }
-    if ((uint32_t)len % entry != 0) {
-        return FDT_ERR_BADVALUE;
-    }
-    it->left = (uint32_t)len;
-    return FDT_OK;
-}
-
-static bool reg_next(struct fdt_reg_iter *it, struct fdt_range *r)
-{
-    uint32_t a = (uint32_t)it->ac * 4;
-
-    if (it->left == 0) {
-        return false;
-    }
-    r->base = fdt_read_cells(it->p, it->ac);
-    r->size = fdt_read_cells(it->p + a, it->sc);
-    it->p += a + (uint32_t)it->sc * 4;
-    it->left -= a + (uint32_t)it->sc * 4;
-    return true;
-}
-
-/* The reg property of a node, read with its parent's cell counts. */
-static int reg_of(const struct fdt_view *v, int node, struct fdt_reg_iter *it)
-{
-    int parent = parent_of(v, node), ac, sc, rc;
-
-    if (parent < 0) {
-        return parent;
-    }
-    rc = bus_cells(v, parent, &ac, &sc);
-    return rc != FDT_OK ? rc : reg_begin(v, node, ac, sc, it);
-}
-
-/* Cell counts for the reg properties of a bus's children. */
-struct fdt_cells {
-    int ac;
-    int sc;
-};
-
-typedef int (*fdt_child_fn)(const struct fdt_view *v, int node, const struct fdt_cells *cells,
-                            struct fdt_platform *out);
-
-/* fn on each available child of parent whose device_type is type, in DT order. */
-static int scan_children(const struct fdt_view *v, int parent, const char *type,
-                         const struct fdt_cells *cells, fdt_child_fn fn, struct fdt_platform *out)
-{
-    int node, rc = FDT_OK;
-
-    for (node = sub_first(v, parent); rc == FDT_OK && node >= 0; node = sub_next(v, node)) {
-        if (prop_str_is(v, node, "device_type", type) && node_available(v, node)) {
-            rc = fn(v, node, cells, out);
-        }
-    }
-    if (rc == FDT_OK && node != FDT_ERR_NOTFOUND) {
-        rc = node;
-    }
-    return rc;
-}
-
-static int add_memory(const struct fdt_view *v, int node, const struct fdt_cells *cells,
-                      struct fdt_platform *out)
-{
-    struct fdt_reg_iter it;
-    struct fdt_range r;
-    int rc = reg_begin(v, node, cells->ac, cells->sc, &it);
-
-    while (rc == FDT_OK && reg_next(&it, &r)) {
-        if (r.size == 0) {
-            continue;
-        }
-        if (out->nmem == FDT_MAX_MEM) {
-            out->mem_truncated = true;
-        } else {
-            out->mem[out->nmem++] = r;
-        }
-    }
-    return rc;
-}
-
-static int read_memory(const struct fdt_view *v, struct fdt_platform *out)
-{
-    struct fdt_cells cells;
-    int root = root_offset(v);
-    int rc = root < 0 ? root : bus_cells(v, root, &cells.ac, &cells.sc);
-
-    if (rc == FDT_OK) {
-        rc = scan_children(v, root, "memory", &cells, add_memory, out);
-    }
-    if (rc == FDT_OK && out->nmem == 0) {
-        rc = FDT_ERR_NOTFOUND;
-    }
-    return rc;
-}
-
-static int add_cpu(const struct fdt_view *v, int node, const struct fdt_cells *cells,
-                   struct fdt_platform *out)
-{
-    int len;
-    const uint8_t *p = find_prop(v, node, "reg", &len);
-
-    if (p == NULL || len < cells->ac * 4) {
-        return p == NULL && len != FDT_ERR_NOTFOUND ? len : FDT_ERR_BADVALUE;
-    }
-    if (out->ncpus == FDT_MAX_CPUS) {
-        out->cpus_truncated = true;
-    } else {
-        out->cpu_mpidr[out->ncpus++] = fdt_read_cells(p, cells->ac);
-    }
-    return FDT_OK;
-}
-
-static int read_cpus(const struct fdt_view *v, struct fdt_platform *out)
-{
-    struct fdt_cells cells = {0, 0};
-    int cpus = path_lookup(v, "/cpus");
-    int rc = cpus < 0 ? cpus : cells_prop(v, cpus, "#address-cells", 2, &cells.ac);
-
-    if (rc == FDT_OK && cells.ac == 0) {
-        rc = FDT_ERR_BADVALUE;
-    }
-    if (rc == FDT_OK) {
-        rc = scan_children(v, cpus, "cpu", &cells, add_cpu, out);
-    }
-    if (rc == FDT_OK && out->ncpus == 0) {
-        rc = FDT_ERR_NOTFOUND;
-    }
-    return rc;
-}
-
-/* The first available node compatible with compat, or a negative code. */
-static int find_available(const struct fdt_view *v, const char *compat)
-{
-    int node = -1;
-    uint32_t n;
-
-    for (n = 0; n < max_tokens(v); n++) {
-        node = find_compat(v, node, compat);
-        if (node < 0 || node_available(v, node)) {
-            return node;
-        }
-    }
-    return FDT_ERR_TRUNCATED;
-}
-
-static void read_psci(const struct fdt_view *v, struct fdt_platform *out)
-{
-    static const char *const compats[] = {"arm,psci-1.0", "arm,psci-0.2", "arm,psci"};
-    int node = FDT_ERR_NOTFOUND;
-    unsigned i;
-
-    for (i = 0; i < sizeof(compats) / sizeof(compats[0]) && node < 0; i++) {
-        node = find_available(v, compats[i]);
-    }
-    if (node < 0) {
-        return;
-    }
-    out->psci_hvc = prop_str_is(v, node, "method", "hvc");
-    out->psci_present = out->psci_hvc || prop_str_is(v, node, "method", "smc");
-}
-
-static int read_gic(const struct fdt_view *v, struct fdt_platform *out)
-{
-    static const char *const compats[] = {"arm,gic-v3", "arm,cortex-a15-gic", "arm,gic-400"};
-    static const unsigned versions[] = {3, 2, 2};
-    struct fdt_reg_iter it;
-    struct fdt_range r;
-    int node = FDT_ERR_NOTFOUND, rc;
-    unsigned i;
-
-    for (i = 0; i < sizeof(compats) / sizeof(compats[0]) && node < 0; i++) {
-        node = find_available(v, compats[i]);
-    }
-    if (node < 0) {
-        return FDT_OK;
-    }
-    rc = reg_of(v, node, &it);
-    while (rc == FDT_OK && out->ngic_regs < FDT_MAX_GIC && reg_next(&it, &r)) {
-        out->gic_regs[out->ngic_regs++] = r;
-    }
-    if (rc == FDT_OK) {
-        out->gic_version = versions[i - 1];
-    }
-    return rc;
-}
-
-static int read_uart(const struct fdt_view *v, struct fdt_platform *out)
-{
-    struct fdt_reg_iter it;
-    const uint8_t *irq;
-    int node = find_available(v, "arm,pl011"), len, rc;
-
-    if (node < 0) {
-        return FDT_OK;
-    }
-    rc = reg_of(v, node, &it);
-    if (rc == FDT_OK && !reg_next(&it, &out->uart)) {
-        rc = FDT_ERR_BADVALUE;
-    }
-    if (rc != FDT_OK) {
-        return rc;
-    }
-    out->uart_present = true;
-    irq = find_prop(v, node, "interrupts", &len);
-    if (irq != NULL && len >= 8 && be32(irq) == 0) {
-        out->uart_spi_valid = true;
-        out->uart_spi = be32(irq + 4);
-    }
-    return FDT_OK;
-}
-
-static int read_bootargs(const struct fdt_view *v, struct fdt_platform *out)
-{
-    int chosen = path_lookup(v, "/chosen"), len;
-    const uint8_t *p;
-
-    if (chosen < 0) {
-        return chosen == FDT_ERR_NOTFOUND ? FDT_OK : chosen;
-    }
-    p = find_prop(v, chosen, "bootargs", &len);
-    if (p == NULL) {
-        return len == FDT_ERR_NOTFOUND ? FDT_OK : len;
-    }
-    if (len < 1 || p[len - 1] != 0) {
-        return FDT_ERR_BADVALUE;
-    }
-    out->bootargs = (const char *)p;
-    return FDT_OK;
-}
-
-/* Field by field: a struct copy could become a memcpy call, which we do not have. */
-static void platform_reset(struct fdt_platform *out)
-{
-    unsigned i;
-
-    for (i = 0; i < FDT_MAX_MEM; i++) {
-        out->mem[i].base = 0;
-        out->mem[i].size = 0;
-    }
-    for (i = 0; i < FDT_MAX_CPUS; i++) {
-        out->cpu_mpidr[i] = 0;
-    }
-    for (i = 0; i < FDT_MAX_GIC; i++) {
-        out->gic_regs[i].base = 0;
-        out->gic_regs[i].size = 0;
-    }
-    out->nmem = out->ncpus = out->ngic_regs = out->gic_version = 0;
-    out->mem_truncated = out->cpus_truncated = false;
-    out->psci_present = out->psci_hvc = false;
-    out->uart_present = out->uart_spi_valid = false;
-    out->uart.base = out->uart.size = 0;
-    out->uart_spi = 0;
-    out->bootargs = fdt_empty;
-}
-
-int fdt_read_platform(const void *blob, size_t max_size, struct fdt_platform *out)
-{
-    struct fdt_view v;
-    int rc;
-
-    if (out == NULL) {
-        return FDT_ERR_BADARG;
-    }
-    platform_reset(out);
-    rc = fdt_check(blob, max_size);
-    if (rc == FDT_OK) {
-        rc = view_init(blob, &v);
-    }
-    if (rc == FDT_OK) {
-        rc = read_memory(&v, out);
-    }
-    if (rc == FDT_OK) {
-        rc = read_cpus(&v, out);
-    }
-    if (rc == FDT_OK) {
-        read_psci(&v, out);
-        rc = read_gic(&v, out);
-    }
-    if (rc == FDT_OK) {
-        rc = read_uart(&v, out);
-    }
-    if (rc == FDT_OK) {
-        rc = read_bootargs(&v, out);
-    }
-    if (rc != FDT_OK) {
-        platform_reset(out);
-    }
-    return rc;
+    return (uint64_t)fdt_be32(b) << 32 | fdt_be32(b + 4);
 }

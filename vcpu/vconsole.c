@@ -182,5 +182,10 @@ bool vconsole_start_input(unsigned uart_intid)
     }
     gic_enable_irq(uart_intid, GIC_PRIO_DEFAULT);
     console_enable_rx_irq();
+    /*
+     * Bytes typed before input was on are waiting in the UART: take them now
+     * (an interrupt arriving meanwhile pops the later ones, in order).
+     */
+    uart_rx_irq(uart_intid, 0);
     return true;
 }
