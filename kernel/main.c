@@ -92,6 +92,7 @@ static void start_vms(void)
     vm_init();
     sched_init();
     vconsole_set_stats_hook(sched_print_stats);
+    vconsole_set_trace_hook(sched_dump_trace);
     unsigned n = vm_boot(names);
     log_info("%u VM(s) started", n);
     if (platform.uart_spi_valid && !vconsole_start_input(32 + platform.uart_spi)) {

@@ -24,6 +24,7 @@ static struct {
     unsigned count;
     unsigned focus;      /* index in ring; meaningful when count > 0 */
     void (*stats)(void); /* accessed atomically */
+    void (*trace)(void); /* accessed atomically */
 } vcon;
 
 /* --- output --------------------------------------------------------------- */
@@ -143,6 +144,16 @@ static void to_focus(uint8_t c)
     ring_unlock(flags);
 }
 
+static void show_trace(int c)
+{
+    void (*fn)(void) = __atomic_load_n(&vcon.trace, __ATOMIC_ACQUIRE);
+    if (fn) {
+        fn();
+    } else {
+        to_focus((uint8_t)c);
+    }
+}
+
 void vconsole_input(int c)
 {
     switch (c) {
@@ -151,6 +162,9 @@ void vconsole_input(int c)
         break;
     case VCONSOLE_KEY_STAT:
         show_stats();
+        break;
+    case VCONSOLE_KEY_TRACE:
+        show_trace(c);
         break;
     default:
         to_focus((uint8_t)c);
@@ -161,6 +175,11 @@ void vconsole_input(int c)
 void vconsole_set_stats_hook(void (*fn)(void))
 {
     __atomic_store_n(&vcon.stats, fn, __ATOMIC_RELEASE);
+}
+
+void vconsole_set_trace_hook(void (*fn)(void))
+{
+    __atomic_store_n(&vcon.trace, fn, __ATOMIC_RELEASE);
 }
 
 /* --- hardware: the physical UART's receive interrupt ----------------------- */

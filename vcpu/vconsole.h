@@ -13,9 +13,10 @@
 
 struct vuart;
 
-#define VCONSOLE_MAX_VMS  16
-#define VCONSOLE_KEY_NEXT 0x1C /* Ctrl-\: focus the next VM */
-#define VCONSOLE_KEY_STAT 0x14 /* Ctrl-T: statistics */
+#define VCONSOLE_MAX_VMS   16
+#define VCONSOLE_KEY_NEXT  0x1C /* Ctrl-\: focus the next VM */
+#define VCONSOLE_KEY_STAT  0x14 /* Ctrl-T: statistics */
+#define VCONSOLE_KEY_TRACE 0x19 /* Ctrl-Y: scheduling trace */
 
 /* Prints "[name] text\n" atomically (just "[name]\n" when len is 0). */
 void vconsole_emit_line(const char *name, const char *text, size_t len);
@@ -40,6 +41,9 @@ void vconsole_input(int c);
 
 /* What Ctrl-T runs (in the physical UART's interrupt handler); NULL for none. */
 void vconsole_set_stats_hook(void (*fn)(void));
+
+/* What Ctrl-Y runs (the scheduling trace dump); without one, Ctrl-Y is typed to the VM. */
+void vconsole_set_trace_hook(void (*fn)(void));
 
 /*
  * Hardware part: claims the physical UART's interrupt (INTID uart_intid, an
