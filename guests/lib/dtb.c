@@ -92,3 +92,21 @@ int dtb_memory(uint64_t *base, uint64_t *size)
     *size = fdt_read_cells(reg + 4 * ac, sc);
     return 0;
 }
+
+bool dtb_bootargs_have(const char *word)
+{
+    int node = fdt_path_offset(dtb_blob(), "/chosen");
+    int len = 0;
+    const char *args = node >= 0 ? fdt_getprop(dtb_blob(), node, "bootargs", &len) : NULL;
+
+    for (int i = 0; args != NULL && i < len; i++) {
+        int j = 0;
+        while (word[j] != '\0' && i + j < len && args[i + j] == word[j]) {
+            j++;
+        }
+        if (word[j] == '\0') {
+            return true;
+        }
+    }
+    return false;
+}

@@ -6,6 +6,7 @@
 #ifndef SHRIKE_GUESTS_LIB_DTB_H
 #define SHRIKE_GUESTS_LIB_DTB_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /*
@@ -23,5 +24,8 @@ int dtb_cpu_count(void);
 
 /* The first /memory reg range; 0 or a negative FDT_ERR_* code. */
 int dtb_memory(uint64_t *base, uint64_t *size);
+
+/* Whether the VM's /chosen/bootargs contains word (anywhere). */
+bool dtb_bootargs_have(const char *word);
 
 #endif

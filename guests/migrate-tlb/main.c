@@ -16,7 +16,6 @@
  * 0xDDDDDDDD, anything else 0xAAAAAAAA and 0xBBBBBBBB (`tlb=ab`).
  */
 #include "guests/lib/guest.h"
-#include "kernel/fdt.h"
 
 #define TEST_GVA           0x80000000UL
 #define ROUNDS             6U
@@ -35,25 +34,6 @@ static uint64_t stale;   /* the page mapped before */
 static uint64_t foreign; /* neither of this VM's values */
 static uint32_t last_bad;
 static uint64_t pcpus_seen;
-
-/* Whether /chosen/bootargs contains word. */
-static bool bootargs_have(const char *word)
-{
-    int node = fdt_path_offset(dtb_blob(), "/chosen");
-    int len = 0;
-    const char *args = node >= 0 ? fdt_getprop(dtb_blob(), node, "bootargs", &len) : NULL;
-
-    for (int i = 0; args != NULL && i < len; i++) {
-        int j = 0;
-        while (word[j] != '\0' && i + j < len && args[i + j] == word[j]) {
-            j++;
-        }
-        if (word[j] == '\0') {
-            return true;
-        }
-    }
-    return false;
-}
 
 /* The level-3 entry of va in the runtime's tables, or NULL. */
 static volatile uint64_t *pte_of(uint64_t va)
@@ -178,7 +158,7 @@ static void rounds_local(void)
 
 void guest_main(void)
 {
-    bool cd = bootargs_have("tlb=cd");
+    bool cd = dtb_bootargs_have("tlb=cd");
 
     values[0] = cd ? 0xCCCCCCCCU : 0xAAAAAAAAU;
     values[1] = cd ? 0xDDDDDDDDU : 0xBBBBBBBBU;

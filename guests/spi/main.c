@@ -14,7 +14,6 @@
 #include "guests/lib/gic.h"
 #include "guests/lib/guest.h"
 #include "guests/lib/timer.h"
-#include "kernel/fdt.h"
 
 #define UART_DR     0x000
 #define UART_FR     0x018
@@ -140,25 +139,6 @@ static void check_tx(void)
     gic_route(UART_INTID, 0);
 }
 
-/* Whether /chosen/bootargs contains word. */
-static bool bootargs_have(const char *word)
-{
-    int node = fdt_path_offset(dtb_blob(), "/chosen");
-    int len = 0;
-    const char *args = node >= 0 ? fdt_getprop(dtb_blob(), node, "bootargs", &len) : NULL;
-
-    for (int i = 0; args != NULL && i < len; i++) {
-        int j = 0;
-        while (word[j] != '\0' && i + j < len && args[i + j] == word[j]) {
-            j++;
-        }
-        if (word[j] == '\0') {
-            return true;
-        }
-    }
-    return false;
-}
-
 static bool rx_matches(void)
 {
     return rx_count == RX_WANT && rx_buf[0] == 'a' && rx_buf[1] == 'b' && rx_buf[2] == 'c' &&
@@ -169,7 +149,7 @@ static void check_rx(void)
 {
     uint64_t deadline;
 
-    if (!guest_on_shrike() && !bootargs_have("spi-rx")) {
+    if (!guest_on_shrike() && !dtb_bootargs_have("spi-rx")) {
         test_skip("not on shrike and no spi-rx in bootargs (nobody types)",
                   "4 bytes typed arrive by RX interrupts");
         return;
