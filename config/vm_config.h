@@ -47,6 +47,13 @@ struct vm_config {
 /* Every physical CPU. */
 #define VM_ANY_CPU (~0ULL)
 
+/* .affinity for a VM whose vCPUs all float over every CPU. */
+#define VM_FLOATING                                                                         \
+    {                                                                                       \
+        VM_ANY_CPU, VM_ANY_CPU, VM_ANY_CPU, VM_ANY_CPU, VM_ANY_CPU, VM_ANY_CPU, VM_ANY_CPU, \
+            VM_ANY_CPU                                                                      \
+    }
+
 /*
  * VM_CONFIG(sym) defines the VM's configuration object; the build links the
  * image and DTB into shrike as vm_blob_<sym>_{image,dtb}{,_end}, which

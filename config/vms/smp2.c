@@ -5,8 +5,7 @@
 VM_CONFIG(smp2) = {
     .name = "smp2",
     .vcpus = 2,
-    .affinity = {VM_ANY_CPU, VM_ANY_CPU, VM_ANY_CPU, VM_ANY_CPU, VM_ANY_CPU, VM_ANY_CPU, VM_ANY_CPU,
-                 VM_ANY_CPU},
+    .affinity = VM_FLOATING,
     .ram_size = MIB(16),
     .stage2 = {.ipa_bits = 44, .start_level = 0, .demand = false},
     .load_offset = GUEST_IMAGE_OFFSET,

@@ -5,8 +5,7 @@
 VM_CONFIG(wfi) = {
     .name = "wfi",
     .vcpus = 4,
-    .affinity = {VM_ANY_CPU, VM_ANY_CPU, VM_ANY_CPU, VM_ANY_CPU, VM_ANY_CPU, VM_ANY_CPU, VM_ANY_CPU,
-                 VM_ANY_CPU},
+    .affinity = VM_FLOATING,
     .ram_size = MIB(16),
     .stage2 = {.ipa_bits = 40, .start_level = 1, .demand = false},
     .load_offset = GUEST_IMAGE_OFFSET,
