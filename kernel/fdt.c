@@ -725,3 +725,25 @@ uint64_t fdt_read_cells(const void *p, int ncells)
     }
     return (uint64_t)fdt_be32(b) << 32 | fdt_be32(b + 4);
 }
+
+int fdt_setprop_u32_inplace(void *blob, const char *path, const char *name, uint32_t value)
+{
+    int node = fdt_path_offset(blob, path);
+    int len = node;
+    if (node < 0) {
+        return node;
+    }
+    /* fdt_getprop() bounds-checked the value; the blob is the caller's writable copy. */
+    uint8_t *p = (uint8_t *)(uintptr_t)fdt_getprop(blob, node, name, &len);
+    if (p == NULL) {
+        return len;
+    }
+    if (len != 4) {
+        return FDT_ERR_BADVALUE;
+    }
+    p[0] = (uint8_t)(value >> 24);
+    p[1] = (uint8_t)(value >> 16);
+    p[2] = (uint8_t)(value >> 8);
+    p[3] = (uint8_t)value;
+    return FDT_OK;
+}

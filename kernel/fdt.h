@@ -82,6 +82,14 @@ bool fdt_node_is_compatible(const void *blob, int node, const char *compat);
  */
 int fdt_find_compatible(const void *blob, int start, const char *compat);
 
+/*
+ * Rewrites the existing 4-byte property name of the node at path with value (big-endian),
+ * in place: the blob keeps its layout. FDT_ERR_NOTFOUND for no such node or property,
+ * FDT_ERR_BADVALUE for a property of another size. The blob must have passed
+ * fdt_check_header().
+ */
+int fdt_setprop_u32_inplace(void *blob, const char *path, const char *name, uint32_t value);
+
 /* One (32-bit) or two (64-bit) big-endian cells at p, any alignment; 0 for other counts. */
 uint64_t fdt_read_cells(const void *p, int ncells);
 

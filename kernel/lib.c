@@ -1,13 +1,43 @@
 /*
  * Freestanding string and memory routines (the compiler may emit calls to
- * memcpy/memset itself). Byte loops: correct for any alignment, which matters
- * while the MMU is off and all memory is Device.
+ * memcpy/memset itself). Byte loops, correct for any alignment, which matters
+ * while the MMU is off and all memory is Device; large word-aligned blocks go
+ * 64 bits at a time.
  */
 #include "kernel/lib.h"
 
+#include <stdbool.h>
+#include <stdint.h>
+
+/* 64-bit words that may alias anything (the word loops below run over any object). */
+typedef uint64_t __attribute__((may_alias)) word_t;
+
+#define WORD_LOOP_MIN 64 /* below this the byte loop is as fast */
+
+static bool word_aligned(const void *p)
+{
+    return ((uintptr_t)p & (sizeof(word_t) - 1)) == 0;
+}
+
+/*
+ * Aligned 64-bit accesses are allowed on Device memory too, so when both ends
+ * are word-aligned the bulk moves 32 bytes per iteration: a VM's RAM (up to
+ * GiBs) is cleared and a 33 MB Linux Image copied on every boot and reset.
+ */
 void *memset(void *dst, int c, size_t n)
 {
     unsigned char *d = dst;
+    if (n >= WORD_LOOP_MIN && word_aligned(d)) {
+        word_t v = 0x0101010101010101ULL * (unsigned char)c;
+        word_t *w = (word_t *)d;
+        for (; n >= 32; n -= 32, w += 4) {
+            w[0] = v;
+            w[1] = v;
+            w[2] = v;
+            w[3] = v;
+        }
+        d = (unsigned char *)w;
+    }
     while (n--) {
         *d++ = (unsigned char)c;
     }
@@ -18,6 +48,19 @@ void *memcpy(void *dst, const void *src, size_t n)
 {
     unsigned char *d = dst;
     const unsigned char *s = src;
+    if (n >= WORD_LOOP_MIN && word_aligned(d) && word_aligned(s)) {
+        word_t *w = (word_t *)d;
+        const word_t *r = (const word_t *)s;
+        for (; n >= 32; n -= 32, w += 4, r += 4) {
+            word_t a = r[0], b = r[1], e = r[2], f = r[3];
+            w[0] = a;
+            w[1] = b;
+            w[2] = e;
+            w[3] = f;
+        }
+        d = (unsigned char *)w;
+        s = (const unsigned char *)r;
+    }
     while (n--) {
         *d++ = *s++;
     }

@@ -7,8 +7,10 @@
  *
  * FORMAT is elf, image (arm64 Linux Image), raw or auto (detected from the
  * file). OUT.bin is the flat image shrike loads; OUT.c its config/vms-style
- * configuration (VM_CONFIG(SYM)). INITRD may be "" (none). Errors name the
- * problem and exit non-zero, so a bad image fails the build, not the boot.
+ * configuration (VM_CONFIG(SYM)). OUT.bin "-" makes an Image or raw file its
+ * own flat image, so that VMs booting the same kernel link it into shrike once.
+ * INITRD may be "" (none). Errors name the problem and exit non-zero, so a bad
+ * image fails the build, not the boot.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -188,6 +190,9 @@ int main(int argc, char **argv)
     if (strcmp(format, "auto") == 0) {
         format = detect(&img);
     }
+    if (strcmp(argv[11], "-") == 0 && strcmp(format, "elf") == 0) {
+        die("%s", "an ELF image needs an OUT.bin to flatten into");
+    }
     struct layout l = strcmp(format, "elf") == 0     ? from_elf(&img)
                       : strcmp(format, "image") == 0 ? from_arm64_image(&img)
                       : strcmp(format, "raw") == 0   ? from_raw(&img, load_addr)
@@ -200,7 +205,12 @@ int main(int argc, char **argv)
     if (l.load_offset + l.footprint > (initrd_size ? initrd_offset : ram) || vcpus == 0) {
         die("%s", "the image (and initrd) do not fit in the VM's RAM: raise SHRIKE_USER_VM_RAM_MB");
     }
-    write_bin(argv[11], &l);
+    const char *flat = argv[11];
+    if (strcmp(flat, "-") == 0) {
+        flat = argv[4];
+    } else {
+        write_bin(flat, &l);
+    }
     FILE *f = fopen(argv[10], "w");
     if (!f) {
         die("cannot write %s", argv[10]);
@@ -216,7 +226,7 @@ int main(int argc, char **argv)
     fprintf(f, "    .bootargs = ");
     c_string(f, argv[8]);
     fprintf(f, ",\n    .image_file = ");
-    c_string(f, argv[11]);
+    c_string(f, flat);
     if (*initrd) {
         fprintf(f, ",\n    .initrd_file = ");
         c_string(f, initrd);

@@ -6,7 +6,9 @@
  *                                          lock, kept per vCPU (OSLAR_EL1 / OSLSR_EL1)
  *   CNTP_TVAL/CTL/CVAL_EL0 (CNTHCTL_EL2.EL1PCEN = 0) -> the emulated EL1 physical timer
  *   ICC_SGI1R/ASGI1R/SGI0R_EL1 writes (HCR_EL2.IMO) -> virtual SGIs (vgic_sgi)
- *   anything else (e.g. the Group 0 ICC registers trapped by ICH_HCR_EL2.TALL0,
+ *   ICC_AP0R<n>_EL1 (ICH_HCR_EL2.TALL0)  -> read as zero, writes ignored: no Group 0
+ *                                          interrupt is ever active (Linux clears them)
+ *   anything else (e.g. the other Group 0 ICC registers trapped by TALL0,
  *   TIDCP's implementation-defined registers) -> UNDEF
  */
 #include "vcpu/sysreg.h"
@@ -38,13 +40,28 @@ static bool is_cntp(const struct esr_sysreg *s)
     return s->op0 == 3 && s->op1 == 3 && s->crn == 14 && s->crm == 2 && s->op2 <= 2;
 }
 
-/* GIC registers that trap (HCR_EL2.IMO): SGI generation, delivered by the vGIC. */
-static bool emulate_gic(struct vcpu *v, uint32_t key, bool read, uint64_t val)
+/* ICC_AP0R0..3_EL1: op0 3, op1 0, CRn 12, CRm 8, op2 4..7. */
+static bool is_ap0r(const struct esr_sysreg *s)
 {
+    return s->op0 == 3 && s->op1 == 0 && s->crn == 12 && s->crm == 8 && s->op2 >= 4;
+}
+
+/*
+ * GIC registers that trap: SGI generation (HCR_EL2.IMO), delivered by the vGIC,
+ * and Group 0's active priorities (TALL0), always zero since shrike never
+ * delivers a Group 0 interrupt.
+ */
+static bool emulate_gic(struct vcpu *v, const struct esr_sysreg *s, uint32_t key, uint64_t *val)
+{
+    if (is_ap0r(s)) {
+        *val = 0;
+        return true;
+    }
+    bool read = s->read;
     if (read || (key != ICC_SGI1R_EL1 && key != ICC_ASGI1R_EL1 && key != ICC_SGI0R_EL1)) {
         return false;
     }
-    vgic_sgi(&v->vm->vgic, &v->vgic, val, key != ICC_SGI0R_EL1);
+    vgic_sgi(&v->vm->vgic, &v->vgic, *val, key != ICC_SGI0R_EL1);
     return true;
 }
 
@@ -70,7 +87,7 @@ static bool emulate(struct vcpu *v, const struct esr_sysreg *s, uint32_t key, ui
         return true;
     }
     if (s->op0 == 3 && s->crn == 12) {
-        return emulate_gic(v, key, s->read, *val);
+        return emulate_gic(v, s, key, val);
     }
     if (s->op0 == 2) {
         if (key == OSLAR_EL1 && !s->read) {

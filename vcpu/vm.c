@@ -9,6 +9,7 @@
 #include "kernel/check.h"
 #include "kernel/cpu.h"
 #include "kernel/errno.h"
+#include "kernel/fdt.h"
 #include "kernel/lib.h"
 #include "kernel/log.h"
 #include "mm/el2_mmu.h"
@@ -49,6 +50,16 @@ static uint64_t vm_entry(const struct vm_config *c)
     return GUEST_RAM_BASE + (c->entry_offset ? c->entry_offset : c->load_offset);
 }
 
+/* The pristine DTB is well formed and has the reset count shrike keeps up to date. */
+static bool dtb_ok(const struct vm_config *c)
+{
+    size_t size = (size_t)(c->dtb_end - c->dtb);
+    int len = 0;
+    return fdt_check(c->dtb, size) == FDT_OK &&
+           fdt_getprop(c->dtb, fdt_path_offset(c->dtb, "/chosen"), "shrike,reset-count", &len) &&
+           len == 4;
+}
+
 static bool config_ok(const struct vm_config *c)
 {
     uint64_t image = (uint64_t)(c->image_end - c->image);
@@ -68,6 +79,8 @@ static bool config_ok(const struct vm_config *c)
         why = "RAM overlaps the magic page at 0x70000000 (at most 768 MiB with magic_page)";
     } else if (c->initrd_offset + (uint64_t)(c->initrd_end - c->initrd) > c->ram_size) {
         why = "initrd does not fit in RAM";
+    } else if (!dtb_ok(c)) {
+        why = "DTB malformed or without /chosen/shrike,reset-count (not made by vmgen?)";
     }
     if (why) {
         log_err("VM %s: bad configuration: %s", c->name, why);
@@ -75,7 +88,11 @@ static bool config_ok(const struct vm_config *c)
     return why == 0;
 }
 
-/* Copies the pristine image and DTB into zeroed RAM and makes the code visible to fetches. */
+/*
+ * Copies the pristine image and DTB into zeroed RAM and makes the code visible
+ * to fetches. The DTB's /chosen/shrike,reset-count tells the guest how often
+ * this VM was reset (a Linux guest reads it in /proc/device-tree).
+ */
 static void load_images(struct vm *vm)
 {
     const struct vm_config *c = vm->cfg;
@@ -84,6 +101,9 @@ static void load_images(struct vm *vm)
     memcpy(ram + c->load_offset, c->image, (size_t)(c->image_end - c->image));
     memcpy(ram + GUEST_DTB_OFFSET, c->dtb, (size_t)(c->dtb_end - c->dtb));
     memcpy(ram + c->initrd_offset, c->initrd, (size_t)(c->initrd_end - c->initrd));
+    /* config_ok() checked the pristine DTB has the property; this cannot fail. */
+    (void)fdt_setprop_u32_inplace(ram + GUEST_DTB_OFFSET, "/chosen", "shrike,reset-count",
+                                  vm->resets);
     __asm__ __volatile__("dsb ish\n\tic ialluis\n\tdsb ish\n\tisb" : : : "memory");
 }
 
@@ -373,6 +393,7 @@ static void finish_reset(struct vm *vm)
         CHECK(pt_unmap(&vm->s2, GUEST_RAM_BASE, vm->cfg->ram_size) == 0);
         tlb_flush_vmid(vm->vmid);
     }
+    vm->resets++;
     load_images(vm);
     vgic_reset(&vm->vgic);
     for (unsigned i = 0; i < vm->nvcpus; i++) {
@@ -381,7 +402,6 @@ static void finish_reset(struct vm *vm)
     }
     vm->testdev = (struct testdev){0};
     vm->mmio_faults = 0;
-    vm->resets++;
     log_info("VM %s reset (%u) from its pristine image", vm->cfg->name, vm->resets);
     spin_lock(&vm->lock);
     vm->state = VM_RUNNING;

@@ -4,16 +4,20 @@
  * every 100 ms of virtual time for HEARTBEAT_BEATS beats (waiting in WFI for
  * its virtual timer, so it leaves the CPU idle between beats), checks that the virtual counter
  * never went backwards and that the pattern is intact, and powers off. While
- * it beats, other VMs can power off and reset: the beats must go on.
+ * it beats, other VMs can power off and reset: the beats must go on. With
+ * "heartbeat.long" in its bootargs it beats HEARTBEAT_LONG_BEATS times (10 s),
+ * long enough to outlive a Linux guest that reboots twice.
  */
+#include "guests/lib/dtb.h"
 #include "guests/lib/gic.h"
 #include "guests/lib/guest.h"
 #include "guests/lib/timer.h"
 
-#define HEARTBEAT_BEATS     20
-#define HEARTBEAT_PERIOD_MS 100
-#define CANARY_OFFSET       0x800000UL
-#define CANARY_BYTES        0x400000UL
+#define HEARTBEAT_BEATS      20
+#define HEARTBEAT_LONG_BEATS 100
+#define HEARTBEAT_PERIOD_MS  100
+#define CANARY_OFFSET        0x800000UL
+#define CANARY_BYTES         0x400000UL
 
 static uint64_t canary_word(uint64_t addr)
 {
@@ -46,12 +50,13 @@ static uint64_t canary_damage(void)
 void guest_main(void)
 {
     unsigned backwards = 0;
+    unsigned beats = dtb_bootargs_have("heartbeat.long") ? HEARTBEAT_LONG_BEATS : HEARTBEAT_BEATS;
     uint64_t last = read_cntvct();
     fill_canary();
     /* The timer's interrupt only ends the WFI (IRQs stay masked): enabled at the GIC, it wakes. */
     gic_init();
     gic_enable(TIMER_VIRT_INTID);
-    for (unsigned beat = 1; beat <= HEARTBEAT_BEATS; beat++) {
+    for (unsigned beat = 1; beat <= beats; beat++) {
         uint64_t deadline = deadline_after_ms(HEARTBEAT_PERIOD_MS);
         timer_arm_at(TIMER_VIRT, deadline);
         while (!deadline_passed(deadline)) {
@@ -64,5 +69,5 @@ void guest_main(void)
         printf("beat %u\n", beat);
     }
     CHECK_EQ(backwards, 0, "the virtual counter never went backwards");
-    CHECK_EQ(canary_damage(), 0, "4 MiB memory canary intact after %u beats", HEARTBEAT_BEATS);
+    CHECK_EQ(canary_damage(), 0, "4 MiB memory canary intact after %u beats", beats);
 }

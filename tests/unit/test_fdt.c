@@ -1224,6 +1224,28 @@ static void test_mutations(const struct blob *src, unsigned nsrc, unsigned itera
     }
 }
 
+/* In-place rewrite of a 4-byte property (shrike's reset count in a VM's /chosen). */
+static void test_setprop(const struct blob *src)
+{
+    struct blob b = blob_copy(src->p, src->size, 1);
+    int psci = fdt_path_offset(b.p, "/psci"), len = 0;
+
+    EXPECT_EQ(fdt_setprop_u32_inplace(b.p, "/psci", "migrate", 0x12345678), FDT_OK);
+    EXPECT_EQ(fdt_read_cells(fdt_getprop(b.p, psci, "migrate", &len), 1), 0x12345678);
+    EXPECT_EQ(len, 4);
+    EXPECT_EQ(fdt_check(b.p, b.size), FDT_OK);
+    EXPECT_EQ(fdt_path_offset(b.p, "/psci"), psci);
+    /* wrong size, missing property or node: an error, and the blob unchanged */
+    EXPECT_EQ(fdt_setprop_u32_inplace(b.p, "/memory", "reg", 1), FDT_ERR_BADVALUE);
+    EXPECT_EQ(fdt_setprop_u32_inplace(b.p, "/psci", "no-such", 1), FDT_ERR_NOTFOUND);
+    EXPECT_EQ(fdt_setprop_u32_inplace(b.p, "/no-such", "migrate", 1), FDT_ERR_NOTFOUND);
+    EXPECT_EQ(fdt_setprop_u32_inplace(b.p, "psci", "migrate", 1), FDT_ERR_BADARG);
+    EXPECT_EQ(memcmp(b.p, src->p, 16), 0);
+    EXPECT_EQ(fdt_setprop_u32_inplace(b.p, "/psci", "migrate", 0xc4000005), FDT_OK);
+    EXPECT_EQ(memcmp(b.p, src->p, src->size), 0);
+    free(b.mem);
+}
+
 int main(void)
 {
     struct blob src[NFIXTURES];
@@ -1236,6 +1258,7 @@ int main(void)
     test_paths(src[1].p);
     test_subnodes(src[1].p);
     test_props(src[1].p);
+    test_setprop(&src[1]);
     test_find_compatible(src[1].p);
     expect_path(src[0].p, "/cpus/cpu", "cpu@0"); /* unique in the 1-CPU tree */
     test_misc();

@@ -19,12 +19,14 @@ def check(cond: bool, what: str) -> None:
         print(f"FAIL {what}")
 
 
-def run(tmp: Path, fmt: str, image: bytes, load: str = "0", ram: str = "64", initrd: str = ""):
+def run(tmp: Path, fmt: str, image: bytes, load: str = "0", ram: str = "64", initrd: str = "",
+        shared: bool = False):
     src = tmp / "image"
     src.write_bytes(image)
     out_c, out_bin = tmp / "vm.c", tmp / "vm.bin"
+    out_bin.unlink(missing_ok=True)
     r = subprocess.run([imgprep, "t", "t", fmt, str(src), load, "2", ram, "a b", initrd,
-                        str(out_c), str(out_bin)], capture_output=True, text=True)
+                        str(out_c), "-" if shared else str(out_bin)], capture_output=True, text=True)
     return r, (out_c.read_text() if r.returncode == 0 else ""), out_bin
 
 
@@ -55,6 +57,11 @@ with tempfile.TemporaryDirectory() as d:
     r, c, _ = run(tmp, "raw", bytes(100), load="0x40080000", ram="16", initrd=str(initrd))
     check(".initrd_offset = 0xd00000," in c and ".initrd_size = 3145728" in c,
           "initrd placed MiB-aligned at the top of RAM")
+    r, c, b = run(tmp, "image", arm64_image(0, 0x300000), shared=True)
+    check(r.returncode == 0 and f'.image_file = "{tmp / "image"}",' in c and not b.exists(),
+          "OUT.bin '-': the Image is its own flat image, not copied")
+    r, c, _ = run(tmp, "elf", b"\x7fELF" + bytes(60), shared=True)
+    check(r.returncode != 0 and "flatten" in r.stderr, "OUT.bin '-' refused for an ELF")
     r, c, _ = run(tmp, "elf", b"\x7fELF" + bytes(60))
     check(r.returncode != 0 and "ELF64" in r.stderr, "a non-AArch64 ELF is refused")
 

@@ -1,0 +1,36 @@
+# Linux guests (docs/linux-guests.md): Debian's arm64 kernel and busybox,
+# fetched from Debian's package registry at build time into build/linux/
+# (never committed), an initramfs built from them without root, and the Linux
+# VMs of config/linux-vms.cmake, all sharing that one kernel and initramfs.
+set(SHRIKE_LINUX_DIR ${CMAKE_BINARY_DIR}/linux)
+set(SHRIKE_LINUX_IMAGE ${SHRIKE_LINUX_DIR}/Image)
+set(SHRIKE_LINUX_BUSYBOX ${SHRIKE_LINUX_DIR}/busybox)
+set(SHRIKE_LINUX_INITRD ${SHRIKE_LINUX_DIR}/initramfs.cpio.gz)
+
+# Runs only when the files are missing: delete build/linux/ to fetch again.
+add_custom_command(
+    OUTPUT ${SHRIKE_LINUX_IMAGE} ${SHRIKE_LINUX_BUSYBOX}
+    COMMAND ${CMAKE_SOURCE_DIR}/guests/linux/fetch.sh ${SHRIKE_LINUX_DIR}
+    COMMENT "Fetching Debian's arm64 kernel and busybox-static (guests/linux/fetch.sh)"
+    USES_TERMINAL
+    VERBATIM)
+add_custom_command(
+    OUTPUT ${SHRIKE_LINUX_INITRD}
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/guests/linux/mkinitramfs.py
+            ${SHRIKE_LINUX_BUSYBOX} ${CMAKE_SOURCE_DIR}/guests/linux/init ${SHRIKE_LINUX_INITRD}
+    DEPENDS ${SHRIKE_LINUX_BUSYBOX} ${CMAKE_SOURCE_DIR}/guests/linux/init
+            ${CMAKE_SOURCE_DIR}/guests/linux/mkinitramfs.py
+    COMMENT "Linux guest initramfs (busybox + guests/linux/init)"
+    VERBATIM)
+add_custom_target(linux-guest DEPENDS ${SHRIKE_LINUX_IMAGE} ${SHRIKE_LINUX_INITRD})
+
+# shrike_linux_vm(SYM NAME VCPUS RAM_MB BOOTARGS): a VM booting the shared kernel
+# and initramfs; config/linux-vms.cmake lists them.
+macro(shrike_linux_vm sym name vcpus ram bootargs)
+    shrike_image_vm(${sym} ${name} ${SHRIKE_LINUX_IMAGE} image 0 ${vcpus} ${ram} "${bootargs}"
+                    ${SHRIKE_LINUX_INITRD} SHARED
+                    DEPENDS ${SHRIKE_LINUX_IMAGE} ${SHRIKE_LINUX_INITRD})
+    list(APPEND SHRIKE_LINUX_VM_SYMS ${sym})
+endmacro()
+
+include(${CMAKE_SOURCE_DIR}/config/linux-vms.cmake)
