@@ -8,6 +8,13 @@ their own work), then the irqbench guest on two CPUs (its IPI crosses them). The
 prints `bench: NAME total=T per_op=P`, net of an empty loop. The run is done
 twice: the figures must be identical, or the table says so.
 
+With build/shrike-linux.elf present it also times Linux's boot to the userland
+marker of guests/linux/init (`shrike.test=boot`): the kernel's own uptime at
+that line (virtual time: under -icount, instructions at 62.5 M per second,
+counted over all CPUs) and QEMU's wall time, for the same kernel and
+initramfs bare on QEMU (2 CPUs, EL1, 128 MiB), alone under shrike (2 vCPUs on
+4 CPUs) and two at once under shrike.
+
 Usage: bench.py --build-dir BUILD [--qemu BIN] [--cpu MODEL]
 """
 from __future__ import annotations
@@ -16,6 +23,7 @@ import argparse
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -39,6 +47,14 @@ SWITCH = re.compile(r"switch cost in counter ticks: same-cpu avg=(\d+) n=(\d+) .
                     r"migrated avg=(\d+) n=(\d+)")
 CPU_LOOP = re.compile(r"^(\[bench2?\] )?bench: cpu-loop N=\d+ ticks=(\d+)", re.M)
 LINE = re.compile(r"bench: (\S+) total=(\d+) per_op=(\d+)")
+USERLAND = re.compile(r"^(?:\[([\w-]+)\] )?shrike-linux: userland at ([0-9.]+) s", re.M)
+LINUX_ARGS = "console=ttyAMA0 cryptomgr.notests shrike.test=boot"
+# name -> (what, CPUs, shrike's vms= or None for bare QEMU, guests that must reach userland)
+LINUX_RUNS = {
+    "bare": ("bare QEMU, 2 CPUs", 2, None, [None]),
+    "alone": ("under shrike, one guest alone", 4, "boot-a", ["boot-a"]),
+    "two": ("under shrike, two guests at once", 4, "boot-a,boot-b", ["boot-a", "boot-b"]),
+}
 
 
 def qemu(args: argparse.Namespace, log: Path, kernel: Path, smp: int, extra: list[str]) -> str:
@@ -47,6 +63,46 @@ def qemu(args: argparse.Namespace, log: Path, kernel: Path, smp: int, extra: lis
            "--log", str(log)] + extra
     subprocess.run(cmd, stdout=subprocess.DEVNULL, check=False)
     return log.read_text(errors="replace")
+
+
+def linux_boot(args: argparse.Namespace, out: Path, tag: str) -> tuple[dict, dict]:
+    """Userland-marker uptimes (virtual seconds, per guest) and wall seconds per run."""
+    build = Path(args.build_dir)
+    linux = build / "linux"
+    virt: dict[str, list[float]] = {}
+    wall: dict[str, float] = {}
+    for name, (_, smp, vms, guests) in LINUX_RUNS.items():
+        if vms is None:
+            kernel, extra = linux / "Image", ["--virtualization", "off", "--memory", "128M",
+                                              "--append", LINUX_ARGS, "--",
+                                              "-initrd", str(linux / "initramfs.cpio.gz")]
+        else:
+            kernel, extra = build / "shrike-linux.elf", ["--append", f"vms={vms} panic=poweroff"]
+        start = time.monotonic()
+        text = qemu(args, out / f"linux-{name}-{tag}.log", kernel, smp, extra)
+        wall[name] = time.monotonic() - start
+        found = {m.group(1): float(m.group(2)) for m in USERLAND.finditer(text)}
+        virt[name] = [found.get(g, 0.0) for g in guests]
+    return virt, wall
+
+
+def print_linux(virt: dict, wall: dict, same: bool) -> None:
+    bare_v, bare_w = virt["bare"][0], wall["bare"]
+    print("Linux boot to userland (guests/linux/init marker; Debian kernel, busybox initramfs):")
+    print(f"{'run':40} {'virtual s':>10} {'x bare':>7} {'wall s':>7} {'x bare':>7}")
+    for name, (what, _, _, _) in LINUX_RUNS.items():
+        v = max(virt[name])
+        each = "/".join(f"{x:.2f}" for x in virt[name])
+        vr = f"{v / bare_v:.2f}" if bare_v else "-"
+        wr = f"{wall[name] / bare_w:.2f}" if bare_w else "-"
+        print(f"{what:40} {each:>10} {vr:>7} {wall[name]:7.2f} {wr:>7}")
+    two = max(virt["two"])
+    if bare_v and two:
+        print(f"{'  two at once, per guest (last marker / 2)':40} {two / 2:10.2f} "
+              f"{two / 2 / bare_v:7.2f} {wall['two'] / 2:7.2f} {wall['two'] / 2 / bare_w:7.2f}")
+    print("  virtual s: the kernel's uptime at the marker (-icount: one tick per instruction on "
+          "any CPU, so two guests booting at once each see the other's instructions too); "
+          f"identical across two runs: {'yes' if same else 'NO'}")
 
 
 def run_once(args: argparse.Namespace, out: Path, tag: str) -> dict[str, int]:
@@ -116,6 +172,14 @@ def main() -> int:
     throughput(first)
     same = first == second and bool(first)
     print(f"deterministic across two runs: {'yes' if same else 'NO'}; logs in {out}")
+    if (Path(args.build_dir) / "shrike-linux.elf").exists():
+        virt1, wall1 = linux_boot(args, out, "1")
+        virt2, _ = linux_boot(args, out, "2")
+        linux_same = virt1 == virt2 and all(all(v) for v in virt1.values())
+        print_linux(virt1, wall1, linux_same)
+        same = same and linux_same
+    else:
+        print("Linux boot: no shrike-linux.elf (configure with -DSHRIKE_LINUX=ON)")
     return 0 if ok and same else 1
 
 

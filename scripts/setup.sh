@@ -25,15 +25,28 @@ for p in "${packages[@]}"; do
     fi
 done
 
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+    sudo="sudo"
+fi
+updated=false
 if [ ${#missing[@]} -gt 0 ]; then
-    sudo=""
-    if [ "$(id -u)" -ne 0 ]; then
-        sudo="sudo"
-    fi
     echo "setup: installing ${missing[*]}"
     $sudo apt-get update -qq
+    updated=true
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
         "${missing[@]}" >/dev/null
+fi
+
+# The Linux guests' kernel and busybox are Debian arm64 packages, which the
+# build downloads (guests/linux/fetch.sh): apt must know arm64 packages.
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    echo "setup: adding arm64 as a foreign architecture (for the Linux guests' packages)"
+    $sudo dpkg --add-architecture arm64
+    updated=false
+fi
+if ! $updated && ! apt-cache show busybox-static:arm64 >/dev/null 2>&1; then
+    $sudo apt-get update -qq
 fi
 
 if [ ! -f "$build_dir/build.ninja" ]; then
