@@ -57,7 +57,7 @@
 #define MDCR_TRAPS \
     (MDCR_TPMCR | MDCR_TPM | MDCR_TDA | MDCR_TDOSA | MDCR_TDRA | MDCR_TPMS | MDCR_TTRF)
 
-/* CNTHCTL_EL2: EL1 may read the physical counter and use the EL1 physical timer. */
+/* CNTHCTL_EL2: EL1 may read the physical counter; its physical timer traps (emulated). */
 #define CNTHCTL_EL1PCTEN (1ULL << 0)
 #define CNTHCTL_EL1PCEN  (1ULL << 1)
 
