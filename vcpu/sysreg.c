@@ -2,8 +2,10 @@
  * System-register traps. What reaches here (docs/trap-policy.md):
  *   ID registers (HCR_EL2.TID3)          -> sanitized values (vcpu/idregs.c); writes UNDEF
  *   PMU registers (MDCR_EL2.TPM/TPMCR)   -> read as zero, writes ignored (no PMU)
- *   debug/trace, op0 = 2 (TDA/TDOSA/TDRA) -> read as zero, writes ignored, except the OS
- *                                          lock, kept per vCPU (OSLAR_EL1 / OSLSR_EL1)
+ *   debug/trace, op0 = 2 (TDA/TDOSA/TDRA) -> MDSCR_EL1, the breakpoint and watchpoint
+ *                                          pairs and the OS lock kept per vCPU and loaded
+ *                                          while it runs with debug on (vcpu/vdebug.c);
+ *                                          the rest read as zero, writes ignored
  *   CNTP_TVAL/CTL/CVAL_EL0 (CNTHCTL_EL2.EL1PCEN = 0) -> the emulated EL1 physical timer
  *   ICC_SGI1R/ASGI1R/SGI0R_EL1 writes (HCR_EL2.IMO) -> virtual SGIs (vgic_sgi)
  *   ICC_AP0R<n>_EL1 (ICH_HCR_EL2.TALL0)  -> read as zero, writes ignored: no Group 0
@@ -18,13 +20,9 @@
 #include "vcpu/idregs.h"
 #include "vcpu/inject.h"
 #include "vcpu/trap.h"
+#include "vcpu/vdebug.h"
 #include "vcpu/vm.h"
 #include "vtimer/vtimer.h"
-
-#define OSLAR_EL1              ESR_SYSREG(2, 0, 1, 0, 4)
-#define OSLSR_EL1              ESR_SYSREG(2, 0, 1, 1, 4)
-#define OSLSR_OSLM_IMPLEMENTED (1ULL << 3)
-#define OSLSR_OSLK             (1ULL << 1)
 
 static bool is_idreg(const struct esr_sysreg *s)
 {
@@ -90,11 +88,10 @@ static bool emulate(struct vcpu *v, const struct esr_sysreg *s, uint32_t key, ui
         return emulate_gic(v, s, key, val);
     }
     if (s->op0 == 2) {
-        if (key == OSLAR_EL1 && !s->read) {
-            v->arch.emul.os_lock = (*val & 1) != 0;
+        if (vdebug_access(&v->arch.debug, vdebug_hw_shape(), s->op1, s->crn, s->crm, s->op2,
+                          s->read, val) == VDEBUG_CHANGED) {
+            vdebug_sync(&v->arch.debug); /* v is the running vCPU: its state is live */
         }
-        *val =
-            key == OSLSR_EL1 ? OSLSR_OSLM_IMPLEMENTED | (v->arch.emul.os_lock ? OSLSR_OSLK : 0) : 0;
         return true;
     }
     return false;

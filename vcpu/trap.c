@@ -14,6 +14,7 @@
 #include "vcpu/inject.h"
 #include "vcpu/mmio_access.h"
 #include "vcpu/sysreg.h"
+#include "vcpu/vdebug.h"
 #include "vcpu/vm.h"
 
 typedef struct vcpu *(*exit_handler_t)(struct vcpu *v, uint64_t esr);
@@ -23,6 +24,7 @@ static uint64_t pmu_hpmn;
 void trap_init(void)
 {
     idregs_init();
+    vdebug_hw_init(idregs_guest_value(5, 0)); /* the pairs ID_AA64DFR0_EL1 shows guests */
     pmu_hpmn = (read_sysreg(pmcr_el0) >> 11) & 0x1F;
 }
 

@@ -76,7 +76,7 @@ void vcpu_reset_context(struct vcpu *v, uint64_t entry, uint64_t x0)
     a->regs.pstate = PSTATE_EL1H | PSTATE_DAIF;
     a->sys = (struct vcpu_sysregs){.sctlr_el1 = SCTLR_EL1_RESET};
     a->fp = (struct vcpu_fpsimd){0};
-    a->emul = (struct vcpu_emul){.os_lock = true};
+    vdebug_reset(&a->debug);
 }
 
 static void sysregs_restore(const struct vcpu_sysregs *s)
@@ -174,6 +174,7 @@ void vcpu_load(struct vcpu *v)
     isb();
     sysregs_restore(&v->arch.sys);
     fpsimd_restore(&v->arch.fp);
+    vdebug_load(&v->arch.debug);
     vgic_hw_load(&v->vgic);
     c->loaded = v;
     vtimer_load(v);
@@ -187,6 +188,7 @@ void vcpu_put(struct vcpu *v)
     vgic_hw_put(&v->vgic);
     sysregs_save(&v->arch.sys);
     fpsimd_save(&v->arch.fp);
+    vdebug_put(&v->arch.debug);
     vtimer_put(v);
     write_sysreg(0, vttbr_el2);
     isb();

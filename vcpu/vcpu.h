@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "sched/runqueue.h"
+#include "vcpu/vdebug.h"
 #include "vgic/vgic.h"
 #include "vtimer/vtimer.h"
 
@@ -41,17 +42,12 @@ struct vcpu_fpsimd {
     uint64_t fpcr;
 };
 
-/* Trapped registers that shrike emulates per vCPU. */
-struct vcpu_emul {
-    bool os_lock; /* OSLAR_EL1.OSLK */
-};
-
 struct vcpu_arch {
     struct vcpu_regs regs;
     struct vcpu_sysregs sys;
     struct vcpu_fpsimd fp;
-    struct vcpu_emul emul;
-    uint64_t vmpidr; /* VMPIDR_EL2: the MPIDR the guest reads */
+    struct vdebug debug; /* trapped debug registers, emulated per vCPU (vdebug.h) */
+    uint64_t vmpidr;     /* VMPIDR_EL2: the MPIDR the guest reads */
 };
 
 enum vcpu_power {

@@ -13,6 +13,7 @@
 #include "guests/lib/guest.h"
 
 #define MDSCR_TDCC (1UL << 12)
+#define MDSCR_HDE  (1UL << 14)
 
 /* Runs asm (which may UNDEF at label 1:) under a fault record; returns 1 if execution went on. */
 #define UNDEF_PROBE(rec, insn, ...)                             \
@@ -58,9 +59,11 @@ static unsigned emulated(void)
     fault_expect(&rec);
     CHECK_EQ(read_sysreg(pmcr_el0), 0, "PMCR_EL0 reads 0 (PMU hidden)");
     write_sysreg(pmcntenclr_el0, 0x8000000FUL);
-    write_sysreg(mdscr_el1, MDSCR_TDCC);
+    write_sysreg(mdscr_el1, MDSCR_TDCC | MDSCR_HDE);
     isb();
-    CHECK_EQ(read_sysreg(mdscr_el1), 0, "MDSCR_EL1 reads 0 after a write");
+    CHECK_EQ(read_sysreg(mdscr_el1), MDSCR_TDCC,
+             "MDSCR_EL1 keeps TDCC and drops HDE (no halting debug)");
+    write_sysreg(mdscr_el1, 0);
     write_sysreg(oslar_el1, 0);
     write_sysreg(osdlr_el1, 0);
     isb();

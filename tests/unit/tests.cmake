@@ -34,3 +34,6 @@ list(APPEND SHRIKE_UNIT_TESTS sched trace)
 set(unit_sched_SOURCES tests/unit/test_sched.c sched/policy_rr.c sched/balance.c
     sched/runqueue.c)
 set(unit_trace_SOURCES tests/unit/test_trace.c sched/trace.c kernel/format.c)
+
+list(APPEND SHRIKE_UNIT_TESTS vdebug)
+set(unit_vdebug_SOURCES tests/unit/test_vdebug.c vcpu/vdebug.c)
