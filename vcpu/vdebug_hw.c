@@ -25,60 +25,44 @@ const struct vdebug_shape *vdebug_hw_shape(void)
     return &shape;
 }
 
-/* One breakpoint pair (bvr, bcr) or watchpoint pair (wvr, wcr) n into the hardware. */
-#define PAIR(n, v, c, kind)                      \
+/*
+ * write_bp(n, v, c) / write_wp(n, v, c): breakpoint pair n (DBGBVR/DBGBCR) or
+ * watchpoint pair n (DBGWVR/DBGWCR) into the hardware. System registers are
+ * named in the instruction, hence one case per index.
+ */
+#define PAIR(n, kind)                            \
     case n:                                      \
         write_sysreg(v, dbg##kind##vr##n##_el1); \
         write_sysreg(c, dbg##kind##cr##n##_el1); \
         break
 
-static void write_bp(unsigned n, uint64_t v, uint64_t c)
-{
-    switch (n) {
-        PAIR(0, v, c, b);
-        PAIR(1, v, c, b);
-        PAIR(2, v, c, b);
-        PAIR(3, v, c, b);
-        PAIR(4, v, c, b);
-        PAIR(5, v, c, b);
-        PAIR(6, v, c, b);
-        PAIR(7, v, c, b);
-        PAIR(8, v, c, b);
-        PAIR(9, v, c, b);
-        PAIR(10, v, c, b);
-        PAIR(11, v, c, b);
-        PAIR(12, v, c, b);
-        PAIR(13, v, c, b);
-        PAIR(14, v, c, b);
-        PAIR(15, v, c, b);
-    default:
-        break;
+#define PAIR_WRITER(name, kind)                          \
+    static void name(unsigned n, uint64_t v, uint64_t c) \
+    {                                                    \
+        switch (n) {                                     \
+            PAIR(0, kind);                               \
+            PAIR(1, kind);                               \
+            PAIR(2, kind);                               \
+            PAIR(3, kind);                               \
+            PAIR(4, kind);                               \
+            PAIR(5, kind);                               \
+            PAIR(6, kind);                               \
+            PAIR(7, kind);                               \
+            PAIR(8, kind);                               \
+            PAIR(9, kind);                               \
+            PAIR(10, kind);                              \
+            PAIR(11, kind);                              \
+            PAIR(12, kind);                              \
+            PAIR(13, kind);                              \
+            PAIR(14, kind);                              \
+            PAIR(15, kind);                              \
+        default:                                         \
+            break;                                       \
+        }                                                \
     }
-}
 
-static void write_wp(unsigned n, uint64_t v, uint64_t c)
-{
-    switch (n) {
-        PAIR(0, v, c, w);
-        PAIR(1, v, c, w);
-        PAIR(2, v, c, w);
-        PAIR(3, v, c, w);
-        PAIR(4, v, c, w);
-        PAIR(5, v, c, w);
-        PAIR(6, v, c, w);
-        PAIR(7, v, c, w);
-        PAIR(8, v, c, w);
-        PAIR(9, v, c, w);
-        PAIR(10, v, c, w);
-        PAIR(11, v, c, w);
-        PAIR(12, v, c, w);
-        PAIR(13, v, c, w);
-        PAIR(14, v, c, w);
-        PAIR(15, v, c, w);
-    default:
-        break;
-    }
-}
+PAIR_WRITER(write_bp, b)
+PAIR_WRITER(write_wp, w)
 
 static void write_all(const struct vdebug *d)
 {

@@ -151,6 +151,18 @@ static void update_irq(struct vuart *u)
     }
 }
 
+/* Moves waiting bytes from the backlog into the FIFO while it has room. */
+static void rx_refill(struct vuart *u)
+{
+    while (u->backlog_count > 0 && u->rx_count < rx_depth(u)) {
+        u->rx_fifo[(u->rx_head + u->rx_count) % VUART_RX_FIFO_SIZE] =
+            u->rx_backlog[u->backlog_head];
+        u->rx_count++;
+        u->backlog_head = (u->backlog_head + 1) % VUART_RX_BACKLOG;
+        u->backlog_count--;
+    }
+}
+
 static uint8_t rx_pop(struct vuart *u)
 {
     if (u->rx_count == 0) {
@@ -159,6 +171,7 @@ static uint8_t rx_pop(struct vuart *u)
     uint8_t c = u->rx_fifo[u->rx_head];
     u->rx_head = (u->rx_head + 1) % VUART_RX_FIFO_SIZE;
     u->rx_count--;
+    rx_refill(u);
     return c;
 }
 
@@ -212,6 +225,8 @@ static void reset_locked(struct vuart *u)
     u->ris_latched = 0;
     u->rx_head = 0;
     u->rx_count = 0;
+    u->backlog_head = 0;
+    u->backlog_count = 0;
     update_irq(u);
 }
 
@@ -262,6 +277,7 @@ static void reg_write(struct vuart *u, uint64_t offset, uint32_t value, uint32_t
         break;
     case REG_RW:
         u->regs[r->slot] = ((u->regs[r->slot] & ~lanes) | (value & lanes)) & r->mask;
+        rx_refill(u); /* enabling the FIFO (LCR_H.FEN) makes room */
         break;
     case REG_ICR:
         u->ris_latched &= ~(value & lanes);
@@ -364,12 +380,15 @@ void vuart_rx_push(struct vuart *u, uint8_t c)
 {
     uint64_t flags;
     lock(u, &flags);
-    if (u->rx_count >= rx_depth(u)) {
-        u->rx_dropped++;
-    } else {
+    if (u->backlog_count == 0 && u->rx_count < rx_depth(u)) {
         u->rx_fifo[(u->rx_head + u->rx_count) % VUART_RX_FIFO_SIZE] = c;
         u->rx_count++;
         update_irq(u);
+    } else if (u->backlog_count < VUART_RX_BACKLOG) {
+        u->rx_backlog[(u->backlog_head + u->backlog_count) % VUART_RX_BACKLOG] = c;
+        u->backlog_count++;
+    } else {
+        u->rx_dropped++;
     }
     unlock(u, flags);
 }

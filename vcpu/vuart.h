@@ -50,8 +50,9 @@
 
 #define VUART_LCR_H_FEN (1U << 4)
 
-#define VUART_RX_FIFO_SIZE 32  /* bytes; a power of two */
-#define VUART_LINE_MAX     160 /* longer lines are printed in pieces of this many bytes */
+#define VUART_RX_FIFO_SIZE 32   /* bytes; a power of two */
+#define VUART_RX_BACKLOG   4096 /* typed bytes waiting for room in the RX FIFO */
+#define VUART_LINE_MAX     160  /* longer lines are printed in pieces of this many bytes */
 
 /* The plain read/write registers, stored by slot (vuart.c has their offsets and masks). */
 enum vuart_rw_slot {
@@ -78,17 +79,21 @@ struct vuart {
     uint8_t rx_fifo[VUART_RX_FIFO_SIZE];
     unsigned rx_head;
     unsigned rx_count;
+    uint8_t rx_backlog[VUART_RX_BACKLOG]; /* behind the FIFO, in order: a paste is not lost */
+    unsigned backlog_head;
+    unsigned backlog_count;
     size_t line_len;
     char line[VUART_LINE_MAX];
     /* Statistics. */
-    uint64_t rx_dropped; /* input bytes that did not fit in the RX FIFO */
+    uint64_t rx_dropped; /* input bytes that fitted neither in the RX FIFO nor in the backlog */
     uint64_t tx_bytes;   /* bytes written to DR */
 };
 
 /* Sets up u for the VM called vm_name (truncated to VM_NAME_MAX - 1 chars), in its reset state. */
 void vuart_init(struct vuart *u, const char *vm_name);
 
-/* VM reset or power-off: prints a partial line, registers to reset values, RX FIFO emptied. */
+/* VM reset or power-off: prints a partial line, registers to reset values, RX FIFO and backlog
+ * emptied. */
 void vuart_reset(struct vuart *u);
 
 /*
@@ -98,7 +103,12 @@ void vuart_reset(struct vuart *u);
  */
 void vuart_set_irq_hook(struct vuart *u, void (*irq_set)(void *ctx, bool level), void *ctx);
 
-/* A received byte, from any CPU and any context; dropped (and counted) if the RX FIFO is full. */
+/*
+ * A received byte, from any CPU and any context. It goes into the RX FIFO, or
+ * while that is full (or bytes already wait) into the backlog, from which the
+ * FIFO refills as the guest reads; dropped (and counted) only when the
+ * backlog is full too.
+ */
 void vuart_rx_push(struct vuart *u, uint8_t c);
 
 /* Prints the partial output line, if any. */

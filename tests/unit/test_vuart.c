@@ -335,11 +335,20 @@ static void test_rx_fifo(void)
     EXPECT_EQ(rd32(&u, VUART_FR), VUART_FR_TXFE);
     vuart_rx_push(&u, VUART_RX_FIFO_SIZE - 1);
     EXPECT_EQ(rd32(&u, VUART_FR), VUART_FR_TXFE | VUART_FR_RXFF);
-    push(&u, 3, 0xF0); /* do not fit */
-    EXPECT_EQ(u.rx_dropped, 3);
-    for (unsigned i = 0; i < VUART_RX_FIFO_SIZE; i++) {
+    push(&u, 3, 0xF0); /* do not fit: they wait in the backlog */
+    EXPECT_EQ(u.rx_dropped, 0);
+    EXPECT_EQ(u.backlog_count, 3);
+    /* each read makes room for one waiting byte: the FIFO stays full until the backlog is empty */
+    for (unsigned i = 0; i < 3; i++) {
+        EXPECT_EQ(rd32(&u, VUART_DR), i);
+        EXPECT_EQ(rd32(&u, VUART_FR) & VUART_FR_RXFF, VUART_FR_RXFF);
+    }
+    for (unsigned i = 3; i < VUART_RX_FIFO_SIZE; i++) {
         EXPECT_EQ(rd32(&u, VUART_DR), i);
         EXPECT_EQ(rd32(&u, VUART_FR) & VUART_FR_RXFF, 0);
+    }
+    for (unsigned i = 0; i < 3; i++) {
+        EXPECT_EQ(rd32(&u, VUART_DR), 0xF0 + i);
     }
     EXPECT_EQ(rd32(&u, VUART_FR), VUART_FR_TXFE | VUART_FR_RXFE);
     EXPECT_EQ(rd32(&u, VUART_DR), 0);
@@ -355,15 +364,37 @@ static void test_rx_fifo(void)
     vuart_rx_push(&u, 'x');
     EXPECT_EQ(rd32(&u, VUART_FR), VUART_FR_TXFE | VUART_FR_RXFF);
     vuart_rx_push(&u, 'y');
-    EXPECT_EQ(u.rx_dropped, 4);
+    vuart_rx_push(&u, 'z');
+    EXPECT_EQ(u.rx_dropped, 0);
     EXPECT_EQ(rd32(&u, VUART_DR), 'x');
-    EXPECT_EQ(rd32(&u, VUART_FR), VUART_FR_TXFE | VUART_FR_RXFE);
-    /* Reset empties the FIFO but keeps the statistics. */
+    EXPECT_EQ(rd32(&u, VUART_FR), VUART_FR_TXFE | VUART_FR_RXFF); /* 'y' moved up */
+    /* enabling the FIFO takes in everything waiting, in order */
+    vuart_rx_push(&u, '!');
     enable_fifo(&u);
-    push(&u, 5, 'a');
+    EXPECT_EQ(u.backlog_count, 0);
+    EXPECT_EQ(rd32(&u, VUART_DR), 'y');
+    EXPECT_EQ(rd32(&u, VUART_DR), 'z');
+    EXPECT_EQ(rd32(&u, VUART_DR), '!');
+    EXPECT_EQ(rd32(&u, VUART_FR), VUART_FR_TXFE | VUART_FR_RXFE);
+    /* A full backlog drops (and counts) what does not fit; the rest comes out in order. */
+    for (unsigned i = 0; i < VUART_RX_FIFO_SIZE + VUART_RX_BACKLOG + 5; i++) {
+        vuart_rx_push(&u, (uint8_t)i);
+    }
+    EXPECT_EQ(u.rx_dropped, 5);
+    unsigned out_of_order = 0;
+    for (unsigned i = 0; i < VUART_RX_FIFO_SIZE + VUART_RX_BACKLOG; i++) {
+        out_of_order += rd32(&u, VUART_DR) != (uint8_t)i;
+    }
+    EXPECT_EQ(out_of_order, 0);
+    EXPECT_EQ(rd32(&u, VUART_FR), VUART_FR_TXFE | VUART_FR_RXFE);
+    /* Reset empties the FIFO and the backlog but keeps the statistics. */
+    push(&u, VUART_RX_FIFO_SIZE + 5, 'a');
     vuart_reset(&u);
     EXPECT_EQ(rd32(&u, VUART_FR), VUART_FR_TXFE | VUART_FR_RXFE);
-    EXPECT_EQ(u.rx_dropped, 4);
+    EXPECT_EQ(u.backlog_count, 0);
+    enable_fifo(&u);
+    EXPECT_EQ(rd32(&u, VUART_FR), VUART_FR_TXFE | VUART_FR_RXFE);
+    EXPECT_EQ(u.rx_dropped, 5);
 }
 
 /* --- transmit ------------------------------------------------------------ */
@@ -575,11 +606,12 @@ static void test_rx_interrupts(void)
     rd32(&u, VUART_DR);
     EXPECT_EQ(h.calls, 7);
     EXPECT_EQ(h.level, false);
-    /* Dropped input does not touch the line. */
+    /* Input while masked does not touch the line, nor do bytes that go to the backlog. */
     wr32(&u, VUART_IMSC, 0);
     push(&u, VUART_RX_FIFO_SIZE + 4, 0);
     EXPECT_EQ(h.calls, 7);
-    EXPECT_EQ(u.rx_dropped, 4);
+    EXPECT_EQ(u.rx_dropped, 0);
+    EXPECT_EQ(u.backlog_count, 4);
     vuart_reset(&u);
     EXPECT_EQ(h.calls, 7);
     /* A NULL hook is fine. */
