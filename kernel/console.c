@@ -31,6 +31,8 @@ static struct {
     unsigned owner; /* CPU holding the lock, for panic takeover and recursion */
     unsigned depth;
     uint64_t saved_daif;
+    const void *open_line; /* whose unfinished line the screen ends with (NULL: none) */
+    bool keep_open;        /* this critical section leaves open_line open */
 } con = {
     .base = (volatile uint32_t *)CONFIG_EARLY_UART_BASE,
     .owner = NO_OWNER,
@@ -84,24 +86,60 @@ void console_write_locked(const char *s, size_t n)
     }
 }
 
-void console_lock(void)
+/* Ends the unfinished line on the screen, if any (lock held). */
+static void close_open_line(void)
+{
+    if (con.open_line != NULL) {
+        console_write_locked("\n", 1);
+        con.open_line = NULL;
+    }
+}
+
+/* Takes the lock; true if it was free (not a recursive acquisition). */
+static bool lock_fresh(void)
 {
     uint64_t daif = local_irq_save();
     unsigned me = this_cpu_id();
     if (__atomic_load_n(&con.owner, __ATOMIC_RELAXED) == me) {
         con.depth++;
-        return;
+        return false;
     }
     spin_lock(&con.lock);
     con.owner = me;
     con.depth = 1;
     con.saved_daif = daif;
+    con.keep_open = false;
+    return true;
+}
+
+void console_lock(void)
+{
+    if (lock_fresh()) {
+        close_open_line();
+    }
+}
+
+bool console_lock_as(const void *who)
+{
+    if (lock_fresh() && con.open_line != who) {
+        close_open_line();
+    }
+    return con.open_line == who;
+}
+
+void console_keep_open_locked(const void *who)
+{
+    con.open_line = who;
+    con.keep_open = true;
 }
 
 void console_unlock(void)
 {
     if (--con.depth > 0) {
         return;
+    }
+    if (!con.keep_open) {
+        con.open_line = NULL;
     }
     uint64_t daif = con.saved_daif;
     __atomic_store_n(&con.owner, NO_OWNER, __ATOMIC_RELAXED);
@@ -124,6 +162,8 @@ void console_panic_takeover(void)
     con.owner = me;
     con.depth = 1;
     con.saved_daif = read_sysreg(daif);
+    con.keep_open = false;
+    close_open_line();
 }
 
 int kvprintf_locked(const char *fmt, va_list ap)

@@ -8,6 +8,7 @@
 #define SHRIKE_KERNEL_CONSOLE_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,8 +16,19 @@ void console_init(uint64_t uart_base);
 
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Takes the console; an unfinished line left on the screen (below) is ended first. */
 void console_lock(void);
 void console_unlock(void);
+
+/*
+ * Unfinished lines (a VM's shell prompt, vcpu/vconsole.c). console_lock_as(who)
+ * takes the console like console_lock() but returns true, without ending it,
+ * if the screen ends with who's unfinished line, which who may then continue.
+ * console_keep_open_locked(who) marks what this critical section wrote as
+ * who's unfinished line; any other writer ends it with a newline first.
+ */
+bool console_lock_as(const void *who);
+void console_keep_open_locked(const void *who);
 int kprintf_locked(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int kvprintf_locked(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 void console_write_locked(const char *s, size_t n);

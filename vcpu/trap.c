@@ -54,6 +54,7 @@ static struct vcpu *trap_wfx(struct vcpu *v, uint64_t esr)
     } else if (!vgic_has_pending(&v->vgic)) {
         /* Nothing to deliver: block until sched_wake (an interrupt, its timer). */
         __atomic_fetch_or(&v->requests, VCPU_REQ_BLOCK, __ATOMIC_RELAXED);
+        vuart_idle(&v->vm->uart); /* a prompt waiting for input shows now */
     }
     return v;
 }

@@ -25,16 +25,35 @@ static struct {
     unsigned focus;      /* index in ring; meaningful when count > 0 */
     void (*stats)(void); /* accessed atomically */
     void (*trace)(void); /* accessed atomically */
+    size_t open_shown;   /* console lock: bytes shown of the unfinished line on the screen */
 } vcon;
 
 /* --- output --------------------------------------------------------------- */
 
-void vconsole_emit_line(const char *name, const char *text, size_t len)
+void vconsole_emit_line(const void *who, const char *name, const char *text, size_t len)
 {
-    console_lock();
-    kprintf_locked("[%s]%s", name, len > 0 ? " " : "");
-    console_write_locked(text, len);
+    size_t shown = 0;
+    if (console_lock_as(who)) {
+        shown = vcon.open_shown <= len ? vcon.open_shown : len; /* continue the shown part */
+    } else {
+        kprintf_locked("[%s]%s", name, len > 0 ? " " : "");
+    }
+    console_write_locked(text + shown, len - shown);
     console_write_locked("\n", 1);
+    console_unlock();
+}
+
+void vconsole_show_partial(const void *who, const char *name, const char *text, size_t len)
+{
+    size_t shown = 0;
+    if (console_lock_as(who)) {
+        shown = vcon.open_shown <= len ? vcon.open_shown : len;
+    } else {
+        kprintf_locked("[%s] ", name);
+    }
+    console_write_locked(text + shown, len - shown);
+    vcon.open_shown = len;
+    console_keep_open_locked(who);
     console_unlock();
 }
 
@@ -63,12 +82,21 @@ static unsigned ring_find(const struct vuart *u)
     return i;
 }
 
+/* Tells each VM console whether it has the focus (ring lock held). */
+static void mark_focus(void)
+{
+    for (unsigned i = 0; i < vcon.count; i++) {
+        __atomic_store_n(&vcon.ring[i]->focused, i == vcon.focus, __ATOMIC_RELAXED);
+    }
+}
+
 bool vconsole_register(struct vuart *u)
 {
     uint64_t flags = ring_lock();
     bool ok = vcon.count < VCONSOLE_MAX_VMS && ring_find(u) == vcon.count;
     if (ok) {
         vcon.ring[vcon.count++] = u;
+        mark_focus();
     }
     ring_unlock(flags);
     return ok;
@@ -90,6 +118,8 @@ void vconsole_unregister(struct vuart *u)
         if (vcon.focus >= vcon.count) {
             vcon.focus = 0;
         }
+        __atomic_store_n(&u->focused, false, __ATOMIC_RELAXED);
+        mark_focus();
     }
     ring_unlock(flags);
 }
@@ -119,6 +149,7 @@ static void focus_next(void)
         shrike_line("input focus: none (no VM console)", "");
     } else {
         vcon.focus = (vcon.focus + 1) % vcon.count;
+        mark_focus();
         shrike_line("input focus: ", vcon.ring[vcon.focus]->name);
     }
     ring_unlock(flags);

@@ -18,8 +18,22 @@ struct vuart;
 #define VCONSOLE_KEY_STAT  0x14 /* Ctrl-T: statistics */
 #define VCONSOLE_KEY_TRACE 0x19 /* Ctrl-Y: scheduling trace */
 
-/* Prints "[name] text\n" atomically (just "[name]\n" when len is 0). */
-void vconsole_emit_line(const char *name, const char *text, size_t len);
+/*
+ * Prints "[name] text\n" atomically (just "[name]\n" when len is 0) for the
+ * VM console who. If the screen ends with who's unfinished line (shown by
+ * vconsole_show_partial() and not interrupted since), only the rest of the
+ * text is written, completing it; otherwise the whole line.
+ */
+void vconsole_emit_line(const void *who, const char *name, const char *text, size_t len);
+
+/*
+ * Shows the unfinished line text (len > 0) of the VM console who, which has
+ * the focus and waits for input (a shell prompt, typed characters echoed):
+ * "[name] text" without a newline, or just what was added since the last call
+ * if nothing else was printed in between. Any other output ends it with a
+ * newline first, and the line is then printed whole when it is complete.
+ */
+void vconsole_show_partial(const void *who, const char *name, const char *text, size_t len);
 
 /*
  * Adds a VM console to the focus ring; the first one registered gets the

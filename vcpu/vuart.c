@@ -180,7 +180,7 @@ static uint8_t rx_pop(struct vuart *u)
 static void line_flush(struct vuart *u)
 {
     if (u->line_len > 0) {
-        vconsole_emit_line(u->name, u->line, u->line_len);
+        vconsole_emit_line(u, u->name, u->line, u->line_len);
         u->line_len = 0;
     }
 }
@@ -202,7 +202,7 @@ static void transmit(struct vuart *u, uint8_t c)
         return;
     }
     if (c == '\n') {
-        vconsole_emit_line(u->name, u->line, u->line_len);
+        vconsole_emit_line(u, u->name, u->line, u->line_len);
         u->line_len = 0;
         return;
     }
@@ -389,6 +389,19 @@ void vuart_rx_push(struct vuart *u, uint8_t c)
         u->backlog_count++;
     } else {
         u->rx_dropped++;
+    }
+    unlock(u, flags);
+}
+
+void vuart_idle(struct vuart *u)
+{
+    if (!__atomic_load_n(&u->focused, __ATOMIC_RELAXED)) {
+        return;
+    }
+    uint64_t flags;
+    lock(u, &flags);
+    if (u->line_len > 0) {
+        vconsole_show_partial(u, u->name, u->line, u->line_len);
     }
     unlock(u, flags);
 }

@@ -84,6 +84,7 @@ struct vuart {
     unsigned backlog_count;
     size_t line_len;
     char line[VUART_LINE_MAX];
+    bool focused; /* has the console's input focus (set by vconsole, read atomically) */
     /* Statistics. */
     uint64_t rx_dropped; /* input bytes that fitted neither in the RX FIFO nor in the backlog */
     uint64_t tx_bytes;   /* bytes written to DR */
@@ -113,6 +114,13 @@ void vuart_rx_push(struct vuart *u, uint8_t c);
 
 /* Prints the partial output line, if any. */
 void vuart_flush(struct vuart *u);
+
+/*
+ * The VM is idle (a vCPU is about to wait in WFI): if this console has the
+ * focus, show its unfinished output line, typically a shell prompt or the
+ * echo of what was just typed (vconsole_show_partial()).
+ */
+void vuart_idle(struct vuart *u);
 
 extern const struct mmio_ops vuart_mmio_ops;
 
