@@ -47,7 +47,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    help="EL2 present (default on; off runs a guest image bare, at EL1)")
     p.add_argument("--append", help="kernel command line (-append)")
     p.add_argument("--icount", action="store_true",
-                   help="deterministic time: -icount shift=4,sleep=off")
+                   help="deterministic time: -icount shift=4,sleep=off, and no random "
+                        "seeds in the DTB (dtb-randomness=off)")
     p.add_argument("--loader", action="append", default=[], metavar="FILE@ADDR",
                    type=parse_loader, help="load FILE raw at ADDR (repeatable)")
     p.add_argument("--gdb", action="store_true", help="wait for a debugger (-S -gdb tcp::PORT)")
@@ -76,7 +77,9 @@ def parse_loader(value: str) -> tuple[str, str]:
 def build_command(args: argparse.Namespace) -> list[str]:
     """The full QEMU command line for parsed arguments."""
     cmd = [args.qemu,
-           "-M", f"virt,virtualization={args.virtualization},gic-version={args.gic}",
+           "-M", f"virt,virtualization={args.virtualization},gic-version={args.gic}"
+                 # no random seeds in the DTB under icount: a run must repeat exactly
+                 + (",dtb-randomness=off" if args.icount else ""),
            "-cpu", args.cpu,
            "-smp", str(args.smp),
            "-m", args.memory,

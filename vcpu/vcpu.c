@@ -174,7 +174,9 @@ void vcpu_load(struct vcpu *v)
     isb();
     sysregs_restore(&v->arch.sys);
     fpsimd_restore(&v->arch.fp);
-    vdebug_load(&v->arch.debug);
+    if (vdebug_active(&v->arch.debug)) { /* nearly never: inline test */
+        vdebug_load(&v->arch.debug);
+    }
     vgic_hw_load(&v->vgic);
     c->loaded = v;
     vtimer_load(v);
@@ -188,7 +190,9 @@ void vcpu_put(struct vcpu *v)
     vgic_hw_put(&v->vgic);
     sysregs_save(&v->arch.sys);
     fpsimd_save(&v->arch.fp);
-    vdebug_put(&v->arch.debug);
+    if (v->arch.debug.loaded) {
+        vdebug_put(&v->arch.debug);
+    }
     vtimer_put(v);
     write_sysreg(0, vttbr_el2);
     isb();

@@ -25,11 +25,6 @@ void vdebug_reset(struct vdebug *d)
     *d = (struct vdebug){.os_lock = true, .loaded = loaded};
 }
 
-bool vdebug_active(const struct vdebug *d)
-{
-    return !d->os_lock && (d->mdscr & (MDSCR_SS | MDSCR_KDE | MDSCR_MDE)) != 0;
-}
-
 /* A register kept in state: *reg, with the bits a guest may set. */
 static enum vdebug_result keep(uint64_t *reg, uint64_t mask, bool read, uint64_t *val)
 {

@@ -68,7 +68,10 @@ enum vdebug_result vdebug_access(struct vdebug *d, const struct vdebug_shape *sh
                                  uint64_t *val);
 
 /* Whether the state can raise debug exceptions, so that it must be in the hardware. */
-bool vdebug_active(const struct vdebug *d);
+static inline bool vdebug_active(const struct vdebug *d)
+{
+    return !d->os_lock && (d->mdscr & (MDSCR_SS | MDSCR_KDE | MDSCR_MDE)) != 0;
+}
 
 /* vdebug_hw.c: the hardware side. */
 void vdebug_hw_init(uint64_t guest_dfr0); /* at most what the hardware has */

@@ -395,7 +395,9 @@ void vuart_rx_push(struct vuart *u, uint8_t c)
 
 void vuart_idle(struct vuart *u)
 {
-    if (!__atomic_load_n(&u->focused, __ATOMIC_RELAXED)) {
+    /* Called on every blocking WFI: a racy look first, the lock only if there may be a line. */
+    if (!__atomic_load_n(&u->focused, __ATOMIC_RELAXED) ||
+        __atomic_load_n(&u->line_len, __ATOMIC_RELAXED) == 0) {
         return;
     }
     uint64_t flags;

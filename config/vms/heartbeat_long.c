@@ -1,4 +1,4 @@
-/* The heartbeat guest, 10 s long: beside a Linux guest that reboots (system.linux-reboot). */
+/* The heartbeat guest, 20 s long: beside a Linux guest that reboots (system.linux-reboot). */
 #include "config/vm_config.h"
 #include "vcpu/abi.h"
 

@@ -5,7 +5,7 @@
  * its virtual timer, so it leaves the CPU idle between beats), checks that the virtual counter
  * never went backwards and that the pattern is intact, and powers off. While
  * it beats, other VMs can power off and reset: the beats must go on. With
- * "heartbeat.long" in its bootargs it beats HEARTBEAT_LONG_BEATS times (10 s),
+ * "heartbeat.long" in its bootargs it beats HEARTBEAT_LONG_BEATS times (20 s),
  * long enough to outlive a Linux guest that reboots twice.
  */
 #include "guests/lib/dtb.h"
@@ -14,7 +14,7 @@
 #include "guests/lib/timer.h"
 
 #define HEARTBEAT_BEATS      20
-#define HEARTBEAT_LONG_BEATS 100
+#define HEARTBEAT_LONG_BEATS 200
 #define HEARTBEAT_PERIOD_MS  100
 #define CANARY_OFFSET        0x800000UL
 #define CANARY_BYTES         0x400000UL
