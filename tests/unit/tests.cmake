@@ -14,8 +14,8 @@ set(unit_pgtable_SOURCES tests/unit/test_pgtable.c mm/pgtable.c mm/page_alloc.c
     tests/unit/host_panic.c)
 
 list(APPEND SHRIKE_UNIT_TESTS vuart vmid idregs mmio)
-set(unit_vuart_SOURCES tests/unit/test_vuart.c vcpu/vuart.c vcpu/vconsole.c kernel/format.c
-    tests/unit/host_panic.c)
+set(unit_vuart_SOURCES tests/unit/test_vuart.c tests/unit/vuart_fakes.c vcpu/vuart.c
+    vcpu/vconsole.c kernel/format.c tests/unit/host_panic.c)
 set(unit_vmid_SOURCES tests/unit/test_vmid.c mm/vmid.c tests/unit/host_panic.c)
 set(unit_idregs_SOURCES tests/unit/test_idregs.c vcpu/idregs.c)
 set(unit_mmio_SOURCES tests/unit/test_mmio.c vcpu/mmio.c vcpu/mmio_access.c)
@@ -35,5 +35,7 @@ set(unit_sched_SOURCES tests/unit/test_sched.c sched/policy_rr.c sched/balance.c
     sched/runqueue.c)
 set(unit_trace_SOURCES tests/unit/test_trace.c sched/trace.c kernel/format.c)
 
-list(APPEND SHRIKE_UNIT_TESTS vdebug)
+list(APPEND SHRIKE_UNIT_TESTS vconsole vdebug)
+set(unit_vconsole_SOURCES tests/unit/test_vconsole.c tests/unit/vuart_fakes.c vcpu/vuart.c
+    vcpu/vconsole.c kernel/format.c tests/unit/host_panic.c)
 set(unit_vdebug_SOURCES tests/unit/test_vdebug.c vcpu/vdebug.c)
