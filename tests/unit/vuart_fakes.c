@@ -11,8 +11,8 @@
 
 /* --- fakes of the kernel ------------------------------------------------- */
 
-char out[16384];
-size_t out_len;
+static char out[16384];
+static size_t out_len;
 unsigned console_depth;
 unsigned unlocked_writes; /* output written without the console lock */
 
