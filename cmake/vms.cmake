@@ -31,7 +31,7 @@ add_custom_command(
     COMMENT "Building imgprep (kernel image -> VM configuration)"
     VERBATIM)
 # SHARED: an Image or raw file is linked in as it is (not copied), so VMs that
-# boot the same file share one copy in shrike (SHRIKE_SHARED_IMAGE_VMS lists them).
+# boot the same file share one copy in shrike (vmgen aliases the later ones).
 function(shrike_image_vm sym name image format load vcpus ram bootargs initrd)
     cmake_parse_arguments(PARSE_ARGV 9 arg "SHARED" "" "DEPENDS")
     set(out ${CMAKE_BINARY_DIR}/generated/image-vms)
