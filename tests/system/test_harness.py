@@ -229,8 +229,8 @@ class QemuScriptTest(unittest.TestCase):
                          "--gdb", "--gdb-port", "4321", "--", "-d", "int")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(r.stdout.decode(),
-                         "qemu-system-aarch64 -M virt,virtualization=on,gic-version=2"
-                         " -cpu cortex-a57 -smp 2 -m 2G -nographic -nic none -kernel k.elf"
+                         "qemu-system-aarch64 -M virt,virtualization=on,gic-version=2,"
+                         "dtb-randomness=off -cpu cortex-a57 -smp 2 -m 2G -nographic -nic none -kernel k.elf"
                          " -append 'a b' -icount shift=4,sleep=off"
                          " -device loader,file=g.bin,addr=0x48000000,force-raw=on"
                          " -S -gdb tcp::4321 -d int\n")
