@@ -38,6 +38,14 @@ uint32_t fdt_be32(const uint8_t *p)
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
 }
 
+static void fdt_put_be32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
 static uint32_t hdr(const void *blob, uint32_t field)
 {
     return fdt_be32((const uint8_t *)blob + field);
@@ -726,24 +734,53 @@ uint64_t fdt_read_cells(const void *p, int ncells)
     return (uint64_t)fdt_be32(b) << 32 | fdt_be32(b + 4);
 }
 
-int fdt_setprop_u32_inplace(void *blob, const char *path, const char *name, uint32_t value)
+/* The writable value of property name of the node at path, or NULL with *len the error. */
+static uint8_t *find_prop_rw(void *blob, const char *path, const char *name, int *len)
 {
     int node = fdt_path_offset(blob, path);
-    int len = node;
     if (node < 0) {
-        return node;
+        *len = node;
+        return NULL;
     }
     /* fdt_getprop() bounds-checked the value; the blob is the caller's writable copy. */
-    uint8_t *p = (uint8_t *)(uintptr_t)fdt_getprop(blob, node, name, &len);
+    return (uint8_t *)(uintptr_t)fdt_getprop(blob, node, name, len);
+}
+
+int fdt_setprop_inplace(void *blob, const char *path, const char *name, const void *val, int len)
+{
+    int have = 0;
+    uint8_t *p = find_prop_rw(blob, path, name, &have);
+    if (p == NULL) {
+        return have;
+    }
+    if (have != len) {
+        return FDT_ERR_BADVALUE;
+    }
+    for (int i = 0; i < len; i++) {
+        p[i] = ((const uint8_t *)val)[i];
+    }
+    return FDT_OK;
+}
+
+int fdt_setprop_u32_inplace(void *blob, const char *path, const char *name, uint32_t value)
+{
+    const uint8_t be[4] = {(uint8_t)(value >> 24), (uint8_t)(value >> 16), (uint8_t)(value >> 8),
+                           (uint8_t)value};
+    return fdt_setprop_inplace(blob, path, name, be, 4);
+}
+
+int fdt_nop_property(void *blob, const char *path, const char *name)
+{
+    int len = 0;
+    uint8_t *p = find_prop_rw(blob, path, name, &len);
     if (p == NULL) {
         return len;
     }
-    if (len != 4) {
-        return FDT_ERR_BADVALUE;
+    /* The FDT_PROP token, length and name offset (12 bytes) and the padded value become NOPs. */
+    uint8_t *start = p - 12;
+    size_t words = 3 + ((size_t)len + 3) / 4;
+    for (size_t i = 0; i < words; i++) {
+        fdt_put_be32(start + 4 * i, FDT_NOP);
     }
-    p[0] = (uint8_t)(value >> 24);
-    p[1] = (uint8_t)(value >> 16);
-    p[2] = (uint8_t)(value >> 8);
-    p[3] = (uint8_t)value;
     return FDT_OK;
 }

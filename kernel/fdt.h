@@ -83,12 +83,16 @@ bool fdt_node_is_compatible(const void *blob, int node, const char *compat);
 int fdt_find_compatible(const void *blob, int start, const char *compat);
 
 /*
- * Rewrites the existing 4-byte property name of the node at path with value (big-endian),
- * in place: the blob keeps its layout. FDT_ERR_NOTFOUND for no such node or property,
- * FDT_ERR_BADVALUE for a property of another size. The blob must have passed
- * fdt_check_header().
+ * In-place edits of a writable blob that keep its layout (it must have passed
+ * fdt_check_header()). fdt_setprop_inplace() rewrites the existing property
+ * name of the node at path with len bytes of val, and fdt_setprop_u32_inplace()
+ * with one big-endian cell: FDT_ERR_BADVALUE for a property of another size.
+ * fdt_nop_property() removes the property by overwriting it with FDT_NOP tokens,
+ * as libfdt does. All return FDT_ERR_NOTFOUND for no such node or property.
  */
+int fdt_setprop_inplace(void *blob, const char *path, const char *name, const void *val, int len);
 int fdt_setprop_u32_inplace(void *blob, const char *path, const char *name, uint32_t value);
+int fdt_nop_property(void *blob, const char *path, const char *name);
 
 /* One (32-bit) or two (64-bit) big-endian cells at p, any alignment; 0 for other counts. */
 uint64_t fdt_read_cells(const void *p, int ncells);
@@ -127,6 +131,10 @@ struct fdt_platform {
     uint32_t uart_spi;   /* the SPI number (second cell) */
 
     const char *bootargs; /* /chosen bootargs or ""; points into the blob, NUL-terminated */
+
+    /* /chosen rng-seed (random bytes from the firmware or QEMU), or NULL and 0 */
+    const uint8_t *rng_seed;
+    size_t rng_seed_len;
 };
 
 /*

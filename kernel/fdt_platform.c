@@ -269,13 +269,18 @@ static int read_uart(const struct fdt_view *v, struct fdt_platform *out)
     return FDT_OK;
 }
 
-static int read_bootargs(const struct fdt_view *v, struct fdt_platform *out)
+static int read_chosen(const struct fdt_view *v, struct fdt_platform *out)
 {
     int chosen = fdt_path_lookup(v, "/chosen"), len;
     const uint8_t *p;
 
     if (chosen < 0) {
         return chosen == FDT_ERR_NOTFOUND ? FDT_OK : chosen;
+    }
+    p = fdt_find_prop(v, chosen, "rng-seed", &len);
+    if (p != NULL && len > 0) {
+        out->rng_seed = p;
+        out->rng_seed_len = (size_t)len;
     }
     p = fdt_find_prop(v, chosen, "bootargs", &len);
     if (p == NULL) {
@@ -311,6 +316,8 @@ static void platform_reset(struct fdt_platform *out)
     out->uart.base = out->uart.size = 0;
     out->uart_spi = 0;
     out->bootargs = fdt_empty;
+    out->rng_seed = NULL;
+    out->rng_seed_len = 0;
 }
 
 int fdt_read_platform(const void *blob, size_t max_size, struct fdt_platform *out)
@@ -340,7 +347,7 @@ int fdt_read_platform(const void *blob, size_t max_size, struct fdt_platform *ou
         rc = read_uart(&v, out);
     }
     if (rc == FDT_OK) {
-        rc = read_bootargs(&v, out);
+        rc = read_chosen(&v, out);
     }
     if (rc != FDT_OK) {
         platform_reset(out);

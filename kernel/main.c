@@ -12,6 +12,7 @@
 #include "kernel/check.h"
 #include "kernel/console.h"
 #include "kernel/cpu.h"
+#include "kernel/entropy.h"
 #include "kernel/fdt.h"
 #include "kernel/gicv3.h"
 #include "kernel/lib.h"
@@ -61,6 +62,8 @@ static void read_host_dtb(const void *dtb)
     }
     log_info("host DTB at %p, %zu bytes", dtb, fdt_total_size(dtb));
     bootargs_init(platform.bootargs);
+    /* Seeds for guests come from the host's; without one, guests get none. */
+    bool seeded = entropy_init(platform.rng_seed, platform.rng_seed_len);
     panic_set_poweroff(bootargs_has("panic=poweroff"));
     if (platform.uart.base != 0) {
         console_init(platform.uart.base);
@@ -71,6 +74,8 @@ static void read_host_dtb(const void *dtb)
     }
     log_info("%u CPU(s) in the host DTB, GICv%u, PSCI over %s, bootargs \"%s\"", platform.ncpus,
              platform.gic_version, platform.psci_hvc ? "HVC" : "SMC", platform.bootargs);
+    log_info("guest seeds: %s", seeded ? "from the host DTB's rng-seed"
+                                       : "none (no rng-seed of 32 bytes in the host DTB)");
 }
 
 static void start_cpu(void *arg)

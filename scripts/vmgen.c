@@ -76,10 +76,18 @@ static void print_dts(const struct vm_config *c)
     printf("\tmodel = \"shrike VM %s\";\n\tcompatible = \"shrike,vm\", \"linux,dummy-virt\";\n"
            "\t#address-cells = <2>;\n\t#size-cells = <2>;\n\tinterrupt-parent = <&gic>;\n\n",
            c->name);
-    /* shrike,reset-count is rewritten by shrike each time it loads the DTB (vcpu/vm.c). */
+    /*
+     * shrike rewrites shrike,reset-count each time it loads the DTB (vcpu/vm.c),
+     * and fills rng-seed and kaslr-seed with fresh bytes, or removes them when
+     * it has no entropy to give.
+     */
     printf("\tchosen {\n\t\tbootargs = \"%s\";\n\t\tstdout-path = \"/pl011@%lx\";\n"
-           "\t\tshrike,reset-count = <0>;\n",
+           "\t\tshrike,reset-count = <0>;\n\t\trng-seed = [",
            c->bootargs ? c->bootargs : "", GUEST_UART_BASE);
+    for (unsigned i = 0; i < GUEST_RNG_SEED_BYTES; i++) {
+        printf("%s00", i ? " " : "");
+    }
+    printf("];\n\t\tkaslr-seed = <0 0>;\n");
     if (c->initrd_file) {
         uint64_t start = GUEST_RAM_BASE + c->initrd_offset;
         uint64_t end = start + c->initrd_size;

@@ -21,6 +21,7 @@
 #define GUEST_RAM_BASE       0x40000000UL
 #define GUEST_DTB_OFFSET     0x0UL     /* the VM's DTB sits at the start of RAM; x0 points at it */
 #define GUEST_IMAGE_OFFSET   0x80000UL /* test guests are linked at RAM base + 512 KiB */
+#define GUEST_RNG_SEED_BYTES 64        /* /chosen/rng-seed, fresh at every load (if any) */
 
 /* --- test device registers (offsets in GUEST_TESTDEV) --------------------- */
 #define TESTDEV_ID       0x000 /* RO, 32-bit: TESTDEV_ID_VALUE */

@@ -8,6 +8,7 @@
 
 #include "kernel/check.h"
 #include "kernel/cpu.h"
+#include "kernel/entropy.h"
 #include "kernel/errno.h"
 #include "kernel/fdt.h"
 #include "kernel/lib.h"
@@ -50,14 +51,37 @@ static uint64_t vm_entry(const struct vm_config *c)
     return GUEST_RAM_BASE + (c->entry_offset ? c->entry_offset : c->load_offset);
 }
 
-/* The pristine DTB is well formed and has the reset count shrike keeps up to date. */
+/* The pristine DTB has /chosen property name of len bytes (vmgen writes them). */
+static bool chosen_has(const struct vm_config *c, const char *name, int len)
+{
+    int have = 0;
+    return fdt_getprop(c->dtb, fdt_path_offset(c->dtb, "/chosen"), name, &have) && have == len;
+}
+
+/* The pristine DTB is well formed and has what shrike fills in at every load. */
 static bool dtb_ok(const struct vm_config *c)
 {
-    size_t size = (size_t)(c->dtb_end - c->dtb);
-    int len = 0;
-    return fdt_check(c->dtb, size) == FDT_OK &&
-           fdt_getprop(c->dtb, fdt_path_offset(c->dtb, "/chosen"), "shrike,reset-count", &len) &&
-           len == 4;
+    return fdt_check(c->dtb, (size_t)(c->dtb_end - c->dtb)) == FDT_OK &&
+           chosen_has(c, "shrike,reset-count", 4) &&
+           chosen_has(c, "rng-seed", GUEST_RNG_SEED_BYTES) && chosen_has(c, "kaslr-seed", 8);
+}
+
+/*
+ * /chosen/rng-seed and kaslr-seed get fresh bytes from the host's seed
+ * (kernel/entropy.h), different at every load; without entropy they are
+ * removed, never left as zeros a guest would trust.
+ */
+static void fill_seeds(void *dtb)
+{
+    uint8_t seed[GUEST_RNG_SEED_BYTES + 8];
+    if (entropy_fill(seed, sizeof(seed))) {
+        (void)fdt_setprop_inplace(dtb, "/chosen", "rng-seed", seed, GUEST_RNG_SEED_BYTES);
+        (void)fdt_setprop_inplace(dtb, "/chosen", "kaslr-seed", seed + GUEST_RNG_SEED_BYTES, 8);
+        memset(seed, 0, sizeof(seed));
+    } else {
+        (void)fdt_nop_property(dtb, "/chosen", "rng-seed");
+        (void)fdt_nop_property(dtb, "/chosen", "kaslr-seed");
+    }
 }
 
 static bool config_ok(const struct vm_config *c)
@@ -80,7 +104,8 @@ static bool config_ok(const struct vm_config *c)
     } else if (c->initrd_offset + (uint64_t)(c->initrd_end - c->initrd) > c->ram_size) {
         why = "initrd does not fit in RAM";
     } else if (!dtb_ok(c)) {
-        why = "DTB malformed or without /chosen/shrike,reset-count (not made by vmgen?)";
+        why = "DTB malformed or without /chosen/shrike,reset-count, rng-seed or kaslr-seed "
+              "(not made by vmgen?)";
     }
     if (why) {
         log_err("VM %s: bad configuration: %s", c->name, why);
@@ -101,9 +126,10 @@ static void load_images(struct vm *vm)
     memcpy(ram + c->load_offset, c->image, (size_t)(c->image_end - c->image));
     memcpy(ram + GUEST_DTB_OFFSET, c->dtb, (size_t)(c->dtb_end - c->dtb));
     memcpy(ram + c->initrd_offset, c->initrd, (size_t)(c->initrd_end - c->initrd));
-    /* config_ok() checked the pristine DTB has the property; this cannot fail. */
+    /* config_ok() checked the pristine DTB has these properties; this cannot fail. */
     (void)fdt_setprop_u32_inplace(ram + GUEST_DTB_OFFSET, "/chosen", "shrike,reset-count",
                                   vm->resets);
+    fill_seeds(ram + GUEST_DTB_OFFSET);
     __asm__ __volatile__("dsb ish\n\tic ialluis\n\tdsb ish\n\tisb" : : : "memory");
 }
 

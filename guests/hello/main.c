@@ -2,7 +2,7 @@
  * hello: the smallest test guest. Prints a greeting and checks the boot
  * contract: x0 points at the VM's DTB, and SMCCC, PSCI and shrike's vCPU-id
  * hypercall answer as documented (the shrike-only checks are skipped on bare
- * QEMU).
+ * QEMU). It also prints the seeds it found in /chosen (system.vm-seeds).
  */
 #include "guests/lib/guest.h"
 
@@ -18,6 +18,7 @@ static uint32_t be32_at(const void *p)
 void guest_main(void)
 {
     printf("Hello from a shrike guest\n");
+    dtb_show_seeds();
 
     if (guest_on_shrike()) {
         CHECK_EQ(guest_boot_x0(), GUEST_RAM_BASE + GUEST_DTB_OFFSET,

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "guests/lib/console.h"
 #include "kernel/fdt.h"
 #include "vcpu/abi.h"
 
@@ -109,4 +110,28 @@ bool dtb_bootargs_have(const char *word)
         }
     }
     return false;
+}
+
+/* One /chosen seed property: its size and first 8 bytes in hex, or that it is absent. */
+static void show_seed(const char *name)
+{
+    int node = fdt_path_offset(dtb_blob(), "/chosen");
+    int len = 0;
+    const uint8_t *p = node >= 0 ? fdt_getprop(dtb_blob(), node, name, &len) : NULL;
+
+    if (p == NULL) {
+        printf("seeds: no %s\n", name);
+        return;
+    }
+    printf("seeds: %s %d bytes, begins ", name, len);
+    for (int i = 0; i < len && i < 8; i++) {
+        printf("%02x", p[i]);
+    }
+    printf("\n");
+}
+
+void dtb_show_seeds(void)
+{
+    show_seed("rng-seed");
+    show_seed("kaslr-seed");
 }

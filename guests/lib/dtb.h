@@ -28,4 +28,10 @@ int dtb_memory(uint64_t *base, uint64_t *size);
 /* Whether the VM's /chosen/bootargs contains word (anywhere). */
 bool dtb_bootargs_have(const char *word);
 
+/*
+ * Prints "seeds: rng-seed N bytes, begins HEX16" (or "seeds: no rng-seed"),
+ * and the same for kaslr-seed: what the hypervisor gave this boot.
+ */
+void dtb_show_seeds(void);
+
 #endif

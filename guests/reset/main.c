@@ -28,6 +28,7 @@ void guest_main(void)
         CHECK(false, "SHRIKE_HC_RESET_COUNT answers (needs shrike)");
         return;
     }
+    dtb_show_seeds(); /* fresh at every load */
     if (boot < BOOTS) {
         printf("reset guest: boot %ld, resetting\n", boot);
         psci_system_reset();

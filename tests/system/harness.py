@@ -31,6 +31,7 @@ Spec (JSON; every field but "image" is optional; unknown fields are errors):
       "counts": [{"regex": "...", "count": 12}],
       "absent": ["regex"],
       "values": [{"regex": "ticks=(\\\\d+)", "min": 10, "max": 10, "count": 4}],
+      "distinct": [{"regex": "seed ([0-9a-f]+)", "count": 2}],
       "summaries": [{"prefix": "shrike", "passed": 7}]
     }
 
@@ -53,6 +54,8 @@ values      group 1 of every match of "regex" (decimal, or hex with 0x) must
             lie within ["min", "max"] (either bound may be omitted); with
             "count", exactly that many lines must match, without it at least
             one must.
+distinct    exactly "count" lines must match "regex", and their group 1 values
+            must all differ (for values that must not repeat, e.g. seeds).
 summaries   the LAST line containing "PREFIX: N passed, M failed" or
             "[PREFIX] N passed, M failed" must have M == 0 and, if "passed"
             is given, N == passed. PREFIX must not be preceded by a letter,
@@ -76,9 +79,10 @@ TAIL_LINES = 40
 MAX_LISTED = 8  # line numbers listed in a message
 
 SPEC_KEYS = {"description", "image", "qemu", "timeout", "timeout_ok", "exit_status",
-             "in_order", "counts", "absent", "values", "summaries", "input"}
+             "in_order", "counts", "absent", "values", "distinct", "summaries", "input"}
 QEMU_KEYS = {"smp", "cpu", "memory", "gic", "append", "icount", "loader", "extra"}
 ENTRY_KEYS = {"counts": {"regex", "count"}, "values": {"regex", "min", "max", "count"},
+              "distinct": {"regex", "count"},
               "summaries": {"prefix", "passed"}, "input": {"after", "send"}}
 
 
@@ -125,9 +129,13 @@ def load_spec(path: Path) -> dict[str, Any]:
     for entry in spec.get("counts", []):
         if not isinstance(entry.get("count"), int):
             raise SpecError(f"counts entry /{entry['regex'].pattern}/ needs an integer \"count\"")
-    for entry in spec.get("values", []):
-        if entry["regex"].groups < 1:
-            raise SpecError(f"values regex /{entry['regex'].pattern}/ needs a group")
+    for kind in ("values", "distinct"):
+        for entry in spec.get(kind, []):
+            if entry["regex"].groups < 1:
+                raise SpecError(f"{kind} regex /{entry['regex'].pattern}/ needs a group")
+    for entry in spec.get("distinct", []):
+        if not isinstance(entry.get("count"), int) or entry["count"] < 2:
+            raise SpecError(f"distinct entry /{entry['regex'].pattern}/ needs a \"count\" >= 2")
     for entry in spec.get("summaries", []):
         if not isinstance(entry.get("prefix"), str):
             raise SpecError("summaries entry needs a string \"prefix\"")
@@ -322,6 +330,29 @@ def check_value(e: dict[str, Any], lines: list[str]) -> Result:
     return Result(True, f"{name}: {len(matches)} value{plural(matches)} in {bounds}")
 
 
+def check_distinct(entries: list[dict[str, Any]], lines: list[str]) -> list[Result]:
+    results = []
+    for e in entries:
+        name = f"distinct {show(e['regex'])}"
+        matches = find(e["regex"], lines)
+        first: dict[str, int] = {}
+        repeat = None
+        for m in matches:
+            value = m.match.group(1)
+            if value in first and repeat is None:
+                repeat = (value, first[value], m.lineno)
+            first.setdefault(value, m.lineno)
+        if len(matches) != e["count"]:
+            results.append(Result(False, f"{name}: expected {e['count']} matches, "
+                                         f"got {len(matches)}"))
+        elif repeat:
+            results.append(Result(False, f"{name}: {repeat[0]!r} at lines {repeat[1]} and "
+                                         f"{repeat[2]}"))
+        else:
+            results.append(Result(True, f"{name}: {len(matches)} different values"))
+    return results
+
+
 def summary_regex(prefix: str) -> re.Pattern:
     p = re.escape(prefix)
     return re.compile(rf"(?:(?<![\w.-]){p}:|\[{p}\])\s*(\d+) passed,\s*(\d+) failed")
@@ -353,7 +384,7 @@ def run_checks(spec: dict[str, Any], lines: list[str], status: int,
                timeout_status: int) -> list[Result]:
     line_checks: list[tuple[str, Callable[[Any, list[str]], list[Result]]]] = [
         ("in_order", check_in_order), ("counts", check_counts), ("absent", check_absent),
-        ("values", check_values), ("summaries", check_summaries)]
+        ("values", check_values), ("distinct", check_distinct), ("summaries", check_summaries)]
     results = check_exit(spec, status, timeout_status)
     for key, check in line_checks:
         results += check(spec.get(key, []), lines)

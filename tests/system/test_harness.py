@@ -36,6 +36,8 @@ GOOD_LOG = (
     b"[guest] 3 passed, 0 failed\n"
     b"shrike: 2 passed, 1 failed\n"  # superseded: the last summary line counts
     b"shrike: 7 passed, 0 failed\n"
+    b"[a] seed 0123abcd\n"
+    b"[b] seed 4567ef01\n"
     b"shrike: halting"  # no final newline
 )
 
@@ -48,6 +50,7 @@ GOOD_SPEC: dict[str, Any] = {
     "counts": [{"regex": r"cpu\d: online", "count": 4}],
     "absent": ["panic", "FAIL"],
     "values": [{"regex": r"ticks=(\w+)", "min": 10, "max": 10, "count": 4}],
+    "distinct": [{"regex": r"seed ([0-9a-f]+)$", "count": 2}],
     "summaries": [{"prefix": "shrike", "passed": 7}, {"prefix": "guest", "passed": 3}],
 }
 
@@ -99,7 +102,7 @@ class HarnessTest(unittest.TestCase):
         r = self.run_harness(self.spec())
         self.assertPasses(r)
         self.assertIn("PASS summary shrike: line 14: 7 passed, 0 failed", r.stdout)
-        self.assertIn("PASS in_order[3] /halting$/: line 15", r.stdout)
+        self.assertIn("PASS in_order[3] /halting$/: line 17", r.stdout)
 
     def test_log_file_written_raw_to_default_path(self) -> None:
         self.assertPasses(self.run_harness(self.spec()))
@@ -145,7 +148,7 @@ class HarnessTest(unittest.TestCase):
         r = self.run_harness(self.spec(in_order=["booting", "never printed", "halting"]))
         self.assertFails(r, "FAIL in_order[1] /never printed/: expected a match after line 1, "
                             "got no match at all")
-        self.assertIn("PASS in_order[2] /halting/: line 15", r.stdout)
+        self.assertIn("PASS in_order[2] /halting/: line 17", r.stdout)
 
     def test_absent_pattern_present_fails(self) -> None:
         r = self.run_harness(self.spec(absent=["panic", r"cpu2"]))
@@ -171,6 +174,15 @@ class HarnessTest(unittest.TestCase):
         r = self.run_harness(self.spec(values=[{"regex": r"nope=(\d+)", "max": 1}]))
         self.assertFails(r, "FAIL values /nope=(\\d+)/: expected at least one match, got none")
 
+    def test_repeated_or_missing_distinct_value_fails(self) -> None:
+        log = GOOD_LOG.replace(b"seed 4567ef01", b"seed 0123abcd")
+        r = self.run_harness(self.spec(), log=log)
+        self.assertFails(r, "FAIL distinct /seed ([0-9a-f]+)$/: '0123abcd' at lines 15 and 16")
+        r = self.run_harness(self.spec(distinct=[{"regex": r"seed ([0-9a-f]+)$", "count": 3}]))
+        self.assertFails(r, "FAIL distinct /seed ([0-9a-f]+)$/: expected 3 matches, got 2")
+        r = self.run_harness(self.spec(distinct=[{"regex": r"seed [0-9a-f]+", "count": 2}]))
+        self.assertEqual(r.returncode, 2, r.stdout)
+
     def test_missing_summary_fails(self) -> None:
         r = self.run_harness(self.spec(summaries=[{"prefix": "vgic"}]))
         self.assertFails(r, "FAIL summary vgic: expected a line \"vgic: N passed, M failed\"")
@@ -182,7 +194,7 @@ class HarnessTest(unittest.TestCase):
     def test_summary_with_failures_fails(self) -> None:
         log = GOOD_LOG + b"\n[shrike] 9 passed, 2 failed\n"
         r = self.run_harness(self.spec(summaries=[{"prefix": "shrike"}]), log=log)
-        self.assertFails(r, "FAIL summary shrike: line 16: expected 0 failed, got 2")
+        self.assertFails(r, "FAIL summary shrike: line 18: expected 0 failed, got 2")
 
     def test_summary_wrong_passed_count_fails(self) -> None:
         r = self.run_harness(self.spec(summaries=[{"prefix": "guest", "passed": 4}]))

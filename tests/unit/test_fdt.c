@@ -357,6 +357,9 @@ static void test_fixture(const struct fixture *fx)
     EXPECT_EQ(fdt_read_platform(b.p, b.size, &pf), FDT_OK);
     check_platform(fx, &pf);
     EXPECT((const uint8_t *)pf.bootargs > b.p && (const uint8_t *)pf.bootargs < b.p + b.size);
+    /* QEMU's virt tree carries 32 bytes of rng-seed in /chosen */
+    EXPECT_EQ(pf.rng_seed_len, 32);
+    EXPECT(pf.rng_seed > b.p && pf.rng_seed + 32 <= b.p + b.size);
 
     /* the whole blob must be there */
     EXPECT_EQ(fdt_check(b.p, b.size - 1), FDT_ERR_TRUNCATED);
@@ -1082,6 +1085,20 @@ static void test_board_bootargs(void)
     x = b_close(&b);
     EXPECT_EQ(platform_of(&x, &pf), FDT_OK);
     EXPECT_STREQ(pf.bootargs, "");
+    EXPECT(pf.rng_seed == NULL);
+    EXPECT_EQ(pf.rng_seed_len, 0);
+    free(x.mem);
+
+    /* rng-seed: any length but 0 (QEMU gives 32 bytes; see also the fixtures) */
+    static const uint8_t seed[5] = {1, 2, 3, 4, 5};
+    b_board(&b, 1);
+    b_begin(&b, "chosen");
+    b_prop(&b, "rng-seed", seed, sizeof(seed));
+    b_end(&b);
+    x = b_close(&b);
+    EXPECT_EQ(platform_of(&x, &pf), FDT_OK);
+    EXPECT_EQ(pf.rng_seed_len, 5);
+    EXPECT(pf.rng_seed != NULL && memcmp(pf.rng_seed, seed, 5) == 0);
     free(x.mem);
 }
 
@@ -1243,6 +1260,24 @@ static void test_setprop(const struct blob *src)
     EXPECT_EQ(memcmp(b.p, src->p, 16), 0);
     EXPECT_EQ(fdt_setprop_u32_inplace(b.p, "/psci", "migrate", 0xc4000005), FDT_OK);
     EXPECT_EQ(memcmp(b.p, src->p, src->size), 0);
+    /* any length, as long as it is the property's */
+    const uint8_t model[17] = "shrike,dummy-vm!";
+    EXPECT_EQ(fdt_setprop_inplace(b.p, "/", "model", model, 17), FDT_OK);
+    EXPECT_STREQ((const char *)fdt_getprop(b.p, fdt_path_offset(b.p, "/"), "model", NULL),
+                 "shrike,dummy-vm!");
+    EXPECT_EQ(fdt_setprop_inplace(b.p, "/", "model", model, 16), FDT_ERR_BADVALUE);
+    /* NOP'd: gone, the rest intact and the blob still valid */
+    EXPECT_EQ(fdt_nop_property(b.p, "/psci", "migrate"), FDT_OK);
+    EXPECT(fdt_getprop(b.p, psci, "migrate", &len) == NULL);
+    EXPECT_EQ(len, FDT_ERR_NOTFOUND);
+    EXPECT_EQ(fdt_check(b.p, b.size), FDT_OK);
+    EXPECT_EQ(fdt_read_cells(fdt_getprop(b.p, psci, "cpu_on", NULL), 1), 0xc4000003);
+    EXPECT(fdt_node_is_compatible(b.p, psci, "arm,psci-0.2"));
+    EXPECT_EQ(fdt_nop_property(b.p, "/psci", "migrate"), FDT_ERR_NOTFOUND);
+    EXPECT_EQ(fdt_nop_property(b.p, "/", "model"), FDT_OK); /* an odd length: padding too */
+    EXPECT_EQ(fdt_check(b.p, b.size), FDT_OK);
+    EXPECT(fdt_getprop(b.p, fdt_path_offset(b.p, "/"), "model", NULL) == NULL);
+    EXPECT_EQ(fdt_path_offset(b.p, "/psci"), psci);
     free(b.mem);
 }
 

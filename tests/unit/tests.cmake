@@ -39,3 +39,7 @@ list(APPEND SHRIKE_UNIT_TESTS vconsole vdebug)
 set(unit_vconsole_SOURCES tests/unit/test_vconsole.c tests/unit/vuart_fakes.c vcpu/vuart.c
     vcpu/vconsole.c kernel/format.c tests/unit/host_panic.c)
 set(unit_vdebug_SOURCES tests/unit/test_vdebug.c vcpu/vdebug.c)
+
+list(APPEND SHRIKE_UNIT_TESTS chacha20 entropy)
+set(unit_chacha20_SOURCES tests/unit/test_chacha20.c kernel/chacha20.c)
+set(unit_entropy_SOURCES tests/unit/test_entropy.c kernel/entropy.c kernel/chacha20.c)
