@@ -66,6 +66,17 @@ def qemu(args: argparse.Namespace, log: Path, kernel: Path, smp: int, extra: lis
     return log.read_text(errors="replace")
 
 
+def bare_dtb(build: Path, out: Path) -> Path:
+    """The VM's own DTB (GIC, timer, PL011, PSCI over HVC), so that bare QEMU
+    offers the same machine rather than its virt tree with PCIe, virtio and
+    flash to probe; without the seed placeholders, which shrike fills or removes
+    at load and bare QEMU would pass on as zeros."""
+    dtb = out / "linux-bare.dtb"
+    dtb.write_bytes((build / "generated" / "vms" / "linux_boot_a.dtb").read_bytes())
+    subprocess.run(["fdtput", "-d", str(dtb), "/chosen", "rng-seed", "kaslr-seed"], check=True)
+    return dtb
+
+
 def linux_boot(args: argparse.Namespace, out: Path, tag: str) -> tuple[dict, dict]:
     """Userland-marker uptimes (virtual seconds, per guest) and wall seconds per run."""
     build = Path(args.build_dir)
@@ -74,13 +85,10 @@ def linux_boot(args: argparse.Namespace, out: Path, tag: str) -> tuple[dict, dic
     wall: dict[str, float] = {}
     for name, (_, smp, vms, guests) in LINUX_RUNS.items():
         if vms is None:
-            # The same machine description as the VM's: its DTB (GIC, timer, PL011, PSCI
-            # over HVC), not QEMU's virt tree with its PCIe, virtio and flash to probe.
             kernel, extra = linux / "Image", ["--virtualization", "off", "--memory", "128M",
                                               "--append", LINUX_ARGS, "--",
                                               "-initrd", str(linux / "initramfs.cpio.gz"),
-                                              "-dtb", str(build / "generated" / "vms" /
-                                                          "linux_boot_a.dtb")]
+                                              "-dtb", str(bare_dtb(build, out))]
         else:
             kernel, extra = build / "shrike-linux.elf", ["--append", f"vms={vms} panic=poweroff"]
         start = time.monotonic()
