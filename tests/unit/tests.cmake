@@ -5,7 +5,11 @@
 set(SHRIKE_UNIT_TESTS format fdt esr)
 
 set(unit_format_SOURCES tests/unit/test_format.c kernel/format.c)
-set(unit_fdt_SOURCES tests/unit/test_fdt.c kernel/fdt.c kernel/fdt_platform.c)
+set(unit_fdt_SOURCES tests/unit/test_fdt.c tests/unit/fdt_testlib.c kernel/fdt.c
+    kernel/fdt_platform.c)
+list(APPEND SHRIKE_UNIT_TESTS fdt_platform)
+set(unit_fdt_platform_SOURCES tests/unit/test_fdt_platform.c tests/unit/fdt_testlib.c
+    kernel/fdt.c kernel/fdt_platform.c)
 set(unit_esr_SOURCES tests/unit/test_esr.c kernel/esr.c)
 
 list(APPEND SHRIKE_UNIT_TESTS page_alloc pgtable)
