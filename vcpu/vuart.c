@@ -16,6 +16,7 @@
 
 #include "kernel/check.h"
 #include "kernel/lib.h"
+#include "kernel/timer.h"
 #include "vcpu/abi.h"
 #include "vcpu/vconsole.h"
 
@@ -222,6 +223,7 @@ static void reset_locked(struct vuart *u)
             u->regs[reg_table[i].slot] = reg_table[i].reset;
         }
     }
+    softtimer_cancel(&u->idle_timer);
     u->ris_latched = 0;
     u->rx_head = 0;
     u->rx_count = 0;
@@ -344,6 +346,8 @@ const struct mmio_ops vuart_mmio_ops = {
 
 /* --- API ------------------------------------------------------------------ */
 
+static void idle_fire(struct soft_timer *t, uint64_t now);
+
 void vuart_init(struct vuart *u, const char *vm_name)
 {
     memset(u, 0, sizeof(*u));
@@ -352,6 +356,7 @@ void vuart_init(struct vuart *u, const char *vm_name)
         u->name[n] = vm_name[n];
         n++;
     }
+    u->idle_timer.fn = idle_fire;
     reset_locked(u);
 }
 
@@ -393,6 +398,20 @@ void vuart_rx_push(struct vuart *u, uint8_t c)
     unlock(u, flags);
 }
 
+/* VUART_IDLE_SHOW_MS after an idle VM left an unfinished line: show it, unless it wrote since. */
+static void idle_fire(struct soft_timer *t, uint64_t now)
+{
+    (void)now;
+    struct vuart *u = list_entry(t, struct vuart, idle_timer);
+    uint64_t flags;
+    lock(u, &flags);
+    if (__atomic_load_n(&u->focused, __ATOMIC_RELAXED) && u->line_len > 0 &&
+        u->tx_bytes == u->idle_tx) {
+        vconsole_show_partial(u, u->name, u->line, u->line_len);
+    }
+    unlock(u, flags);
+}
+
 void vuart_idle(struct vuart *u)
 {
     /* Called on every blocking WFI: a racy look first, the lock only if there may be a line. */
@@ -403,7 +422,9 @@ void vuart_idle(struct vuart *u)
     uint64_t flags;
     lock(u, &flags);
     if (u->line_len > 0) {
-        vconsole_show_partial(u, u->name, u->line, u->line_len);
+        u->idle_tx = u->tx_bytes;
+        softtimer_arm(&u->idle_timer,
+                      timer_now() + timer_ms_to_ticks(timer_freq(), VUART_IDLE_SHOW_MS));
     }
     unlock(u, flags);
 }
@@ -412,6 +433,7 @@ void vuart_flush(struct vuart *u)
 {
     uint64_t flags;
     lock(u, &flags);
+    softtimer_cancel(&u->idle_timer);
     line_flush(u);
     unlock(u, flags);
 }

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "config/vm_config.h"
+#include "kernel/softtimer.h"
 #include "kernel/spinlock.h"
 #include "vcpu/mmio.h"
 
@@ -85,6 +86,8 @@ struct vuart {
     size_t line_len;
     char line[VUART_LINE_MAX];
     bool focused; /* has the console's input focus (set by vconsole, read atomically) */
+    struct soft_timer idle_timer; /* shows the unfinished line if the VM stays idle */
+    uint64_t idle_tx;             /* tx_bytes when it was armed */
     /* Statistics. */
     uint64_t rx_dropped; /* input bytes that fitted neither in the RX FIFO nor in the backlog */
     uint64_t tx_bytes;   /* bytes written to DR */
@@ -116,10 +119,14 @@ void vuart_rx_push(struct vuart *u, uint8_t c);
 void vuart_flush(struct vuart *u);
 
 /*
- * The VM is idle (a vCPU is about to wait in WFI): if this console has the
- * focus, show its unfinished output line, typically a shell prompt or the
- * echo of what was just typed (vconsole_show_partial()).
+ * The VM is idle (a vCPU is about to wait in WFI). If this console has the
+ * focus and an unfinished output line, and the VM writes nothing more for
+ * VUART_IDLE_SHOW_MS, the line is shown (vconsole_show_partial()): a shell
+ * prompt, or the echo of what was just typed. A line that is merely being
+ * written (a vCPU waiting for the TX interrupt) completes long before, so
+ * logs keep whole lines.
  */
+#define VUART_IDLE_SHOW_MS 80
 void vuart_idle(struct vuart *u);
 
 extern const struct mmio_ops vuart_mmio_ops;

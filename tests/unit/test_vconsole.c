@@ -168,40 +168,59 @@ static void test_partial_lines(void)
     EXPECT(vconsole_register(&b)); /* a has the focus */
     send(&a, "/ # ");
     EXPECT_STREQ(take(), "");
-    vuart_idle(&a);
+    vuart_idle(&a); /* armed for VUART_IDLE_SHOW_MS from now */
+    EXPECT_STREQ(take(), "");
+    EXPECT_EQ(a.idle_timer.deadline, fake_now + 62500000 / 1000 * VUART_IDLE_SHOW_MS);
+    EXPECT(fire(&a.idle_timer));
     EXPECT_STREQ(take(), "[a] / # ");
-    vuart_idle(&a); /* nothing new */
+    vuart_idle(&a);
+    EXPECT(fire(&a.idle_timer)); /* nothing new */
     EXPECT_STREQ(take(), "");
     send(&a, "ls");
     vuart_idle(&a);
+    EXPECT(fire(&a.idle_timer));
     EXPECT_STREQ(take(), "ls");
+    /* A line still being written when the timer fires is not shown: it will end soon. */
+    send(&a, " -l");
+    vuart_idle(&a);
+    send(&a, "a");
+    EXPECT(fire(&a.idle_timer));
+    EXPECT_STREQ(take(), "");
+    send(&a, "\b");
+    EXPECT(!fire(&a.idle_timer)); /* only an idle VM arms it */
     send(&a, "\n");
-    EXPECT_STREQ(take(), "\n"); /* completed in place, not printed again */
+    EXPECT_STREQ(take(), " -la?\n"); /* completed in place, the shown part not printed again */
     /* Another VM's line ends the unfinished one; the whole line follows when complete. */
     send(&a, "/ # ");
     vuart_idle(&a);
+    fire(&a.idle_timer);
     send(&b, "hello\n");
     send(&a, "x");
     vuart_idle(&a);
+    fire(&a.idle_timer);
     send(&a, "y\n");
     EXPECT_STREQ(take(), "[a] / # \n[b] hello\n[a] / # xy\n"); /* re-shown whole, then completed */
     /* So does shrike's own output, e.g. a focus change. */
     send(&a, "$ ");
     vuart_idle(&a);
+    fire(&a.idle_timer);
     type("\x1c");
     EXPECT_STREQ(take(), "[a] $ \nshrike: input focus: b\n");
     /* Without the focus, a VM's unfinished line waits for its newline. */
     vuart_idle(&a);
+    EXPECT(!fire(&a.idle_timer));
     send(&b, "b$ ");
     vuart_idle(&b);
+    fire(&b.idle_timer);
     EXPECT_STREQ(take(), "[b] b$ ");
     /* A flush (reset, power-off) completes the shown line. */
     vuart_reset(&b);
     EXPECT_STREQ(take(), "\n");
     send(&a, "\n");
     EXPECT_STREQ(take(), "[a] $ \n");
-    /* An empty line shows nothing. */
+    /* An empty line shows nothing (and arms nothing). */
     vuart_idle(&b);
+    EXPECT(!fire(&b.idle_timer));
     EXPECT_STREQ(take(), "");
     vconsole_unregister(&a);
     vconsole_unregister(&b);

@@ -7,6 +7,8 @@
 
 #include "kernel/console.h"
 #include "kernel/gicv3.h"
+#include "kernel/softtimer.h"
+#include "kernel/timer.h"
 #include "unit.h"
 
 /* --- fakes of the kernel ------------------------------------------------- */
@@ -193,4 +195,38 @@ void drain(struct vuart *u)
 void enable_fifo(struct vuart *u)
 {
     wr32(u, VUART_LCR_H, VUART_LCR_H_FEN | 0x60); /* 8 bits, FIFO on: what Linux writes */
+}
+
+/* Soft timers and time: armed timers are only recorded; a test fires them with fire(). */
+uint64_t fake_now = 1000;
+
+void softtimer_arm(struct soft_timer *t, uint64_t deadline)
+{
+    t->deadline = deadline;
+    t->armed = true;
+}
+
+void softtimer_cancel(struct soft_timer *t)
+{
+    t->armed = false;
+}
+
+uint64_t timer_now(void)
+{
+    return fake_now;
+}
+
+uint64_t timer_freq(void)
+{
+    return 62500000;
+}
+
+bool fire(struct soft_timer *t)
+{
+    if (!t->armed) {
+        return false;
+    }
+    t->armed = false;
+    t->fn(t, t->deadline);
+    return true;
 }

@@ -28,6 +28,10 @@ extern unsigned fake_intid;
 extern unsigned gic_enabled_intid;
 extern unsigned gic_enabled_prio;
 
+/* Fake time (timer_now()) and soft timers: fire(t) runs an armed timer, false if not armed. */
+extern uint64_t fake_now;
+bool fire(struct soft_timer *t);
+
 /* The captured console output so far, then forgotten. */
 const char *take(void);
 
