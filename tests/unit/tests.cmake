@@ -40,6 +40,9 @@ set(unit_vgic_mmio_SOURCES tests/unit/test_vgic_mmio.c vgic/vgic.c vgic/vgic_mmi
 list(APPEND SHRIKE_UNIT_TESTS sched trace)
 set(unit_sched_SOURCES tests/unit/test_sched.c sched/policy_rr.c sched/balance.c
     sched/runqueue.c)
+list(APPEND SHRIKE_UNIT_TESTS sched_sim)
+set(unit_sched_sim_SOURCES tests/unit/test_sched_sim.c sched/policy_rr.c sched/balance.c
+    sched/runqueue.c)
 set(unit_trace_SOURCES tests/unit/test_trace.c sched/trace.c kernel/format.c)
 
 list(APPEND SHRIKE_UNIT_TESTS vconsole vdebug)
