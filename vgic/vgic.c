@@ -96,11 +96,14 @@ static void kick_cpu(struct vgic_dist *d, struct vgic_cpu *c)
 
 /* --- setup and reset ------------------------------------------------------ */
 
-/* Back to reset values, keeping what the hypervisor configured (owner, hw, guest_owned). */
+/*
+ * Back to reset values, keeping what the hypervisor configured (owner, hw,
+ * guest_owned). The list link is not state: it changes only under the list's
+ * lock (irq_unlist), so that a device queueing the interrupt at the same time
+ * finds a well-formed list either way.
+ */
 static void irq_reset(struct vgic_irq *irq)
 {
-    irq->vcpu = NULL;
-    list_init(&irq->ap_link);
     irq->irouter = 0;
     irq->priority = 0;
     irq->enabled = false;
@@ -114,6 +117,7 @@ static void irq_reset(struct vgic_irq *irq)
 static void irq_init(struct vgic_irq *irq, uint32_t intid, struct vgic_cpu *owner)
 {
     memset(irq, 0, sizeof(*irq));
+    list_init(&irq->ap_link);
     irq->intid = intid;
     irq->owner = owner;
     irq->guest_owned = intid != VGIC_INTID_MAINTENANCE && intid != VGIC_INTID_HYP_TIMER;
@@ -162,24 +166,75 @@ void vgic_cpu_init(struct vgic_dist *d, struct vgic_cpu *c, unsigned id, uint64_
     }
 }
 
-static void ap_list_clear(struct vgic_cpu *c)
+/*
+ * Takes irq off the list it is on, if any; returns with irq->lock held. The
+ * list's lock comes first, so the holder is read, the lock taken, and the
+ * holder checked again.
+ */
+static void irq_unlist(struct vgic_irq *irq)
 {
+    for (;;) {
+        spin_lock(&irq->lock);
+        struct vgic_cpu *holder = irq->vcpu;
+        if (holder == NULL) {
+            return;
+        }
+        spin_unlock(&irq->lock);
+        spin_lock(&holder->ap_lock);
+        spin_lock(&irq->lock);
+        bool here = irq->vcpu == holder;
+        if (here) {
+            list_del(&irq->ap_link);
+            irq->vcpu = NULL;
+        }
+        spin_unlock(&holder->ap_lock);
+        if (here) {
+            return;
+        }
+        spin_unlock(&irq->lock);
+    }
+}
+
+/* Off its list and back to its reset state. */
+static void irq_reset_unlisted(struct vgic_irq *irq)
+{
+    irq_unlist(irq);
+    irq_reset(irq);
+    spin_unlock(&irq->lock);
+}
+
+/*
+ * Takes everything off c's ap_list, then queues each interrupt where it
+ * belongs now (which may be c again: an SPI routed to it).
+ */
+static void ap_list_drain(struct vgic_dist *d, struct vgic_cpu *c)
+{
+    struct vgic_irq *taken[VGIC_NR_PRIVATE + VGIC_MAX_SPIS];
+    unsigned n = 0;
     spin_lock(&c->ap_lock);
-    while (!list_empty(&c->ap_list)) {
+    while (!list_empty(&c->ap_list) && n < sizeof(taken) / sizeof(taken[0])) {
         struct vgic_irq *irq = list_entry(c->ap_list.next, struct vgic_irq, ap_link);
         spin_lock(&irq->lock);
         list_del(&irq->ap_link);
         irq->vcpu = NULL;
         spin_unlock(&irq->lock);
+        taken[n++] = irq;
     }
     spin_unlock(&c->ap_lock);
+    for (unsigned i = 0; i < n; i++) {
+        spin_lock(&taken[i]->lock);
+        vgic_queue_unlock(d, taken[i]);
+    }
 }
 
-static void irq_reset_locked(struct vgic_irq *irq)
+void vgic_cpu_reset(struct vgic_cpu *c)
 {
-    spin_lock(&irq->lock);
-    irq_reset(irq);
-    spin_unlock(&irq->lock);
+    for (unsigned n = 0; n < VGIC_NR_PRIVATE; n++) {
+        irq_reset_unlisted(&c->private_irqs[n]);
+    }
+    /* SPIs it held go back to their targets (an active one stays active). */
+    ap_list_drain(c->dist, c);
+    cpu_interface_reset(c);
 }
 
 void vgic_reset(struct vgic_dist *d)
@@ -188,19 +243,13 @@ void vgic_reset(struct vgic_dist *d)
     __atomic_store_n(&d->grp0_enabled, false, __ATOMIC_RELAXED);
     __atomic_store_n(&d->grp1_enabled, false, __ATOMIC_RELAXED);
     spin_unlock(&d->lock);
-    for (unsigned i = 0; i < d->nr_cpus; i++) {
-        struct vgic_cpu *c = d->cpus[i];
-        if (c == NULL) {
-            continue;
-        }
-        ap_list_clear(c);
-        for (unsigned n = 0; n < VGIC_NR_PRIVATE; n++) {
-            irq_reset_locked(&c->private_irqs[n]);
-        }
-        cpu_interface_reset(c);
-    }
     for (unsigned i = 0; i < VGIC_MAX_SPIS; i++) {
-        irq_reset_locked(&d->spis[i]);
+        irq_reset_unlisted(&d->spis[i]);
+    }
+    for (unsigned i = 0; i < d->nr_cpus; i++) {
+        if (d->cpus[i] != NULL) {
+            vgic_cpu_reset(d->cpus[i]);
+        }
     }
 }
 
@@ -251,8 +300,24 @@ struct vgic_cpu *vgic_target(struct vgic_dist *d, const struct vgic_irq *irq)
 void vgic_queue_unlock(struct vgic_dist *d, struct vgic_irq *irq)
 {
     for (;;) {
+        struct vgic_cpu *holder = irq->vcpu;
+        if (holder != NULL) {
+            /*
+             * Listed already. Its list register may be one the guest has
+             * acknowledged and EOI'd without an exit (an edge interrupt asks
+             * for no maintenance interrupt), so a new pend is seen only if
+             * the vCPU holding it exits and flushes again: kick it whenever
+             * the interrupt is deliverable now (KVM does the same).
+             */
+            bool again = deliverable(d, irq);
+            spin_unlock(&irq->lock);
+            if (again) {
+                kick_cpu(d, holder);
+            }
+            return;
+        }
         struct vgic_cpu *target = oracle(d, irq);
-        if (irq->vcpu != NULL || target == NULL) {
+        if (target == NULL) {
             spin_unlock(&irq->lock);
             return;
         }
@@ -271,6 +336,31 @@ void vgic_queue_unlock(struct vgic_dist *d, struct vgic_irq *irq)
         /* Something changed meanwhile: look again, with the irq lock held. */
         spin_unlock(&target->ap_lock);
     }
+}
+
+void vgic_route_changed_unlock(struct vgic_dist *d, struct vgic_irq *irq)
+{
+    struct vgic_cpu *holder = irq->vcpu;
+    if (holder == NULL || oracle(d, irq) == holder) {
+        spin_unlock(&irq->lock);
+        if (holder == NULL) {
+            spin_lock(&irq->lock);
+            vgic_queue_unlock(d, irq); /* on no list: queue it where it goes now */
+        }
+        return;
+    }
+    spin_unlock(&irq->lock);
+    spin_lock(&holder->ap_lock);
+    spin_lock(&irq->lock);
+    if (irq->vcpu == holder && !holder->loaded && oracle(d, irq) != holder) {
+        list_del(&irq->ap_link);
+        irq->vcpu = NULL;
+        spin_unlock(&holder->ap_lock);
+        vgic_queue_unlock(d, irq); /* kicks the new target, which must see it */
+        return;
+    }
+    spin_unlock(&irq->lock);
+    spin_unlock(&holder->ap_lock);
 }
 
 void vgic_set_level(struct vgic_dist *d, struct vgic_cpu *c, uint32_t intid, bool level)
@@ -455,6 +545,20 @@ static uint64_t make_lr(struct vgic_irq *irq)
     return lr;
 }
 
+/*
+ * A hardware-mapped level interrupt about to be listed pending: the vGIC
+ * learns only of the line's rising edges (the physical interrupt firing), and
+ * the guest may have lowered it since without a trap (CNTV_CTL_EL0), so ask
+ * the device. Its hook also deactivates the physical interrupt it left
+ * active when the line is low, so that the device can fire again.
+ */
+static void resample(const struct vgic_dist *d, struct vgic_irq *irq)
+{
+    if (irq->hw && !irq->edge && irq->line_level && !irq->active && d->resample != NULL) {
+        irq->line_level = d->resample(irq);
+    }
+}
+
 unsigned vgic_flush_lrs(struct vgic_cpu *c, uint64_t *lrs, unsigned nr_lrs)
 {
     struct vgic_dist *d = c->dist;
@@ -466,6 +570,7 @@ unsigned vgic_flush_lrs(struct vgic_cpu *c, uint64_t *lrs, unsigned nr_lrs)
     for (struct list_node *pos = c->ap_list.next; pos != &c->ap_list; pos = pos->next) {
         struct vgic_irq *irq = list_entry(pos, struct vgic_irq, ap_link);
         spin_lock(&irq->lock);
+        resample(d, irq);
         if (oracle(d, irq) == c) {
             if (used < nr_lrs) {
                 lrs[used++] = make_lr(irq);
@@ -535,4 +640,11 @@ bool vgic_has_pending(struct vgic_cpu *c)
     }
     spin_unlock(&c->ap_lock);
     return found;
+}
+
+void vgic_cpu_set_loaded(struct vgic_cpu *c, bool loaded)
+{
+    spin_lock(&c->ap_lock);
+    c->loaded = loaded;
+    spin_unlock(&c->ap_lock);
 }

@@ -84,6 +84,7 @@ struct vgic_cpu {
     spinlock_t ap_lock;
     struct list_node ap_list;
     bool sleeping; /* GICR_WAKER.ProcessorSleep (reset: 1) */
+    bool loaded;   /* its list registers are live on a CPU (ap_lock held to change it) */
 
     /* The virtual CPU interface while the vCPU is not loaded (vgic/vgic_hw.c). */
     uint64_t lr[VGIC_MAX_LRS];
@@ -102,15 +103,43 @@ struct vgic_dist {
     struct vgic_irq spis[VGIC_MAX_SPIS];
     unsigned nr_cpus;
     struct vgic_cpu *cpus[VGIC_MAX_CPUS];
-    void (*kick)(struct vgic_cpu *c); /* c has a new pending interrupt to deliver */
+    /*
+     * c has something new to deliver: the hypervisor makes c exit if it runs
+     * on another CPU, wakes it if it waits in WFI, and does nothing else (a
+     * vCPU that is queued, or that runs on the calling CPU, flushes before
+     * its next entry anyway). Called with no vGIC lock held.
+     */
+    void (*kick)(struct vgic_cpu *c);
+    /*
+     * The current output of the device behind a hardware-mapped level
+     * interrupt (the virtual timer), asked just before the interrupt is
+     * listed pending, on the CPU where its vCPU is loaded, with irq->lock
+     * held; when the line is low the hook deactivates the physical interrupt
+     * it left active. NULL (host tests): the vGIC's own line state.
+     */
+    bool (*resample)(struct vgic_irq *irq);
 };
 
 /* Setup, at VM creation. nr_spis is a multiple of 32, at most VGIC_MAX_SPIS. */
 void vgic_dist_init(struct vgic_dist *d, unsigned nr_spis, void (*kick)(struct vgic_cpu *c));
 void vgic_cpu_init(struct vgic_dist *d, struct vgic_cpu *c, unsigned id, uint64_t mpidr,
                    void *owner);
-/* Back to the reset state (VM reset): every interrupt idle, lists empty, GICD_CTLR 0. */
+/*
+ * Back to the reset state (VM reset): every interrupt idle, lists empty,
+ * GICD_CTLR 0. Safe against devices and timers driving lines meanwhile (no
+ * list is ever left malformed), but the caller quiesces them first and
+ * re-syncs their levels afterwards, or a level raised during the reset
+ * survives it.
+ */
 void vgic_reset(struct vgic_dist *d);
+
+/*
+ * One vCPU back to its reset state (PSCI CPU_ON, and each vCPU at VM reset):
+ * its SGIs and PPIs idle and disabled, its list empty (SPIs it held go back
+ * to their targets), its CPU interface (VMCR, active priorities, list
+ * registers) cleared, its redistributor asleep. The vCPU is not running.
+ */
+void vgic_cpu_reset(struct vgic_cpu *c);
 
 /* The interrupt for intid as seen from vCPU c (private ones are c's), or NULL if out of range. */
 struct vgic_irq *vgic_get_irq(struct vgic_dist *d, struct vgic_cpu *c, uint32_t intid);
@@ -130,6 +159,15 @@ void vgic_set_pending(struct vgic_dist *d, struct vgic_cpu *c, uint32_t intid);
  * the target. Called with irq->lock held; releases it.
  */
 void vgic_queue_unlock(struct vgic_dist *d, struct vgic_irq *irq);
+
+/*
+ * irq's route (GICD_IROUTER) changed; called with irq->lock held, releases
+ * it. On no list: queued on its new target. On a vCPU's list that is not
+ * loaded: moved to the new target at once. On a loaded vCPU's list: left
+ * there (it may be in a list register); that vCPU's next fold moves it. The
+ * old holder is never kicked: a route change alone interrupts nobody.
+ */
+void vgic_route_changed_unlock(struct vgic_dist *d, struct vgic_irq *irq);
 
 /* Marks irq as hardware-mapped to physical INTID hwintid (the virtual timer). */
 void vgic_map_hw(struct vgic_irq *irq, uint32_t hwintid);
@@ -156,6 +194,13 @@ unsigned vgic_flush_lrs(struct vgic_cpu *c, uint64_t *lrs, unsigned nr_lrs);
  * list without a list register keep their state.
  */
 void vgic_fold_lrs(struct vgic_cpu *c, const uint64_t *lrs, unsigned used);
+
+/*
+ * The vCPU's CPU interface goes live on a CPU (before its first flush) or
+ * leaves it (after its last fold). While it is not loaded, its ap_list is
+ * memory only, so a route change can move an SPI off it at once.
+ */
+void vgic_cpu_set_loaded(struct vgic_cpu *c, bool loaded);
 
 /* True if c has anything deliverable (for WFI wake-up). */
 bool vgic_has_pending(struct vgic_cpu *c);

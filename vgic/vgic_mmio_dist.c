@@ -366,10 +366,7 @@ static uint64_t irouter_read(const struct vgic_access *a)
     return vgic_mmio_extract(v, a->offset, a->size);
 }
 
-/*
- * A new route: queued on the new target if it was on no list; if it is on
- * one, the vCPU holding it is kicked, and its next flush or fold moves it.
- */
+/* A new route: the vGIC core moves the interrupt (vgic_route_changed_unlock). */
 static void irouter_write(const struct vgic_access *a, uint64_t value)
 {
     struct vgic_irq *irq = irouter_irq(a);
@@ -383,12 +380,7 @@ static void irouter_write(const struct vgic_access *a, uint64_t value)
         v = (irq->irouter & ~(0xFFFFFFFFULL << shift)) | (value & 0xFFFFFFFFULL) << shift;
     }
     irq->irouter = v & IROUTER_MASK;
-    struct vgic_cpu *holder = irq->vcpu;
-    struct vgic_cpu *target = vgic_target(a->d, irq);
-    vgic_queue_unlock(a->d, irq);
-    if (holder != NULL && holder != target && a->d->kick != NULL) {
-        a->d->kick(holder);
-    }
+    vgic_route_changed_unlock(a->d, irq);
 }
 
 static const struct vgic_reg dist_regs[] = {

@@ -36,6 +36,9 @@ list(APPEND SHRIKE_UNIT_TESTS vgic vgic_mmio)
 set(unit_vgic_SOURCES tests/unit/test_vgic.c vgic/vgic.c tests/unit/host_panic.c)
 set(unit_vgic_mmio_SOURCES tests/unit/test_vgic_mmio.c vgic/vgic.c vgic/vgic_mmio_dist.c
     vgic/vgic_mmio_redist.c tests/unit/host_panic.c)
+list(APPEND SHRIKE_UNIT_TESTS vgic_races)
+set(unit_vgic_races_SOURCES tests/unit/test_vgic_races.c vgic/vgic.c vgic/vgic_mmio_dist.c
+    vgic/vgic_mmio_redist.c tests/unit/host_panic.c)
 
 list(APPEND SHRIKE_UNIT_TESTS sched trace)
 set(unit_sched_SOURCES tests/unit/test_sched.c sched/policy_rr.c sched/balance.c
