@@ -230,6 +230,36 @@ void sched_wake(struct vcpu *v)
     local_irq_restore(flags);
 }
 
+void sched_kick(struct vcpu *v)
+{
+    uint64_t flags = local_irq_save();
+    for (;;) {
+        unsigned cpu = __atomic_load_n(&v->se.cpu, __ATOMIC_ACQUIRE);
+        struct sched_cpu *sc = &scpus[cpu];
+        spin_lock(&sc->lock);
+        if (v->se.cpu != cpu) { /* moved meanwhile: follow it */
+            spin_unlock(&sc->lock);
+            continue;
+        }
+        bool ipi = false;
+        if (v->sstate == VS_BLOCKED) {
+            v->stats.wakes++;
+            enqueue_locked(v, cpu);
+            trace_event(this_cpu_id(), TRACE_WAKE, v->vm->id, v->id, this_cpu_id());
+            ipi = true;
+        } else if (v->sstate == VS_RUNNING) {
+            v->wake_pending = true; /* it may be deciding to block right now */
+            ipi = true;
+        }
+        spin_unlock(&sc->lock);
+        if (ipi) {
+            kick_cpu(cpu); /* not this CPU: it flushes before re-entering anyway */
+        }
+        break;
+    }
+    local_irq_restore(flags);
+}
+
 /* Where a vCPU powered on first goes: the least loaded allowed CPU. */
 static void place(struct vcpu *v)
 {

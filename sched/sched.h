@@ -22,6 +22,15 @@ void sched_cpu_init(void);
 /* v has something to do (powered on, interrupt pending, request): make it runnable. */
 void sched_wake(struct vcpu *v);
 
+/*
+ * An interrupt became pending for v (the vGIC's kick): a vCPU blocked in WFI
+ * is woken; one running on another CPU is made to exit (IPI) so that its next
+ * entry flushes the interrupt; a queued one, or one running on this CPU, is
+ * left alone (it flushes before it enters the guest). A vCPU that is not
+ * running never costs another CPU an interrupt.
+ */
+void sched_kick(struct vcpu *v);
+
 /* Runs what this CPU's queue holds until it is empty; IRQs masked. Returns to idle. */
 void sched_run_this_cpu(void);
 

@@ -10,6 +10,7 @@
 #include "sched/sched.h"
 #include "sched/sched_internal.h"
 #include "sched/trace.h"
+#include "smp/ipi.h"
 #include "vcpu/vm.h"
 
 static uint64_t ticks_to_ms(uint64_t ticks)
@@ -27,10 +28,10 @@ static void print_cpus(uint64_t now)
         uint64_t since = sc->idle_since > boot_time ? sc->idle_since : boot_time;
         uint64_t idle = sc->idle_ticks + (sc->idle_since ? now - since : 0);
         kprintf_locked("shrike: sched: CPU %u switches=%lu migrations_in=%lu migrations_out=%lu "
-                       "idle=%lu%% timer_irqs=%lu queued=%u el2_timer_irqs=%lu\n",
+                       "idle=%lu%% timer_irqs=%lu queued=%u kicks=%lu/%lu el2_timer_irqs=%lu\n",
                        i, sc->switches, sc->migrations_in, sc->migrations_out,
                        up ? idle * 100 / up : 0, sc->timer_irqs, rqs[i].nr_queued,
-                       timer_irq_count(i));
+                       ipi_kicks_sent(i), ipi_kicks_taken(i), timer_irq_count(i));
     }
 }
 

@@ -15,10 +15,24 @@ static void ipi_stop(unsigned intid, void *ctx)
     panic_stop_this_cpu();
 }
 
+static unsigned long kicks_sent[CONFIG_MAX_CPUS];
+static unsigned long kicks_taken[CONFIG_MAX_CPUS];
+
+unsigned long ipi_kicks_sent(unsigned cpu)
+{
+    return cpu < CONFIG_MAX_CPUS ? __atomic_load_n(&kicks_sent[cpu], __ATOMIC_RELAXED) : 0;
+}
+
+unsigned long ipi_kicks_taken(unsigned cpu)
+{
+    return cpu < CONFIG_MAX_CPUS ? kicks_taken[cpu] : 0;
+}
+
 static void ipi_kick(unsigned intid, void *ctx)
 {
     (void)intid;
     (void)ctx;
+    kicks_taken[this_cpu_id()]++;
     /* Taking the interrupt is the point: the exit path re-evaluates what to run. */
 }
 
@@ -36,5 +50,8 @@ void ipi_cpu_init(void)
 
 void ipi_send(unsigned cpu, enum ipi ipi)
 {
+    if (ipi == IPI_KICK) {
+        __atomic_fetch_add(&kicks_sent[cpu], 1, __ATOMIC_RELAXED);
+    }
     gic_send_sgi(ipi, cpus[cpu].mpidr);
 }

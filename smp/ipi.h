@@ -19,4 +19,11 @@ void ipi_cpu_init(void);
 
 void ipi_send(unsigned cpu, enum ipi ipi);
 
+/*
+ * Statistics: IPI_KICKs sent to a CPU, and taken there (a kick interrupts
+ * whatever runs there; kicks sent while one is pending coalesce).
+ */
+unsigned long ipi_kicks_sent(unsigned cpu);
+unsigned long ipi_kicks_taken(unsigned cpu);
+
 #endif

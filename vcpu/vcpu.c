@@ -79,6 +79,19 @@ void vcpu_reset_context(struct vcpu *v, uint64_t entry, uint64_t x0)
     vdebug_reset(&a->debug);
 }
 
+/*
+ * The one reset of a vCPU, for PSCI CPU_ON and for every vCPU of a VM that
+ * resets: its timers first (so the emulated physical timer cannot raise its
+ * interrupt again), then its private interrupts and CPU interface, then the
+ * register context. The vCPU is not running.
+ */
+void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
+{
+    vtimer_vcpu_reset(v);
+    vgic_cpu_reset(&v->vgic);
+    vcpu_reset_context(v, entry, x0);
+}
+
 static void sysregs_restore(const struct vcpu_sysregs *s)
 {
     write_sysreg(s->sctlr_el1, sctlr_el1);
@@ -178,6 +191,7 @@ void vcpu_load(struct vcpu *v)
         vdebug_load(&v->arch.debug);
     }
     vgic_hw_load(&v->vgic);
+    vgic_cpu_set_loaded(&v->vgic, true);
     c->loaded = v;
     vtimer_load(v);
     isb();
@@ -188,6 +202,7 @@ void vcpu_put(struct vcpu *v)
 {
     struct cpu *c = this_cpu();
     vgic_hw_put(&v->vgic);
+    vgic_cpu_set_loaded(&v->vgic, false);
     sysregs_save(&v->arch.sys);
     fpsimd_save(&v->arch.fp);
     if (v->arch.debug.loaded) {

@@ -108,6 +108,13 @@ struct vcpu {
 /* Resets the context to the architectural entry state: EL1h, DAIF masked, MMU off. */
 void vcpu_reset_context(struct vcpu *v, uint64_t entry, uint64_t x0);
 
+/*
+ * Resets the whole vCPU (PSCI CPU_ON, VM reset): its timers, its private
+ * interrupts and virtual CPU interface (vgic_cpu_reset), then its context as
+ * vcpu_reset_context. The vCPU must not be running.
+ */
+void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0);
+
 /* Loads this vCPU's state onto the current CPU / saves it back. */
 void vcpu_load(struct vcpu *v);
 void vcpu_put(struct vcpu *v);

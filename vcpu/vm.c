@@ -174,7 +174,7 @@ static void uart_irq(void *ctx, bool level)
 /* Something became pending for a vCPU: wake it, or make its CPU flush it (IPI). */
 static void vgic_kick(struct vgic_cpu *c)
 {
-    sched_wake(c->owner);
+    sched_kick(c->owner);
 }
 
 static void add_vgic(struct vm *vm)
@@ -411,8 +411,17 @@ static void finish_off(struct vm *vm)
     }
 }
 
+/*
+ * Every vCPU has stopped. The reset first quiesces what can inject interrupts
+ * from other CPUs (the vCPUs' timers, the UART under its own lock), then takes
+ * every interrupt off its list and back to reset, then re-syncs the devices'
+ * levels (lock order and the reason: docs/interrupts.md).
+ */
 static void finish_reset(struct vm *vm)
 {
+    for (unsigned i = 0; i < vm->nvcpus; i++) {
+        vtimer_vcpu_reset(&vm->vcpus[i]);
+    }
     vuart_flush(&vm->uart);
     vuart_reset(&vm->uart);
     if (vm->cfg->stage2.demand) {
@@ -421,11 +430,12 @@ static void finish_reset(struct vm *vm)
     }
     vm->resets++;
     load_images(vm);
-    vgic_reset(&vm->vgic);
     for (unsigned i = 0; i < vm->nvcpus; i++) {
-        vtimer_vcpu_reset(&vm->vcpus[i]);
+        vcpu_reset(&vm->vcpus[i], 0, 0);
         __atomic_store_n(&vm->vcpus[i].requests, 0, __ATOMIC_RELEASE); /* no stale STOP */
     }
+    vgic_reset(&vm->vgic);
+    vuart_set_irq_hook(&vm->uart, uart_irq, vm); /* re-reports its line's level */
     vm->testdev = (struct testdev){0};
     vm->mmio_faults = 0;
     log_info("VM %s reset (%u) from its pristine image", vm->cfg->name, vm->resets);

@@ -25,7 +25,7 @@ static int64_t cpu_on(struct vcpu *v, uint64_t mpidr, uint64_t entry, uint64_t c
         ret = PSCI_RET_DENIED;
     }
     if (ret == PSCI_RET_SUCCESS) {
-        vcpu_reset_context(t, entry, context);
+        vcpu_reset(t, entry, context);
         __atomic_store_n(&t->power, VCPU_ON, __ATOMIC_RELEASE);
     }
     spin_unlock(&vm->lock);
