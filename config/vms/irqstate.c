@@ -1,0 +1,17 @@
+/* The irqstate guest: interrupt state after a silenced timer and after CPU_OFF + CPU_ON. */
+#include "config/vm_config.h"
+#include "vcpu/abi.h"
+
+VM_CONFIG(irqstate) = {
+    .name = "irqstate",
+    .vcpus = 2,
+    .affinity = VM_FLOATING,
+    .ram_size = MIB(16),
+    .stage2 = {.ipa_bits = 40, .start_level = 1, .demand = false},
+    .load_offset = GUEST_IMAGE_OFFSET,
+    .bootargs = "console=ttyAMA0",
+    .testdev = false,
+    .magic_page = false,
+    .image_file = "irqstate",
+    VM_BLOBS(irqstate),
+};
