@@ -32,6 +32,7 @@
 #define VGIC_MAX_CPUS   8
 #define VGIC_MAX_LRS    16
 #define VGIC_PRIO_BITS  5 /* priority bits the virtual CPU interface implements (QEMU: 5) */
+#define VGIC_PRIO_MASK  ((0xFFU << (8 - VGIC_PRIO_BITS)) & 0xFFU)
 
 /* Virtual INTIDs with a fixed meaning in every VM. */
 #define VGIC_INTID_MAINTENANCE 25 /* reserved: shrike's, never the guest's */

@@ -137,9 +137,10 @@ uint32_t vgic_mmio_get_priority(const struct vgic_irq *irq)
     return irq->priority;
 }
 
+/* Only the implemented priority bits are kept: the rest read as zero (GICv3 12.9.24). */
 void vgic_mmio_set_priority(struct vgic_irq *irq, uint32_t field)
 {
-    irq->priority = (uint8_t)field;
+    irq->priority = (uint8_t)(field & VGIC_PRIO_MASK);
 }
 
 /* ICFGR: bit 1 of the field is edge-triggered; bit 0 is reserved. SGIs are always edge. */

@@ -280,15 +280,18 @@ static void test_dist_priority(void)
     EXPECT(dwrite(0x0421, 1, 0x22));
     EXPECT(dwrite(0x0422, 1, 0x33));
     EXPECT(dwrite(0x0423, 1, 0xF8));
-    EXPECT_EQ(dread32(0x0420), 0xF8332211);
+    /* Only the 5 implemented priority bits are kept. */
+    EXPECT_EQ(dread32(0x0420), 0xF8302010);
     EXPECT_EQ(spi(35)->priority, 0xF8);
     /* Word write, byte reads (INTIDs 36-39). */
     dwrite32(0x0424, 0x44332211);
-    EXPECT_EQ(dread(0x0424, 1), 0x11);
-    EXPECT_EQ(dread(0x0425, 1), 0x22);
-    EXPECT_EQ(dread(0x0426, 1), 0x33);
-    EXPECT_EQ(dread(0x0427, 1), 0x44);
-    EXPECT_EQ(spi(37)->priority, 0x22);
+    EXPECT_EQ(dread(0x0424, 1), 0x10);
+    EXPECT_EQ(dread(0x0425, 1), 0x20);
+    EXPECT_EQ(dread(0x0426, 1), 0x30);
+    EXPECT_EQ(dread(0x0427, 1), 0x40);
+    EXPECT_EQ(spi(37)->priority, 0x20);
+    EXPECT(dwrite(0x0428, 1, 0xFF));
+    EXPECT_EQ(dread(0x0428, 1), 0xF8);
     /* The last SPI, and beyond: the rest of the range reads as zero. */
     EXPECT(dwrite(0x045F, 1, 0x80));
     EXPECT_EQ(spi(95)->priority, 0x80);
@@ -305,7 +308,8 @@ static void test_dist_priority(void)
     EXPECT(!dwrite(0x0420, 2, 0));
     EXPECT(!dread_ok(0x0421, 4, &v));
     EXPECT(!dwrite(0x0420, 8, 0));
-    EXPECT_EQ(dread32(0x0420), 0xF8332211);
+    /* Only the 5 implemented priority bits are kept. */
+    EXPECT_EQ(dread32(0x0420), 0xF8302010);
     EXPECT_EQ(unhandled_count, 0);
 }
 
@@ -538,11 +542,11 @@ static void test_redist_priority_cfg(void)
     setup();
     /* IPRIORITYR6: INTIDs 24-27, word write with 25 and 26 skipped. */
     rwrite32(3, SGI_BASE + 0x0418, 0x44332211);
-    EXPECT_EQ(rread32(3, SGI_BASE + 0x0418), 0x44000011);
-    EXPECT_EQ(priv(3, 24)->priority, 0x11);
+    EXPECT_EQ(rread32(3, SGI_BASE + 0x0418), 0x40000010);
+    EXPECT_EQ(priv(3, 24)->priority, 0x10);
     EXPECT_EQ(priv(3, 25)->priority, 0);
     EXPECT_EQ(priv(3, 26)->priority, 0);
-    EXPECT_EQ(priv(3, 27)->priority, 0x44);
+    EXPECT_EQ(priv(3, 27)->priority, 0x40);
     EXPECT(rwrite(3, SGI_BASE + 0x0419, 1, 0x80));
     EXPECT_EQ(rread(3, SGI_BASE + 0x0419, 1), 0);
     EXPECT_EQ(priv(3, 25)->priority, 0);
