@@ -7,9 +7,18 @@
  */
 #include "kernel/softtimer.h"
 
-#include "kernel/cpu.h"
+#include "config/kernel.h"
 #include "kernel/spinlock.h"
 #include "kernel/timer.h"
+
+#ifdef SHRIKE_HOST_TEST
+/* The host test (tests/unit/test_softtimer.c) supplies these: its threads play the CPUs. */
+unsigned this_cpu_id(void);
+uint64_t local_irq_save(void);
+void local_irq_restore(uint64_t flags);
+#else
+#include "kernel/cpu.h"
+#endif
 
 struct timer_queue {
     spinlock_t lock;
@@ -112,3 +121,23 @@ void softtimer_cancel(struct soft_timer *t)
     detach(t);
     local_irq_restore(flags);
 }
+
+#ifdef SHRIKE_HOST_TEST
+int softtimer_host_links(unsigned cpu, const struct soft_timer *t)
+{
+    const struct list_node *head = &queues[cpu].list;
+    const struct list_node *n = head;
+    int links = 0;
+    for (unsigned steps = 0; steps < 4096; steps++) {
+        if (n->next->prev != n) {
+            return -1;
+        }
+        n = n->next;
+        if (n == head) {
+            return links;
+        }
+        links += n == &t->link ? 1 : 0;
+    }
+    return -1;
+}
+#endif

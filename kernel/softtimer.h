@@ -29,4 +29,9 @@ void softtimer_arm(struct soft_timer *t, uint64_t deadline);
 /* Disarms t if armed, wherever it was armed. */
 void softtimer_cancel(struct soft_timer *t);
 
+#ifdef SHRIKE_HOST_TEST
+/* Host tests: how often t is linked on cpu's queue, or -1 if that queue is not a sound list. */
+int softtimer_host_links(unsigned cpu, const struct soft_timer *t);
+#endif
+
 #endif
