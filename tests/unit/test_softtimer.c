@@ -8,7 +8,8 @@
  * Checked: one timer armed again and again from two CPUs at once, and armed
  * by its own callback on one CPU while another CPU arms it, is linked on at
  * most one queue and every queue stays a sound list; cancel_sync returns
- * only when the callback runs nowhere and the timer is on no queue.
+ * only when the callback runs nowhere and the timer is on no queue, even
+ * when the callback re-arms it.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
@@ -108,7 +109,15 @@ static void become_cpu(unsigned cpu)
 {
     my_cpu = cpu;
     my_seed = 0x5eed + cpu;
-    softtimer_cpu_init();
+}
+
+/* Every CPU's queue empty (what each CPU does once at boot). */
+static void init_cpus(void)
+{
+    for (unsigned c = 0; c < NCPUS; c++) {
+        become_cpu(c);
+        softtimer_cpu_init();
+    }
 }
 
 /* A hang (a corrupted list walked in a circle) is a failure too. */
@@ -134,6 +143,7 @@ static void sentinel_fn(struct soft_timer *t, uint64_t now)
 /* Each CPU's queue holds its sentinel, due long after every deadline a test uses. */
 static void arm_sentinels(void)
 {
+    init_cpus();
     for (unsigned c = 0; c < NCPUS; c++) {
         become_cpu(c);
         sentinel[c].fn = sentinel_fn;
@@ -280,11 +290,102 @@ static void test_callback_rearm_races_remote_arm(void)
     check_after_race(&shared, &shared_fired);
 }
 
+/*
+ * --- 3: cancel_sync waits for a callback running on another CPU --------------
+ * Each round, CPU 1 arms the timer due at once and takes its interrupt while
+ * CPU 0 cancels it synchronously; the callback dawdles, re-arms the timer in
+ * odd rounds, and notes whether the cancel on CPU 0 had already returned.
+ */
+
+#define SYNC_ROUNDS 2000
+
+static pthread_barrier_t round_start;
+static pthread_barrier_t round_end;
+static unsigned cancelled_round; /* the last round whose cancel_sync returned */
+static unsigned current_round;
+static unsigned ran_after_cancel;
+static unsigned sync_calls;
+static unsigned linked_after_cancel;
+
+static void dawdling_fn(struct soft_timer *t, uint64_t now)
+{
+    unsigned r = __atomic_load_n(&current_round, __ATOMIC_ACQUIRE);
+    for (unsigned i = 0; i < 3; i++) {
+        sched_yield();
+    }
+    if (r % 2 == 1) {
+        softtimer_arm(t, now + 1000000); /* far away: only the cancel can take it off */
+    }
+    for (unsigned i = 0; i < 3; i++) {
+        sched_yield();
+    }
+    if (__atomic_load_n(&cancelled_round, __ATOMIC_ACQUIRE) == r) {
+        __atomic_add_fetch(&ran_after_cancel, 1, __ATOMIC_RELAXED);
+    }
+    __atomic_add_fetch(&sync_calls, 1, __ATOMIC_RELAXED);
+}
+
+static void *firing_cpu(void *arg)
+{
+    become_cpu((unsigned)(uintptr_t)arg);
+    for (unsigned r = 1; r <= SYNC_ROUNDS; r++) {
+        softtimer_arm(&shared, timer_now());
+        __atomic_store_n(&current_round, r, __ATOMIC_RELEASE);
+        pthread_barrier_wait(&round_start);
+        poll_irq();
+        pthread_barrier_wait(&round_end);
+    }
+    return NULL;
+}
+
+static void *cancelling_cpu(void *arg)
+{
+    become_cpu((unsigned)(uintptr_t)arg);
+    for (unsigned r = 1; r <= SYNC_ROUNDS; r++) {
+        pthread_barrier_wait(&round_start);
+        if (rnd() % 2 == 0) {
+            sched_yield(); /* sometimes the callback gets going first */
+        }
+        softtimer_cancel_sync(&shared);
+        __atomic_store_n(&cancelled_round, r, __ATOMIC_RELEASE);
+        bool sound = true;
+        if (links_total(&shared, &sound) != 0 || !sound || shared.armed) {
+            __atomic_add_fetch(&linked_after_cancel, 1, __ATOMIC_RELAXED);
+        }
+        pthread_barrier_wait(&round_end);
+    }
+    return NULL;
+}
+
+static void test_cancel_sync(void)
+{
+    pthread_t th[NCPUS];
+    fake_now = 0;
+    shared = (struct soft_timer){.fn = dawdling_fn};
+    cancelled_round = current_round = ran_after_cancel = sync_calls = linked_after_cancel = 0;
+    arm_sentinels();
+    pthread_barrier_init(&round_start, NULL, NCPUS);
+    pthread_barrier_init(&round_end, NULL, NCPUS);
+    pthread_create(&th[0], NULL, cancelling_cpu, (void *)(uintptr_t)0);
+    pthread_create(&th[1], NULL, firing_cpu, (void *)(uintptr_t)1);
+    for (unsigned c = 0; c < NCPUS; c++) {
+        pthread_join(th[c], NULL);
+    }
+    pthread_barrier_destroy(&round_start);
+    pthread_barrier_destroy(&round_end);
+    EXPECT_EQ(ran_after_cancel, 0);
+    EXPECT_EQ(linked_after_cancel, 0);
+    EXPECT(sync_calls > 0); /* in some rounds the callback did run */
+    shared.fn = shared_fn;
+    check_after_race(&shared, &shared_fired);
+}
+
 int main(void)
 {
     signal(SIGALRM, on_alarm);
-    alarm(60);
+    alarm(30);
     test_arm_from_two_cpus();
     test_callback_rearm_races_remote_arm();
+    test_cancel_sync();
     return unit_report("test_softtimer");
 }
