@@ -58,3 +58,5 @@ set(unit_entropy_SOURCES tests/unit/test_entropy.c kernel/entropy.c kernel/chach
 list(APPEND SHRIKE_UNIT_TESTS softtimer)
 set(unit_softtimer_SOURCES tests/unit/test_softtimer.c kernel/softtimer.c)
 set(unit_softtimer_OPTIONS -pthread)
+list(APPEND SHRIKE_UNIT_TESTS vtimer_math)
+set(unit_vtimer_math_SOURCES tests/unit/test_vtimer_math.c)
