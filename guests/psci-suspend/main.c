@@ -17,7 +17,7 @@
 #define SGI_WAKE  1
 #define DELAY_MS  5
 #define WAIT_MS   2000
-#define PROMPT_MS 2
+#define PROMPT_MS 2U
 
 static unsigned suspending; /* round vCPU 1 is about to suspend in */
 static unsigned sent;       /* round whose SGI vCPU 0 sent */

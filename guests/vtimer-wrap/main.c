@@ -15,9 +15,9 @@
 #include "guests/lib/guest.h"
 #include "guests/lib/timer.h"
 
-#define WRITES       256
-#define LONG_WAIT_MS 1000
-#define MAX_WAKEUPS  3 /* per wait: its own timer, and a spurious return or two */
+#define WRITES       256U
+#define LONG_WAIT_MS 1000U
+#define MAX_WAKEUPS  3U /* per wait: its own timer, and a spurious return or two */
 
 static uint64_t rng = 0x9E3779B97F4A7C15ULL;
 
