@@ -46,10 +46,12 @@
 #endif
 
 /*
- * Virtual-time policy: 0 = virtual time follows physical time (CNTVOFF fixed
- * at VM creation; required for multi-vCPU VMs and the default); 1 = virtual
- * time stops while a single-vCPU VM is descheduled (CNTVOFF advances by the
- * time spent off-CPU; multi-vCPU VMs still use 0).
+ * Virtual-time policy: 0 = virtual time follows physical time (CNTVOFF_EL2 =
+ * 0; required for multi-vCPU VMs and the default); 1 = virtual time stops
+ * while a single-vCPU VM is descheduled (CNTVOFF advances by the time spent
+ * off-CPU; multi-vCPU VMs still use 0). 1 needs a non-zero offset, and on
+ * QEMU 7.2 a guest then freezes the whole machine with a CVAL near 2^64
+ * (QEMU wraps CVAL + CNTVOFF): trusted guests only (docs/interrupts.md).
  */
 #ifndef CONFIG_VTIME_STOPS
 #define CONFIG_VTIME_STOPS 0

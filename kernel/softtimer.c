@@ -4,12 +4,28 @@
  * another (a vCPU's deadline follows the vCPU when it migrates); only the
  * owning CPU programs its hardware timer, so a remote cancel may leave it
  * armed early, and the expiry then finds nothing due and reprograms.
+ *
+ * Lock order: a timer's lock, then a queue's lock. Arm and cancel hold the
+ * timer's lock throughout, so that two of them on different CPUs cannot both
+ * find the timer unlinked and link it on two queues. The expiry takes only
+ * its queue's lock, to unlink a due timer (clearing armed), and none while
+ * the callback runs; t->running counts callbacks in progress for
+ * softtimer_cancel_sync().
  */
 #include "kernel/softtimer.h"
 
-#include "kernel/cpu.h"
+#include "config/kernel.h"
 #include "kernel/spinlock.h"
 #include "kernel/timer.h"
+
+#ifdef SHRIKE_HOST_TEST
+/* The host test (tests/unit/test_softtimer.c) supplies these: its threads play the CPUs. */
+unsigned this_cpu_id(void);
+uint64_t local_irq_save(void);
+void local_irq_restore(uint64_t flags);
+#else
+#include "kernel/cpu.h"
+#endif
 
 struct timer_queue {
     spinlock_t lock;
@@ -27,7 +43,7 @@ static void program(struct timer_queue *q)
     }
 }
 
-/* Takes the first due timer off q, or NULL. */
+/* Takes the first due timer off q (counted as running), or NULL. */
 static struct soft_timer *pop_due(struct timer_queue *q, uint64_t now)
 {
     struct soft_timer *t = 0;
@@ -38,7 +54,9 @@ static struct soft_timer *pop_due(struct timer_queue *q, uint64_t now)
             t = 0;
         } else {
             list_del(&t->link);
-            t->armed = false;
+            /* Running before unarmed: whoever sees armed false also sees it running. */
+            __atomic_add_fetch(&t->running, 1, __ATOMIC_RELAXED);
+            __atomic_store_n(&t->armed, false, __ATOMIC_RELEASE);
         }
     }
     spin_unlock(&q->lock);
@@ -50,7 +68,9 @@ static void expire(uint64_t now)
     struct timer_queue *q = &queues[this_cpu_id()];
     struct soft_timer *t;
     while ((t = pop_due(q, now)) != 0) {
-        t->fn(t, now); /* may re-arm t or others */
+        t->fn(t, now);                                        /* may re-arm t or others */
+        __atomic_sub_fetch(&t->running, 1, __ATOMIC_RELEASE); /* t is not touched after this */
+        cpu_wake_waiters();
         now = timer_now();
     }
     spin_lock(&q->lock);
@@ -64,35 +84,35 @@ void softtimer_cpu_init(void)
     timer_set_callback(expire);
 }
 
-/* Removes t from the queue it is on, if any; IRQs masked. */
+/*
+ * Removes t from the queue it is on, if any; t's lock held, IRQs masked.
+ * Only arm (under t's lock) sets armed and cpu, so cpu is stable here; the
+ * expiry may clear armed meanwhile, hence the second look under the queue lock.
+ */
 static void detach(struct soft_timer *t)
 {
-    for (;;) {
-        if (!__atomic_load_n(&t->armed, __ATOMIC_ACQUIRE)) {
-            return;
-        }
-        struct timer_queue *q = &queues[t->cpu];
-        spin_lock(&q->lock);
-        bool here = t->armed && &queues[t->cpu] == q;
-        if (here) {
-            list_del(&t->link);
-            t->armed = false;
-        }
-        spin_unlock(&q->lock);
-        if (here) {
-            return;
-        }
+    if (!__atomic_load_n(&t->armed, __ATOMIC_ACQUIRE)) {
+        return;
     }
+    struct timer_queue *q = &queues[t->cpu];
+    spin_lock(&q->lock);
+    if (t->armed) {
+        list_del(&t->link);
+        __atomic_store_n(&t->armed, false, __ATOMIC_RELEASE);
+    }
+    spin_unlock(&q->lock);
 }
 
 void softtimer_arm(struct soft_timer *t, uint64_t deadline)
 {
     uint64_t flags = local_irq_save();
+    spin_lock(&t->lock);
     detach(t);
-    struct timer_queue *q = &queues[this_cpu_id()];
+    unsigned cpu = this_cpu_id();
+    struct timer_queue *q = &queues[cpu];
     spin_lock(&q->lock);
     t->deadline = deadline;
-    t->cpu = this_cpu_id();
+    t->cpu = cpu;
     struct list_node *pos;
     list_for_each (pos, &q->list) {
         if (list_entry(pos, struct soft_timer, link)->deadline > deadline) {
@@ -103,12 +123,49 @@ void softtimer_arm(struct soft_timer *t, uint64_t deadline)
     __atomic_store_n(&t->armed, true, __ATOMIC_RELEASE);
     program(q);
     spin_unlock(&q->lock);
+    spin_unlock(&t->lock);
     local_irq_restore(flags);
 }
 
 void softtimer_cancel(struct soft_timer *t)
 {
     uint64_t flags = local_irq_save();
+    spin_lock(&t->lock);
     detach(t);
+    spin_unlock(&t->lock);
     local_irq_restore(flags);
 }
+
+void softtimer_cancel_sync(struct soft_timer *t)
+{
+    for (;;) {
+        softtimer_cancel(t);
+        while (__atomic_load_n(&t->running, __ATOMIC_ACQUIRE) != 0) {
+            cpu_relax_wait(); /* the expiry signals after each callback */
+        }
+        /* A callback that ran meanwhile may have armed t again (before it stopped running). */
+        if (!__atomic_load_n(&t->armed, __ATOMIC_ACQUIRE)) {
+            return;
+        }
+    }
+}
+
+#ifdef SHRIKE_HOST_TEST
+int softtimer_host_links(unsigned cpu, const struct soft_timer *t)
+{
+    const struct list_node *head = &queues[cpu].list;
+    const struct list_node *n = head;
+    int links = 0;
+    for (unsigned steps = 0; steps < 4096; steps++) {
+        if (n->next->prev != n) {
+            return -1;
+        }
+        n = n->next;
+        if (n == head) {
+            return links;
+        }
+        links += n == &t->link ? 1 : 0;
+    }
+    return -1;
+}
+#endif

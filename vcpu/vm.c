@@ -180,6 +180,7 @@ static void vgic_kick(struct vgic_cpu *c)
 static void add_vgic(struct vm *vm)
 {
     vgic_dist_init(&vm->vgic, VGIC_VM_SPIS, vgic_kick);
+    vm->vgic.resample = vtimer_hw_resample;
     for (unsigned i = 0; i < vm->nvcpus; i++) {
         struct vcpu *v = &vm->vcpus[i];
         vgic_cpu_init(&vm->vgic, &v->vgic, i, v->arch.vmpidr & MPIDR_AFF_MASK, v);
@@ -285,7 +286,7 @@ static bool vm_create(struct vm *vm, const struct vm_config *c)
     }
     add_devices(vm);
     load_images(vm);
-    vm->cntvoff = counter_read();
+    vm->cntvoff = 0; /* CNTVCT = CNTPCT: no offset for QEMU 7.2 to wrap (docs/interrupts.md) */
     vm->state = VM_RUNNING;
     return true;
 }
@@ -420,7 +421,7 @@ static void finish_off(struct vm *vm)
 static void finish_reset(struct vm *vm)
 {
     for (unsigned i = 0; i < vm->nvcpus; i++) {
-        vtimer_vcpu_reset(&vm->vcpus[i]);
+        vtimer_vcpu_quiesce(&vm->vcpus[i]);
     }
     vuart_flush(&vm->uart);
     vuart_reset(&vm->uart);

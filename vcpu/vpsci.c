@@ -47,11 +47,19 @@ static int64_t affinity_info(struct vcpu *v, uint64_t mpidr, uint64_t level)
                                                                                : PSCI_AFFINITY_OFF;
 }
 
-/* Standby and power-down requests are both treated as a WFI: PSCI allows a wake-up return. */
-static int64_t cpu_suspend(uint64_t power_state)
+/*
+ * Standby and power-down requests are both treated as a WFI: PSCI allows a
+ * power-down request to return as from standby (PSCI 1.1, 5.4.2), which is
+ * what KVM does too. Like a trapped WFI (vcpu/trap.c), the vCPU blocks in the
+ * scheduler until something wakes it (sched_wake: an interrupt for it, its
+ * timer), leaving the physical CPU to others; it returns SUCCESS then.
+ */
+static int64_t cpu_suspend(struct vcpu *v, uint64_t power_state)
 {
     (void)power_state;
-    wfi();
+    if (!vgic_has_pending(&v->vgic)) {
+        __atomic_fetch_or(&v->requests, VCPU_REQ_BLOCK, __ATOMIC_RELAXED);
+    }
     return PSCI_RET_SUCCESS;
 }
 
@@ -61,36 +69,39 @@ void vpsci_call(struct vcpu *v, uint32_t fid)
 {
     uint64_t *x = v->arch.regs.x;
     int64_t ret;
-    if (!(fid & SMCCC_64BIT)) {
-        /* SMC32/HVC32 calls: only the low 32 bits of each argument count. */
-        x[1] &= 0xFFFFFFFFULL;
-        x[2] &= 0xFFFFFFFFULL;
-        x[3] &= 0xFFFFFFFFULL;
-    }
+    /*
+     * SMC32/HVC32 calls: only the low 32 bits of each argument count (SMCCC
+     * 1.1, 2.6). The registers themselves come back unchanged: the guest's
+     * x1-x3 are not written, only copies are narrowed.
+     */
+    uint64_t arg_mask = (fid & SMCCC_64BIT) ? ~0ULL : 0xFFFFFFFFULL;
+    uint64_t a1 = x[1] & arg_mask;
+    uint64_t a2 = x[2] & arg_mask;
+    uint64_t a3 = x[3] & arg_mask;
     switch (fid) {
     case PSCI_FN_VERSION:
         ret = PSCI_VERSION_1_1;
         break;
     case PSCI_FN_CPU_ON:
     case PSCI_FN_CPU_ON_64:
-        ret = cpu_on(v, x[1], x[2], x[3]);
+        ret = cpu_on(v, a1, a2, a3);
         break;
     case PSCI_FN_CPU_OFF:
         vcpu_request(v, VCPU_REQ_OFF);
         return;
     case PSCI_FN_AFFINITY_INFO:
     case PSCI_FN_AFFINITY_INFO_64:
-        ret = affinity_info(v, x[1], x[2]);
+        ret = affinity_info(v, a1, a2);
         break;
     case PSCI_FN_CPU_SUSPEND:
     case PSCI_FN_CPU_SUSPEND_64:
-        ret = cpu_suspend(x[1]);
+        ret = cpu_suspend(v, a1);
         break;
     case PSCI_FN_MIGRATE_INFO_TYPE:
         ret = PSCI_MIGRATE_TOS_NOT_PRESENT;
         break;
     case PSCI_FN_FEATURES:
-        ret = psci_guest_features((uint32_t)x[1]);
+        ret = psci_guest_features((uint32_t)a1);
         break;
     case PSCI_FN_SYSTEM_OFF:
         vm_stop(v->vm, VM_STOP_OFF);

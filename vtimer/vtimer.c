@@ -16,7 +16,15 @@
  *
  * EL1 physical timer: CNTHCTL_EL2.EL1PCEN = 0 traps CNTP_* accesses. The
  * state lives here; its output drives virtual INTID 30 as a level, and a soft
- * timer raises it at the deadline.
+ * timer raises it at the deadline. A trapped access runs on the vCPU's CPU,
+ * the soft timer's callback on the CPU that armed it (another one if the vCPU
+ * moved since): the vtimer's lock serialises the two. The access recomputes
+ * the level and re-arms or cancels; the callback only raises the level if the
+ * state it finds still fires (a later access has re-armed otherwise).
+ *
+ * Lock order: the vtimer's lock, then (inside vgic_set_level) an interrupt's
+ * and a vCPU's ap_lock and the scheduler's queue lock, and the soft-timer
+ * locks. Nothing takes the vtimer's lock while holding one of those.
  */
 #include "vtimer/vtimer.h"
 
@@ -92,11 +100,11 @@ static void vwake_fire(struct soft_timer *t, uint64_t now)
     sched_wake(of_vwake(t));
 }
 
-static void ptimer_update(struct vcpu *v)
+/* The emulated physical timer's level and deadline after a change; t->lock held. */
+static void ptimer_update_locked(struct vcpu *v)
 {
     struct vtimer *t = &v->timer;
-    uint64_t now = counter_read();
-    bool fires = vtimer_fires(t->cntp_ctl, t->cntp_cval, now);
+    bool fires = vtimer_fires(t->cntp_ctl, t->cntp_cval, counter_read());
     vgic_set_level(&v->vm->vgic, &v->vgic, VGIC_INTID_PTIMER, fires);
     if (!fires && (t->cntp_ctl & CNT_CTL_ENABLE) && !(t->cntp_ctl & CNT_CTL_IMASK)) {
         softtimer_arm(&t->pwake, t->cntp_cval);
@@ -105,21 +113,47 @@ static void ptimer_update(struct vcpu *v)
     }
 }
 
-static void pwake_fire(struct soft_timer *t, uint64_t now)
+/* The deadline passed: raise the level if the timer still fires as it stands now. */
+static void pwake_fire(struct soft_timer *st, uint64_t now)
 {
     (void)now;
-    ptimer_update(of_pwake(t));
+    struct vcpu *v = of_pwake(st);
+    struct vtimer *t = &v->timer;
+    spin_lock(&t->lock);
+    if (!t->quiesced && vtimer_fires(t->cntp_ctl, t->cntp_cval, counter_read())) {
+        vgic_set_level(&v->vm->vgic, &v->vgic, VGIC_INTID_PTIMER, true);
+    }
+    spin_unlock(&t->lock);
+}
+
+void vtimer_vcpu_quiesce(struct vcpu *v)
+{
+    struct vtimer *t = &v->timer;
+    uint64_t flags = local_irq_save();
+    spin_lock(&t->lock);
+    t->quiesced = true; /* a pwake callback already past its pop raises nothing now */
+    spin_unlock(&t->lock);
+    local_irq_restore(flags);
+    /* Not under t->lock: a running pwake callback takes it. */
+    softtimer_cancel_sync(&t->pwake);
+    softtimer_cancel_sync(&t->vwake);
 }
 
 void vtimer_vcpu_reset(struct vcpu *v)
 {
     struct vtimer *t = &v->timer;
-    softtimer_cancel(&t->vwake);
-    softtimer_cancel(&t->pwake);
+    softtimer_cancel_sync(&t->pwake);
+    softtimer_cancel_sync(&t->vwake);
+    uint64_t flags = local_irq_save();
+    spin_lock(&t->lock);
     t->vwake.fn = vwake_fire;
     t->pwake.fn = pwake_fire;
-    t->cntp_ctl = 0;
+    t->cntp_ctl = 0; /* disabled: its output is low */
     t->cntp_cval = 0;
+    t->quiesced = false;
+    vgic_set_level(&v->vm->vgic, &v->vgic, VGIC_INTID_PTIMER, false);
+    spin_unlock(&t->lock);
+    local_irq_restore(flags);
 }
 
 void vtimer_put(struct vcpu *v)
@@ -130,8 +164,9 @@ void vtimer_put(struct vcpu *v)
         gic_ppi_set_active(PPI_VTIMER, false);
     }
     uint64_t ctl = s->cntv_ctl_el0;
-    if ((ctl & CNT_CTL_ENABLE) && !(ctl & CNT_CTL_IMASK)) {
-        softtimer_arm(&v->timer.vwake, s->cntv_cval_el0 + v->vm->cntvoff);
+    uint64_t deadline = vtimer_phys_deadline(s->cntv_cval_el0, v->vm->cntvoff);
+    if ((ctl & CNT_CTL_ENABLE) && !(ctl & CNT_CTL_IMASK) && deadline != UINT64_MAX) {
+        softtimer_arm(&v->timer.vwake, deadline);
     }
 }
 
@@ -145,11 +180,23 @@ void vtimer_load(struct vcpu *v)
     }
 }
 
+/*
+ * CVAL from a TVAL write: the counter plus the sign-extended 32-bit value,
+ * modulo 2^64 as the architecture defines it (TVAL = CVAL - counter reads
+ * back the same way); the deadline is CVAL itself (no offset to add).
+ */
+static uint64_t cval_of_tval(uint64_t now, uint64_t tval)
+{
+    return now + (uint64_t)(int64_t)(int32_t)(uint32_t)tval;
+}
+
 void vtimer_ptimer_access(struct vcpu *v, unsigned op2, bool read, uint64_t *val)
 {
     struct vtimer *t = &v->timer;
-    uint64_t now = counter_read();
     enum { TVAL = 0, CTL = 1, CVAL = 2 };
+    uint64_t flags = local_irq_save();
+    spin_lock(&t->lock);
+    uint64_t now = counter_read();
     if (read) {
         if (op2 == TVAL) {
             *val = (uint64_t)(uint32_t)(t->cntp_cval - now);
@@ -158,14 +205,37 @@ void vtimer_ptimer_access(struct vcpu *v, unsigned op2, bool read, uint64_t *val
         } else {
             *val = t->cntp_cval;
         }
-        return;
-    }
-    if (op2 == TVAL) {
-        t->cntp_cval = now + (uint64_t)(int64_t)(int32_t)(uint32_t)*val;
-    } else if (op2 == CTL) {
-        t->cntp_ctl = *val & (CNT_CTL_ENABLE | CNT_CTL_IMASK);
     } else {
-        t->cntp_cval = *val;
+        if (op2 == TVAL) {
+            t->cntp_cval = cval_of_tval(now, *val);
+        } else if (op2 == CTL) {
+            t->cntp_ctl = *val & (CNT_CTL_ENABLE | CNT_CTL_IMASK);
+        } else {
+            t->cntp_cval = *val;
+        }
+        ptimer_update_locked(v);
     }
-    ptimer_update(v);
+    spin_unlock(&t->lock);
+    local_irq_restore(flags);
+}
+
+/*
+ * See vtimer.h. The guest's CNTV_* accesses do not trap, so the list register
+ * may be about to carry an expiry the guest has since masked or moved: the
+ * level comes from the timer itself (vtimer_line: live here). vtimer_irq left
+ * the physical PPI active when it forwarded the expiry (EOImode 1: priority
+ * dropped, not deactivated); with the level low there is nothing to list,
+ * the guest will never deactivate it through a HW list register, and an
+ * active PPI cannot fire again: deactivate it, unless the guest still has
+ * the virtual interrupt active (its deactivation then reaches the PPI).
+ */
+bool vtimer_hw_resample(struct vgic_irq *irq)
+{
+    bool level = vtimer_line(irq);
+    struct vcpu *v = irq->owner ? irq->owner->owner : 0;
+    if (irq->intid == VGIC_INTID_VTIMER && v != 0 && this_cpu()->loaded == v && !level &&
+        !irq->active && gic_ppi_active(PPI_VTIMER)) {
+        gic_ppi_set_active(PPI_VTIMER, false);
+    }
+    return level;
 }

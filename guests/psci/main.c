@@ -6,8 +6,13 @@
  * CPU_ON checks. Three checks only run on shrike: INVALID_ADDRESS (bare QEMU
  * would start vCPU 1 at the bad address), AFFINITY_INFO level 1 (QEMU accepts
  * it) and CPU_SUSPEND (QEMU's standby waits for an interrupt that never comes).
+ * CPU_SUSPEND waits like WFI: a virtual-timer watchdog 5 ms away wakes it.
+ * A 32-bit call (PSCI_VERSION, 0x84000000) leaves x1-x3 whole, top halves
+ * included, over HVC and over SMC.
  */
+#include "guests/lib/gic.h"
 #include "guests/lib/guest.h"
+#include "guests/lib/timer.h"
 
 #define WAIT_MS      5000
 #define BAD_ENTRY    0x1000UL
@@ -87,6 +92,30 @@ static void cpu_on_vcpu1(void)
     CHECK(off, "vcpu 1 switched itself off (AFFINITY_INFO(1) is OFF)");
 }
 
+/* An SMC32/HVC32 call reads only w1-w3 but must hand x1-x3 back unchanged. */
+static void smc32_keeps_x1_x3(void)
+{
+    const uint64_t a1 = 0xA5A5A5A500000001ULL;
+    const uint64_t a2 = 0x5A5A5A5A00000002ULL;
+    const uint64_t a3 = 0xFFFFFFFF00000003ULL;
+    struct smccc_res h = hvc_call_res(PSCI_FN_VERSION, a1, a2, a3);
+    struct smccc_res m = smc_call_res(PSCI_FN_VERSION, a1, a2, a3);
+
+    CHECK(h.a0 == 0x10001 && h.a1 == a1 && h.a2 == a2 && h.a3 == a3,
+          "HVC32 PSCI_VERSION: x1-x3 unchanged (%#lx %#lx %#lx)", h.a1, h.a2, h.a3);
+    CHECK(m.a0 == 0x10001 && m.a1 == a1 && m.a2 == a2 && m.a3 == a3,
+          "SMC32 PSCI_VERSION: x1-x3 unchanged (%#lx %#lx %#lx)", m.a1, m.a2, m.a3);
+}
+
+static void suspend_until_watchdog(void)
+{
+    CHECK_EQ(gic_init(), 0, "GIC up (for CPU_SUSPEND's wake-up)");
+    timer_watchdog_arm(TIMER_VIRT, 5);
+    CHECK_EQ(psci_cpu_suspend(0, 0, 0), PSCI_RET_SUCCESS,
+             "CPU_SUSPEND(standby 0) returns SUCCESS (woken by its timer)");
+    timer_watchdog_cancel(TIMER_VIRT);
+}
+
 void guest_main(void)
 {
     int cpus = dtb_cpu_count();
@@ -96,9 +125,9 @@ void guest_main(void)
     error_codes(nvcpus);
     features();
     CHECK_EQ(psci_migrate_info_type(), 2, "MIGRATE_INFO_TYPE: 2 (no trusted OS)");
+    smc32_keeps_x1_x3();
     if (guest_on_shrike()) {
-        CHECK_EQ(psci_cpu_suspend(0, 0, 0), PSCI_RET_SUCCESS,
-                 "CPU_SUSPEND(standby 0) returns SUCCESS");
+        suspend_until_watchdog();
     } else {
         /* QEMU's standby is a WFI, and this guest has no interrupt to wake it. */
         test_skip("not on shrike (QEMU waits for an interrupt)",

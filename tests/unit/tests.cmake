@@ -56,3 +56,10 @@ set(unit_vdebug_SOURCES tests/unit/test_vdebug.c vcpu/vdebug.c)
 list(APPEND SHRIKE_UNIT_TESTS chacha20 entropy)
 set(unit_chacha20_SOURCES tests/unit/test_chacha20.c kernel/chacha20.c)
 set(unit_entropy_SOURCES tests/unit/test_entropy.c kernel/entropy.c kernel/chacha20.c)
+
+# Threads play CPUs in the soft-timer test.
+list(APPEND SHRIKE_UNIT_TESTS softtimer)
+set(unit_softtimer_SOURCES tests/unit/test_softtimer.c kernel/softtimer.c)
+set(unit_softtimer_OPTIONS -pthread)
+list(APPEND SHRIKE_UNIT_TESTS vtimer_math)
+set(unit_vtimer_math_SOURCES tests/unit/test_vtimer_math.c)
