@@ -145,6 +145,12 @@ static int map_magic_page(struct vm *vm)
     return pt_map(&vm->s2, GUEST_MAGIC_PAGE_IPA, pa_addr(vm->magic_page), PAGE_SIZE, PT_READ);
 }
 
+/* pt_unmap/pt_destroy free a stage-2 table page only after this (mm/pgtable.h). */
+static void s2_flush_tlb(const struct pgtable *pt)
+{
+    tlb_flush_vmid(((const struct vm *)pt->owner)->vmid);
+}
+
 static int build_stage2(struct vm *vm)
 {
     const struct vm_config *c = vm->cfg;
@@ -152,6 +158,8 @@ static int build_stage2(struct vm *vm)
     if (err) {
         return err;
     }
+    vm->s2.owner = vm;
+    vm->s2.flush_tlb = s2_flush_tlb;
     if (!c->stage2.demand) {
         err = pt_map(&vm->s2, GUEST_RAM_BASE, pa_addr(vm->ram), c->ram_size,
                      PT_READ | PT_WRITE | PT_EXEC);
@@ -417,8 +425,8 @@ static void finish_reset(struct vm *vm)
     vuart_reset(&vm->uart);
     if (vm->cfg->stage2.demand) {
         CHECK(pt_unmap(&vm->s2, GUEST_RAM_BASE, vm->cfg->ram_size) == 0);
-        tlb_flush_vmid(vm->vmid);
     }
+    tlb_flush_vmid(vm->vmid); /* no stage-1 or stage-2 entry of the old run survives */
     vm->resets++;
     load_images(vm);
     vgic_reset(&vm->vgic);
