@@ -23,6 +23,9 @@ list(APPEND SHRIKE_UNIT_TESTS pgtable_flush)
 set(unit_pgtable_flush_SOURCES tests/unit/test_pgtable_flush.c tests/unit/pgtable_testlib.c
     mm/pgtable.c mm/page_alloc.c tests/unit/host_panic.c)
 
+list(APPEND SHRIKE_UNIT_TESTS cache)
+set(unit_cache_SOURCES tests/unit/test_cache.c mm/cache.c)
+
 list(APPEND SHRIKE_UNIT_TESTS vuart vmid idregs mmio)
 set(unit_vuart_SOURCES tests/unit/test_vuart.c tests/unit/vuart_fakes.c vcpu/vuart.c
     vcpu/vconsole.c kernel/format.c tests/unit/host_panic.c)
