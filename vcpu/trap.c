@@ -13,6 +13,7 @@
 #include "vcpu/idregs.h"
 #include "vcpu/inject.h"
 #include "vcpu/mmio_access.h"
+#include "vcpu/spectre.h"
 #include "vcpu/sysreg.h"
 #include "vcpu/vdebug.h"
 #include "vcpu/vm.h"
@@ -37,6 +38,7 @@ void trap_init(void)
     vdebug_hw_init(idregs_guest_value(5, 0)); /* the pairs ID_AA64DFR0_EL1 shows guests */
     pmu_hpmn = (read_sysreg(pmcr_el0) >> 11) & 0x1F;
     hcr_features = hcr_features_of(read_sysreg(id_aa64pfr0_el1), read_sysreg(id_aa64mmfr1_el1));
+    spectre_init();
 }
 
 uint64_t trap_hcr_features(void)

@@ -31,8 +31,9 @@ set(unit_vuart_SOURCES tests/unit/test_vuart.c tests/unit/vuart_fakes.c vcpu/vua
     vcpu/vconsole.c kernel/format.c tests/unit/host_panic.c)
 set(unit_vmid_SOURCES tests/unit/test_vmid.c mm/vmid.c tests/unit/host_panic.c)
 set(unit_idregs_SOURCES tests/unit/test_idregs.c vcpu/idregs.c)
-list(APPEND SHRIKE_UNIT_TESTS setway)
+list(APPEND SHRIKE_UNIT_TESTS setway spectre)
 set(unit_setway_SOURCES tests/unit/test_setway.c vcpu/setway.c)
+set(unit_spectre_SOURCES tests/unit/test_spectre.c vcpu/spectre.c)
 set(unit_mmio_SOURCES tests/unit/test_mmio.c vcpu/mmio.c vcpu/mmio_access.c)
 
 list(APPEND SHRIKE_UNIT_TESTS psci exception bootargs)
