@@ -28,6 +28,7 @@
 #include "smp/psci.h"
 #include "smp/smp.h"
 #include "vcpu/vconsole.h"
+#include "vcpu/spectre.h"
 #include "vcpu/vm.h"
 
 /* The host DTB sits below the image; it cannot be larger than that gap. */
@@ -81,6 +82,7 @@ static void read_host_dtb(const void *dtb)
 static void start_cpu(void *arg)
 {
     (void)arg;
+    spectre_cpu_init(); /* before this CPU runs a guest */
     sched_cpu_start();
 }
 

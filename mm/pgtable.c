@@ -133,6 +133,7 @@ int pt_init(struct pgtable *pt, enum pt_stage stage, unsigned ia_bits, unsigned 
     pt->start_level = start_level;
     pt->root_pages = pages;
     pt->break_entry = 0;
+    pt->flush_tlb = 0;
     pt->owner = 0;
     /* Concatenated tables must be aligned to their combined size. */
     return page_alloc(pages, pages, &pt->root) ? 0 : -ENOMEM;
@@ -237,8 +238,41 @@ static bool table_empty(const uint64_t *table)
     return true;
 }
 
+/*
+ * Tables pt_unmap() empties, freed only after the TLB flush: until then a
+ * walker on another CPU may still hold a pointer to one in its walk cache. They
+ * are chained through their first entry, which keeps bit 0 clear (a page
+ * address): to such a walker every entry still reads invalid.
+ */
+struct dead_tables {
+    uint64_t *head;
+    unsigned count;
+};
+
+static void defer_free(struct dead_tables *dead, uint64_t *table)
+{
+    table[0] = (uint64_t)(uintptr_t)dead->head;
+    dead->head = table;
+    dead->count++;
+}
+
+static void free_dead(const struct pgtable *pt, struct dead_tables *dead)
+{
+    if (dead->count == 0) {
+        return;
+    }
+    if (pt->flush_tlb) {
+        pt->flush_tlb(pt);
+    }
+    while (dead->head) {
+        uint64_t *next = (uint64_t *)(uintptr_t)dead->head[0];
+        page_free(ptr_to_pa(dead->head), 1);
+        dead->head = next;
+    }
+}
+
 static int unmap_level(struct pgtable *pt, uint64_t *table, unsigned level, uint64_t ia,
-                       uint64_t size)
+                       uint64_t size, struct dead_tables *dead)
 {
     while (size > 0) {
         uint64_t bsize = 1ULL << level_shift(level);
@@ -255,13 +289,13 @@ static int unmap_level(struct pgtable *pt, uint64_t *table, unsigned level, uint
             *entry = 0;
         } else {
             uint64_t *next = table_ptr(*entry);
-            int err = unmap_level(pt, next, level + 1, ia, chunk);
+            int err = unmap_level(pt, next, level + 1, ia, chunk, dead);
             if (err) {
                 return err;
             }
             if (table_empty(next)) {
                 *entry = 0;
-                page_free(ptr_to_pa(next), 1);
+                defer_free(dead, next);
             }
         }
         ia += chunk;
@@ -275,7 +309,10 @@ int pt_unmap(struct pgtable *pt, uint64_t ia, uint64_t size)
     if (!range_ok(pt, ia, size)) {
         return -EINVAL;
     }
-    return unmap_level(pt, pa_to_ptr(pt->root), pt->start_level, ia, size);
+    struct dead_tables dead = {0, 0};
+    int err = unmap_level(pt, pa_to_ptr(pt->root), pt->start_level, ia, size, &dead);
+    free_dead(pt, &dead); /* also after an error: what was emptied is unlinked */
+    return err;
 }
 
 bool pt_walk(const struct pgtable *pt, uint64_t ia, struct pt_mapping *out)
@@ -314,6 +351,10 @@ static void free_level(uint64_t *table, unsigned level, unsigned entries)
 
 void pt_destroy(struct pgtable *pt)
 {
+    /* No table may go back to the pool while a TLB or walk cache can still reach it. */
+    if (pt->flush_tlb) {
+        pt->flush_tlb(pt);
+    }
     free_level(pa_to_ptr(pt->root), pt->start_level, PT_ENTRIES * pt->root_pages);
     page_free(pt->root, pt->root_pages);
     pt->root = pa_init(0);

@@ -7,6 +7,8 @@
  *
  * Callers own TLB maintenance: after pt_map()/pt_unmap() on live tables,
  * issue the barriers and TLB invalidation for the changed range (mm/tlb.h).
+ * Freeing a table page is the exception: pt_unmap() and pt_destroy() call the
+ * flush_tlb hook first, so no CPU can walk a page that is reused.
  */
 #ifndef SHRIKE_MM_PGTABLE_H
 #define SHRIKE_MM_PGTABLE_H
@@ -45,6 +47,13 @@ struct pgtable {
     paddr_t root;
     /* Called when a live block entry is broken before being replaced (may be NULL). */
     void (*break_entry)(const struct pgtable *pt, uint64_t ia, unsigned level);
+    /*
+     * Invalidates every TLB entry and cached walk of these tables on every CPU
+     * (stage 2: TLBI VMALLS12E1IS for its VMID). pt_unmap() and pt_destroy()
+     * call it before freeing table pages that may still be live (may be NULL
+     * for tables no CPU has ever walked).
+     */
+    void (*flush_tlb)(const struct pgtable *pt);
     void *owner;
 };
 
@@ -72,13 +81,17 @@ unsigned pt_root_pages(enum pt_stage stage, unsigned ia_bits, unsigned start_lev
  */
 int pt_map(struct pgtable *pt, uint64_t ia, uint64_t pa, uint64_t size, unsigned attrs);
 
-/* Unmaps [ia, ia+size), splitting blocks that straddle its ends; frees emptied tables. */
+/*
+ * Unmaps [ia, ia+size), splitting blocks that straddle its ends. Tables it
+ * empties are unlinked, then pt->flush_tlb runs (once, if any was), then they
+ * are freed. The caller still flushes for the unmapped leaves.
+ */
 int pt_unmap(struct pgtable *pt, uint64_t ia, uint64_t size);
 
 /* Software walk of the tables: the leaf for ia, if any. */
 bool pt_walk(const struct pgtable *pt, uint64_t ia, struct pt_mapping *out);
 
-/* Frees every table page, root included. */
+/* Calls pt->flush_tlb, then frees every table page, root included. */
 void pt_destroy(struct pgtable *pt);
 
 /* Encodes ID_AA64MMFR0_EL1.PARange as a bit count, and a bit count as a PS/IPS field. */

@@ -3,7 +3,8 @@
  * the hypervisor stack, loads the guest's x0-x30, ELR_EL2 and SPSR_EL2 and
  * ERETs. A guest exit comes back through the lower-EL vectors
  * (kernel/vectors.S branches here), stores the guest's registers into the
- * same struct vcpu_regs, restores shrike's registers and returns the exit
+ * same struct vcpu_regs, calls the firmware's branch-predictor workaround on
+ * cores that need it, restores shrike's registers and returns the exit
  * kind from guest_enter(). Nothing else happens here: system registers,
  * stage 2, timer and GIC state are switched in C (vcpu/vcpu.c).
  */
@@ -74,6 +75,20 @@ guest_exit:
     mrs     x3, spsr_el2
     stp     x2, x3, [x1, #VCPU_REGS_PC]
 
+    /*
+     * Spectre-v2/BHB on cores that need the firmware for it (vcpu/spectre.c):
+     * SMCCC_ARCH_WORKAROUND_1 or _3 invalidates the branch predictors before
+     * shrike's first indirect branch. It may clobber x0-x3: keep the exit
+     * kind in x19, which is restored below.
+     */
+    adrp    x2, spectre_exit_fid
+    ldr     w2, [x2, :lo12:spectre_exit_fid]
+    cbz     w2, 1f
+    mov     x19, x0
+    mov     w0, w2
+    smc     #0
+    mov     x0, x19
+1:
     ldp     x19, x20, [sp, #16]
     ldp     x21, x22, [sp, #32]
     ldp     x23, x24, [sp, #48]

@@ -10,6 +10,7 @@
 #include "kernel/log.h"
 #include "vcpu/abi.h"
 #include "vcpu/psci_rules.h"
+#include "vcpu/spectre.h"
 #include "vcpu/trap.h"
 #include "vcpu/vm.h"
 #include "vcpu/vpsci.h"
@@ -31,9 +32,25 @@ static int64_t console_write(struct vcpu *v, uint64_t ipa, uint64_t len)
 
 static int64_t smccc_arch_features(uint64_t fid)
 {
+    int64_t ret;
+    if (spectre_guest_features((uint32_t)fid, &ret)) {
+        return ret; /* the Spectre workarounds: as the core requires (vcpu/spectre.c) */
+    }
     return (uint32_t)fid == SMCCC_ARCH_FEATURES || (uint32_t)fid == SMCCC_VERSION
                ? 0
                : SMCCC_NOT_SUPPORTED;
+}
+
+/*
+ * A guest's SMCCC_ARCH_WORKAROUND_n call. Where it is offered (ARCH_FEATURES
+ * 0 or 1) the work is already done: the exit that brought the call here ran
+ * the firmware workaround (vcpu/entry.S), or the core does not need it.
+ */
+static int64_t smccc_workaround(uint32_t fid)
+{
+    int64_t offered = SMCCC_NOT_SUPPORTED;
+    (void)spectre_guest_features(fid, &offered);
+    return offered >= 0 ? 0 : SMCCC_NOT_SUPPORTED;
 }
 
 static void smccc_call(struct vcpu *v)
@@ -55,6 +72,11 @@ static void smccc_call(struct vcpu *v)
         break;
     case SMCCC_ARCH_FEATURES:
         ret = smccc_arch_features(x[1]);
+        break;
+    case SMCCC_ARCH_WORKAROUND_1:
+    case SMCCC_ARCH_WORKAROUND_2:
+    case SMCCC_ARCH_WORKAROUND_3:
+        ret = smccc_workaround(fid);
         break;
     case SHRIKE_HC_CONSOLE_WRITE:
         ret = console_write(v, x[1], x[2]);

@@ -52,6 +52,9 @@
 #define ISAR2_GPA3 FIELD(8)
 #define ISAR2_APA3 FIELD(12)
 
+/* ID_AA64MMFR1_EL1 (7, 1) */
+#define MMFR1_LO FIELD(16)
+
 /* ID_DFR0_EL1 (1, 2), AArch32 */
 #define ID_DFR0_PERFMON FIELD(24)
 
@@ -88,6 +91,9 @@ static const struct idreg_rule rules[IDREG_COUNT] = {
     [IDX(6, 1)] = {.clear = ISAR1_APA | ISAR1_API | ISAR1_GPA | ISAR1_GPI},
     /* ID_AA64ISAR2_EL1: no WFET/WFIT, no QARMA3 pointer authentication. */
     [IDX(6, 2)] = {.clear = ISAR2_WFXT | ISAR2_GPA3 | ISAR2_APA3},
+    /* ID_AA64MMFR1_EL1: no LORegions (their registers are not switched; HCR_EL2.TLOR traps them).
+     */
+    [IDX(7, 1)] = {.clear = MMFR1_LO},
 };
 
 static uint64_t guest_values[IDREG_COUNT];

@@ -10,6 +10,13 @@
  *   ICC_SGI1R/ASGI1R/SGI0R_EL1 writes (HCR_EL2.IMO) -> virtual SGIs (vgic_sgi)
  *   ICC_AP0R<n>_EL1 (ICH_HCR_EL2.TALL0)  -> read as zero, writes ignored: no Group 0
  *                                          interrupt is ever active (Linux clears them)
+ *   DC ISW/CSW/CISW (HCR_EL2.TSW)        -> clean+invalidate of the VM's RAM (vcpu/setway.c)
+ *   ACTLR_EL1 (HCR_EL2.TACR)             -> read as zero, writes ignored: the real CPU's
+ *                                          auxiliary controls are not the guest's
+ *   AIDR_EL1, REVIDR_EL1 (HCR_EL2.TID1)  -> read as zero: no implementation-defined ID, no
+ *                                          errata fixes claimed (a guest applies them all)
+ *   LORegion registers (HCR_EL2.TLOR), RAS error records (HCR_EL2.TERR) -> UNDEF without a
+ *                                          log line: the ID registers hide both features
  *   anything else (e.g. the other Group 0 ICC registers trapped by TALL0,
  *   TIDCP's implementation-defined registers) -> UNDEF
  */
@@ -19,6 +26,7 @@
 #include "kernel/log.h"
 #include "vcpu/idregs.h"
 #include "vcpu/inject.h"
+#include "vcpu/setway.h"
 #include "vcpu/trap.h"
 #include "vcpu/vdebug.h"
 #include "vcpu/vm.h"
@@ -63,6 +71,40 @@ static bool emulate_gic(struct vcpu *v, const struct esr_sysreg *s, uint32_t key
     return true;
 }
 
+#define ACTLR_EL1  ESR_SYSREG(3, 0, 1, 0, 1)
+#define AIDR_EL1   ESR_SYSREG(3, 1, 0, 0, 7)
+#define REVIDR_EL1 ESR_SYSREG(3, 0, 0, 0, 6)
+
+/*
+ * Registers of features the ID registers hide: LORegions (LORSA/LOREA/LORN/
+ * LORC_EL1, LORID_EL1: CRn 10, CRm 4) and the RAS error records (ERRIDR/
+ * ERRSELR_EL1: CRm 3, ERX*_EL1: CRm 4 and 5, CRn 5). Their UNDEF is what a
+ * CPU without the feature does, not a gap in shrike: it is not logged.
+ */
+static bool is_hidden_feature(const struct esr_sysreg *s)
+{
+    if (s->op0 != 3 || s->op1 != 0) {
+        return false;
+    }
+    return (s->crn == 10 && s->crm == 4) || (s->crn == 5 && s->crm >= 3 && s->crm <= 5);
+}
+
+/* Registers of the real CPU that are not switched per vCPU, so trapped (see the top). */
+static bool emulate_unswitched(struct vcpu *v, const struct esr_sysreg *s, uint32_t key,
+                               uint64_t *val)
+{
+    if (setway_is_op(s->op0, s->op1, s->crn, s->crm, s->op2)) {
+        setway_trap(v);
+        return true;
+    }
+    if (key == ACTLR_EL1) {
+        *val = 0;
+        return true;
+    }
+    *val = 0;
+    return (key == AIDR_EL1 || key == REVIDR_EL1) && s->read;
+}
+
 static bool is_pmu(const struct esr_sysreg *s)
 {
     return s->op0 == 3 &&
@@ -94,7 +136,7 @@ static bool emulate(struct vcpu *v, const struct esr_sysreg *s, uint32_t key, ui
         }
         return true;
     }
-    return false;
+    return emulate_unswitched(v, s, key, val);
 }
 
 struct vcpu *sysreg_trap(struct vcpu *v, uint64_t esr)
@@ -110,7 +152,7 @@ struct vcpu *sysreg_trap(struct vcpu *v, uint64_t esr)
     uint64_t *x = v->arch.regs.x;
     uint64_t val = s.rt == 31 ? 0 : x[s.rt];
     if (!emulate(v, &s, esr_sysreg_key_of(esr), &val)) {
-        if (vm_log_allowed(v->vm)) {
+        if (!is_hidden_feature(&s) && vm_log_allowed(v->vm)) {
             log_warn("VM %s vCPU %u: %s of S%u_%u_C%u_C%u_%u at PC %#lx not emulated: UNDEF",
                      v->vm->cfg->name, v->id, s.read ? "read" : "write", s.op0, s.op1, s.crn, s.crm,
                      s.op2, v->arch.regs.pc);

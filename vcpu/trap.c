@@ -13,6 +13,7 @@
 #include "vcpu/idregs.h"
 #include "vcpu/inject.h"
 #include "vcpu/mmio_access.h"
+#include "vcpu/spectre.h"
 #include "vcpu/sysreg.h"
 #include "vcpu/vdebug.h"
 #include "vcpu/vm.h"
@@ -20,12 +21,29 @@
 typedef struct vcpu *(*exit_handler_t)(struct vcpu *v, uint64_t esr);
 
 static uint64_t pmu_hpmn;
+static uint64_t hcr_features;
+
+/* HCR_EL2 traps for features only some CPUs have (RES0 bits without them). */
+#define HCR_TLOR (1ULL << 35) /* LORegion registers: FEAT_LOR, ID_AA64MMFR1_EL1.LO */
+#define HCR_TERR (1ULL << 36) /* RAS error-record registers: FEAT_RAS, ID_AA64PFR0_EL1.RAS */
+
+static uint64_t hcr_features_of(uint64_t pfr0, uint64_t mmfr1)
+{
+    return (((mmfr1 >> 16) & 0xF) != 0 ? HCR_TLOR : 0) | (((pfr0 >> 28) & 0xF) != 0 ? HCR_TERR : 0);
+}
 
 void trap_init(void)
 {
     idregs_init();
     vdebug_hw_init(idregs_guest_value(5, 0)); /* the pairs ID_AA64DFR0_EL1 shows guests */
     pmu_hpmn = (read_sysreg(pmcr_el0) >> 11) & 0x1F;
+    hcr_features = hcr_features_of(read_sysreg(id_aa64pfr0_el1), read_sysreg(id_aa64mmfr1_el1));
+    spectre_init();
+}
+
+uint64_t trap_hcr_features(void)
+{
+    return hcr_features;
 }
 
 uint64_t trap_pmu_hpmn(void)

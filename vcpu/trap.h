@@ -18,6 +18,9 @@ void trap_async(struct vcpu *v, unsigned long kind);
 /* MDCR_EL2.HPMN: the hardware's PMCR_EL0.N (HPMN must not exceed it). */
 uint64_t trap_pmu_hpmn(void);
 
+/* HCR_EL2.TLOR and TERR where the CPU has LORegions and RAS (the rest is vcpu.c's HCR_GUEST). */
+uint64_t trap_hcr_features(void);
+
 /* Advances the guest PC past the trapped 32-bit instruction. */
 static inline void vcpu_skip_insn(struct vcpu *v)
 {

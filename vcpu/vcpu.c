@@ -20,7 +20,7 @@
 #include "vcpu/vm.h"
 #include "vgic/vgic_hw.h"
 
-/* HCR_EL2 while a guest runs (Arm ARM D13.2.46). */
+/* HCR_EL2 while a guest runs (Arm ARM D13.2.46); docs/trap-policy.md says why each. */
 #define HCR_VM     (1ULL << 0) /* stage-2 translation */
 #define HCR_SWIO   (1ULL << 1) /* set/way invalidate -> clean+invalidate */
 #define HCR_FMO    (1ULL << 3) /* physical FIQ/IRQ/SError to EL2, virtual ones to EL1 */
@@ -30,13 +30,18 @@
 #define HCR_BSU_IS (1ULL << 10) /* barriers at least inner shareable */
 #define HCR_TWI    (1ULL << 13) /* trap WFI: the vCPU waits in shrike */
 #define HCR_TWE    (1ULL << 14) /* trap WFE: the vCPU yields */
+#define HCR_TID1   (1ULL << 16) /* trap AIDR/REVIDR_EL1: read as zero (vcpu/sysreg.c) */
 #define HCR_TID3   (1ULL << 18) /* trap ID registers: sanitized values (vcpu/idregs.c) */
 #define HCR_TSC    (1ULL << 19) /* trap SMC: answered like HVC */
 #define HCR_TIDCP  (1ULL << 20) /* trap implementation-defined registers: UNDEF */
+#define HCR_TACR   (1ULL << 21) /* trap ACTLR_EL1: RAZ/WI, the CPU's own controls */
+#define HCR_TSW    (1ULL << 22) /* trap set/way cache maintenance (vcpu/setway.c) */
 #define HCR_RW     (1ULL << 31) /* EL1 is AArch64 */
+/* Plus TLOR and TERR where the CPU has LORegions and RAS: trap_hcr_features(). */
 #define HCR_GUEST                                                                                \
     (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI | HCR_TWE | \
-     HCR_TID3 | HCR_TSC | HCR_TIDCP | HCR_RW)
+     HCR_TID1 | HCR_TID3 | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_TSW | HCR_RW |                   \
+     trap_hcr_features())
 
 /* CPTR_EL2 (non-VHE): FP/SIMD allowed; SVE, SME, activity monitors and trace trapped. */
 #define CPTR_RES1  ((1ULL << 13) | (1ULL << 9) | 0xFFULL)

@@ -13,6 +13,7 @@
 #include "kernel/fdt.h"
 #include "kernel/lib.h"
 #include "kernel/log.h"
+#include "mm/cache.h"
 #include "mm/el2_mmu.h"
 #include "mm/page_alloc.h"
 #include "mm/tlb.h"
@@ -130,7 +131,7 @@ static void load_images(struct vm *vm)
     (void)fdt_setprop_u32_inplace(ram + GUEST_DTB_OFFSET, "/chosen", "shrike,reset-count",
                                   vm->resets);
     fill_seeds(ram + GUEST_DTB_OFFSET);
-    __asm__ __volatile__("dsb ish\n\tic ialluis\n\tdsb ish\n\tisb" : : : "memory");
+    cache_guest_written(ram, c->ram_size); /* the guest starts with MMU and caches off */
 }
 
 static int map_magic_page(struct vm *vm)
@@ -142,7 +143,14 @@ static int map_magic_page(struct vm *vm)
     for (unsigned i = 0; i < PAGE_SIZE / 4; i++) {
         w[i] = GUEST_MAGIC_WORD;
     }
+    dcache_clean_inval_poc(w, PAGE_SIZE);
     return pt_map(&vm->s2, GUEST_MAGIC_PAGE_IPA, pa_addr(vm->magic_page), PAGE_SIZE, PT_READ);
+}
+
+/* pt_unmap/pt_destroy free a stage-2 table page only after this (mm/pgtable.h). */
+static void s2_flush_tlb(const struct pgtable *pt)
+{
+    tlb_flush_vmid(((const struct vm *)pt->owner)->vmid);
 }
 
 static int build_stage2(struct vm *vm)
@@ -152,6 +160,8 @@ static int build_stage2(struct vm *vm)
     if (err) {
         return err;
     }
+    vm->s2.owner = vm;
+    vm->s2.flush_tlb = s2_flush_tlb;
     if (!c->stage2.demand) {
         err = pt_map(&vm->s2, GUEST_RAM_BASE, pa_addr(vm->ram), c->ram_size,
                      PT_READ | PT_WRITE | PT_EXEC);
@@ -427,8 +437,8 @@ static void finish_reset(struct vm *vm)
     vuart_reset(&vm->uart);
     if (vm->cfg->stage2.demand) {
         CHECK(pt_unmap(&vm->s2, GUEST_RAM_BASE, vm->cfg->ram_size) == 0);
-        tlb_flush_vmid(vm->vmid);
     }
+    tlb_flush_vmid(vm->vmid); /* no stage-1 or stage-2 entry of the old run survives */
     vm->resets++;
     load_images(vm);
     for (unsigned i = 0; i < vm->nvcpus; i++) {
@@ -484,6 +494,7 @@ bool vm_demand_map(struct vm *vm, uint64_t ipa)
     }
     uint64_t page = ipa & ~(PAGE_SIZE - 1);
     struct pt_mapping m;
+    dcache_clean_inval_poc(pa_to_ptr(pa_init(pa_addr(pa) & ~(PAGE_SIZE - 1))), PAGE_SIZE);
     spin_lock(&vm->lock);
     /* Already mapped: another vCPU won the race (fine), or not a translation fault. */
     bool mapped = pt_walk(&vm->s2, page, &m);

@@ -2,7 +2,8 @@
  * hvc: the seed lab's hypercall checks. The numbered HVC #0x4711 returns its
  * number in x0 and x0 + number in x1; SMCCC_VERSION answers 1.1 over HVC and
  * over a trapped SMC; shrike's NULL and CONSOLE_WRITE calls work and reject
- * bad arguments; unknown function IDs get NOT_SUPPORTED (-1). Shrike only.
+ * bad arguments; unknown function IDs get NOT_SUPPORTED (-1); the Spectre
+ * workarounds are offered as the core requires. Shrike only.
  */
 #include "guests/lib/guest.h"
 
@@ -13,6 +14,9 @@
 #define SIP_FIRST         0x82000000U
 #define OEM_OWNER7        0xC7000001U
 #define ARCH_WORKAROUND_1 0x80008000U
+#define ARCH_WORKAROUND_2 0x80007FFFU
+#define ARCH_WORKAROUND_3 0x80003FFFU
+#define NOT_REQUIRED      1
 #define NOT_RAM_IPA       0x1000UL
 
 static const char console_msg[] = "console write works\n";
@@ -48,8 +52,46 @@ static void unknown_ids(void)
         CHECK_EQ(hvc_call(ids[i], 0, 0, 0), SMCCC_NOT_SUPPORTED, "unknown function 0x%08x: -1",
                  ids[i]);
     }
-    CHECK_EQ(hvc_call(SMCCC_ARCH_FEATURES, ARCH_WORKAROUND_1, 0, 0), SMCCC_NOT_SUPPORTED,
-             "SMCCC_ARCH_FEATURES(ARCH_WORKAROUND_1): -1");
+}
+
+static unsigned nibble(uint64_t reg, unsigned shift)
+{
+    return (unsigned)(reg >> shift) & 0xF;
+}
+
+/*
+ * SMCCC_ARCH_FEATURES for the Spectre workarounds (docs/hypercalls.md). QEMU's
+ * firmware reports none of them, so what shrike says follows from the core:
+ * 1 (NOT_REQUIRED) where the ID registers say it is immune (CSV2 for
+ * Spectre-v2; CSV2 = 3 or ECBHB for Spectre-BHB), else -1. cortex-a57 is
+ * affected by all three and, without firmware help, vulnerable: -1 each.
+ * Calling a workaround returns 0 if it is offered, -1 if not, and nothing
+ * else changes.
+ */
+static void workarounds(void)
+{
+    uint64_t midr = read_sysreg(midr_el1);
+    uint64_t pfr0 = read_sysreg(id_aa64pfr0_el1);
+    uint64_t mmfr1 = read_sysreg(id_aa64mmfr1_el1);
+    unsigned csv2 = nibble(pfr0, 56);
+    bool a57 = (midr >> 24) == 0x41 && ((midr >> 4) & 0xFFF) == 0xD07;
+    int64_t want1 = csv2 >= 1 ? NOT_REQUIRED : SMCCC_NOT_SUPPORTED;
+    int64_t want3 = csv2 == 3 || nibble(mmfr1, 60) != 0 ? NOT_REQUIRED : SMCCC_NOT_SUPPORTED;
+    int64_t f1 = hvc_call(SMCCC_ARCH_FEATURES, ARCH_WORKAROUND_1, 0, 0);
+    int64_t f2 = hvc_call(SMCCC_ARCH_FEATURES, ARCH_WORKAROUND_2, 0, 0);
+    int64_t f3 = hvc_call(SMCCC_ARCH_FEATURES, ARCH_WORKAROUND_3, 0, 0);
+
+    CHECK_EQ(f1, want1, "ARCH_FEATURES(WORKAROUND_1) on MIDR 0x%lx (CSV2 %u)", midr, csv2);
+    CHECK_EQ(f2, SMCCC_NOT_SUPPORTED, "ARCH_FEATURES(WORKAROUND_2): -1 (no firmware SSBD)");
+    CHECK_EQ(f3, want3, "ARCH_FEATURES(WORKAROUND_3) (CSV2 %u)", csv2);
+    CHECK(!a57 || (f1 == -1 && f2 == -1 && f3 == -1), "cortex-a57 without firmware help: all -1");
+    CHECK_EQ(hvc_call(ARCH_WORKAROUND_1, 0, 0, 0), f1 >= 0 ? 0 : SMCCC_NOT_SUPPORTED,
+             "WORKAROUND_1 over HVC returns");
+    CHECK_EQ(smc_call(ARCH_WORKAROUND_1, 0, 0, 0), f1 >= 0 ? 0 : SMCCC_NOT_SUPPORTED,
+             "WORKAROUND_1 over SMC returns");
+    CHECK_EQ(hvc_call(ARCH_WORKAROUND_3, 0, 0, 0), f3 >= 0 ? 0 : SMCCC_NOT_SUPPORTED,
+             "WORKAROUND_3 returns");
+    CHECK_EQ(hvc_call(SHRIKE_HC_NULL, 0, 0, 0), 0, "hypercalls still work afterwards");
 }
 
 static void console_write(void)
@@ -76,5 +118,6 @@ void guest_main(void)
     CHECK_EQ(smc_call(SMCCC_VERSION, 0, 0, 0), SMCCC_VERSION_1_1, "SMCCC_VERSION over SMC: 1.1");
     CHECK_EQ(hvc_call(SHRIKE_HC_NULL, 0, 0, 0), 0, "SHRIKE_HC_NULL returns 0");
     unknown_ids();
+    workarounds();
     console_write();
 }

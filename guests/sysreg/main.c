@@ -89,6 +89,45 @@ static void id_registers(void)
     CHECK_EQ(field(pfr1, 8), 0, "ID_AA64PFR1_EL1.MTE is 0 (0x%lx)", pfr1);
 }
 
+/*
+ * What shrike does not context-switch is trapped (docs/trap-policy.md): the
+ * LORegion and RAS error-record registers of features the ID registers hide
+ * UNDEF (on cortex-a57 the CPU itself, on max shrike, silently); AIDR_EL1 and
+ * REVIDR_EL1 read 0; ACTLR_EL1 is RAZ/WI; set/way cache maintenance is done
+ * by shrike as a clean and invalidate and never loses data.
+ */
+static unsigned not_switched(void)
+{
+    struct fault_record rec;
+    unsigned undefs = 0;
+    uint64_t mmfr1 = read_sysreg(id_aa64mmfr1_el1);
+
+    CHECK_EQ(field(mmfr1, 16), 0, "ID_AA64MMFR1_EL1.LO is 0 (0x%lx)", mmfr1);
+    UNDEF_PROBE(&rec, "mrs %2, s3_0_c10_c4_7", "read of LORID_EL1 (LORegions hidden)");
+    undefs += rec.count;
+    UNDEF_PROBE(&rec, "mrs %2, s3_0_c5_c3_0", "read of ERRIDR_EL1 (RAS hidden)");
+    undefs += rec.count;
+    UNDEF_PROBE(&rec, "msr s3_0_c5_c3_1, %2", "write of ERRSELR_EL1 (RAS hidden)");
+    undefs += rec.count;
+
+    static volatile uint64_t canary;
+    canary = 0x5e7a5e7a5e7a5e7aUL;
+    fault_expect(&rec);
+    uint64_t aidr = read_sysreg(s3_1_c0_c0_7);
+    uint64_t revidr = read_sysreg(s3_0_c0_c0_6);
+    write_sysreg(s3_0_c1_c0_1, ~0UL);
+    isb();
+    uint64_t actlr = read_sysreg(s3_0_c1_c0_1);
+    __asm__ __volatile__("dc isw, %0\n\tdc csw, %0\n\tdc cisw, %0" : : "r"(0UL) : "memory");
+    fault_expect_end();
+    CHECK_EQ(rec.count, 0, "AIDR/REVIDR/ACTLR_EL1 and DC ISW/CSW/CISW: no UNDEF");
+    CHECK_EQ(aidr, 0, "AIDR_EL1 reads 0");
+    CHECK_EQ(revidr, 0, "REVIDR_EL1 reads 0");
+    CHECK_EQ(actlr, 0, "ACTLR_EL1 reads 0 after a write of all ones (RAZ/WI)");
+    CHECK_EQ(canary, 0x5e7a5e7a5e7a5e7aUL, "DC ISW lost no data (it cleans as well)");
+    return undefs;
+}
+
 void guest_main(void)
 {
     unsigned undefs;
@@ -101,4 +140,5 @@ void guest_main(void)
     undefs += emulated();
     CHECK_EQ(undefs, 3, "exactly 3 UNDEFs in all");
     id_registers();
+    CHECK_EQ(not_switched(), 3, "exactly 3 UNDEFs from hidden LORegion and RAS registers");
 }

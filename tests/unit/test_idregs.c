@@ -38,6 +38,7 @@ static const struct field_rule field_rules[] = {
     {5, 5, "0000000000000000"}, /* ID_AA64AFR1_EL1 */
     {6, 1, "kkkkkkkk00kkk00k"}, /* ID_AA64ISAR1_EL1 */
     {6, 2, "kkkkkkkkkkkk00k0"}, /* ID_AA64ISAR2_EL1 */
+    {7, 1, "kkkkkkkkkkk0kkkk"}, /* ID_AA64MMFR1_EL1: LO */
 };
 
 #define NRULES (sizeof(field_rules) / sizeof(field_rules[0]))
@@ -152,6 +153,16 @@ static void test_isar1_isar2(void)
     EXPECT_EQ(idreg_sanitize(6, 2, 0x0000000000003112ULL), 0x0000000000000010ULL);
 }
 
+/* ID_AA64MMFR1_EL1: LO (19:16) cleared, the rest kept (VMIDBits, VH, PAN, ECBHB...). */
+static void test_mmfr1(void)
+{
+    EXPECT_EQ(idreg_sanitize(7, 1, ONES), 0xFFFFFFFFFFF0FFFFULL);
+    EXPECT_EQ(idreg_sanitize(7, 1, RAMP), 0xFEDCBA9876503210ULL);
+    /* QEMU 7.2 -cpu max: LO = 1 goes, VMIDBits = 2 (16-bit VMIDs) stays. */
+    EXPECT_EQ(idreg_sanitize(7, 1, 0x11010211122ULL), 0x11010201122ULL);
+    EXPECT_EQ(idreg_sanitize(7, 1, 0), 0);
+}
+
 static void test_aarch32(void)
 {
     EXPECT_EQ(idreg_sanitize(1, 2, ONES), 0xFFFFFFFFF0FFFFFFULL);
@@ -188,10 +199,9 @@ static void test_passthrough(void)
     }
     EXPECT(ok);
     EXPECT_EQ(checked, 56 - NRULES);
-    /* A few by name: ID_AA64ISAR0, ID_AA64MMFR0-2, MVFR0, ID_AA64PFR2. */
+    /* A few by name: ID_AA64ISAR0, ID_AA64MMFR0 and 2, MVFR0, ID_AA64PFR2. */
     EXPECT_EQ(idreg_sanitize(6, 0, RAMP), RAMP);
     EXPECT_EQ(idreg_sanitize(7, 0, RAMP), RAMP);
-    EXPECT_EQ(idreg_sanitize(7, 1, RAMP), RAMP);
     EXPECT_EQ(idreg_sanitize(7, 2, RAMP), RAMP);
     EXPECT_EQ(idreg_sanitize(3, 0, RAMP), RAMP);
     EXPECT_EQ(idreg_sanitize(4, 2, RAMP), RAMP);
@@ -330,6 +340,7 @@ int main(void)
     test_zeroed();
     test_dfr0();
     test_isar1_isar2();
+    test_mmfr1();
     test_aarch32();
     test_passthrough();
     test_model();

@@ -19,12 +19,21 @@ set(unit_pgtable_SOURCES tests/unit/test_pgtable.c tests/unit/pgtable_testlib.c 
 list(APPEND SHRIKE_UNIT_TESTS pgtable_random)
 set(unit_pgtable_random_SOURCES tests/unit/test_pgtable_random.c tests/unit/pgtable_testlib.c
     mm/pgtable.c mm/page_alloc.c tests/unit/host_panic.c)
+list(APPEND SHRIKE_UNIT_TESTS pgtable_flush)
+set(unit_pgtable_flush_SOURCES tests/unit/test_pgtable_flush.c tests/unit/pgtable_testlib.c
+    mm/pgtable.c mm/page_alloc.c tests/unit/host_panic.c)
+
+list(APPEND SHRIKE_UNIT_TESTS cache)
+set(unit_cache_SOURCES tests/unit/test_cache.c mm/cache.c)
 
 list(APPEND SHRIKE_UNIT_TESTS vuart vmid idregs mmio)
 set(unit_vuart_SOURCES tests/unit/test_vuart.c tests/unit/vuart_fakes.c vcpu/vuart.c
     vcpu/vconsole.c kernel/format.c tests/unit/host_panic.c)
 set(unit_vmid_SOURCES tests/unit/test_vmid.c mm/vmid.c tests/unit/host_panic.c)
 set(unit_idregs_SOURCES tests/unit/test_idregs.c vcpu/idregs.c)
+list(APPEND SHRIKE_UNIT_TESTS setway spectre)
+set(unit_setway_SOURCES tests/unit/test_setway.c vcpu/setway.c)
+set(unit_spectre_SOURCES tests/unit/test_spectre.c vcpu/spectre.c)
 set(unit_mmio_SOURCES tests/unit/test_mmio.c vcpu/mmio.c vcpu/mmio_access.c)
 
 list(APPEND SHRIKE_UNIT_TESTS psci exception bootargs)
