@@ -8,6 +8,15 @@ their own work), then the irqbench guest on two CPUs (its IPI crosses them). The
 prints `bench: NAME total=T per_op=P`, net of an empty loop. The run is done
 twice: the figures must be identical, or the table says so.
 
+The SGI ping-pong (guests/pingpong, the pingpong-bench VM: 65,536 rounds,
+vCPU 0 pinned to CPU 0, vCPU 1 to CPU 1 and spinning when each SGI arrives)
+runs under shrike and, the same image with `-append pingpong=bench`, bare on
+QEMU at EL1 on two CPUs, in the same run; the table gives instructions per
+round trip for both and their ratio against the target (issue 10: within 3x
+of bare, 2x once the fast path is in). The guest gives up after 20 s of
+virtual time, so a broken kick (one balancer period a round) shows as an
+incomplete count of rounds rather than an hour-long run.
+
 With build/shrike-linux.elf present it also times Linux's boot to the userland
 marker of guests/linux/init (`shrike.test=boot`): the kernel's own uptime at
 that line (virtual time: under -icount, instructions at 62.5 M per second,
@@ -33,7 +42,7 @@ HERE = Path(__file__).resolve().parent
 # (vms= and extra command line, CPUs): the bench guest on one CPU; irqbench needs two (the IPI
 # crosses CPUs); yield switches two vCPUs on one CPU, then migrates them between two.
 RUNS = [("bench", 1), ("irqbench", 2), ("yield", 1), ("yield sched.migrate_ms=1", 2),
-        ("bench,bench2", 1)]
+        ("bench,bench2", 1), ("pingpong-bench", 2)]
 ROWS = {
     "hvc-null": ("null hypercall (SHRIKE_HC_NULL over HVC)", 1521, 456, 150),
     "mmio-read": ("emulated MMIO read (test device ID)", 2360, 596, 200),
@@ -43,7 +52,11 @@ ROWS = {
     "vtimer-wfi": ("virtual timer CVAL -> handler, guest in WFI", 4313, 4192, 1500),
     "switch": ("vCPU switch, exit -> next vCPU's entry, same CPU", None, None, None),
     "migrate": ("vCPU migration, exit -> its entry on another CPU", None, None, None),
+    "pingpong": ("SGI ping-pong round trip, receiver spinning, 2 CPUs", None, None, None),
 }
+PINGPONG_ROUNDS = 65536
+PINGPONG_TARGET, PINGPONG_FAST_PATH = 3.0, 2.0  # x bare QEMU's round trip, same run
+PINGPONG = re.compile(r"pingpong: spin rounds=(\d+) .* per_round=(\d+) ")
 SWITCH = re.compile(r"switch cost in counter ticks: same-cpu avg=(\d+) n=(\d+) .* "
                     r"migrated avg=(\d+) n=(\d+)")
 CPU_LOOP = re.compile(r"^(\[bench2?\] )?bench: cpu-loop N=\d+ ticks=(\d+)", re.M)
@@ -135,6 +148,8 @@ def run_once(args: argparse.Namespace, out: Path, tag: str) -> dict[str, int]:
             m = SWITCH.search(text)
             key, i = ("migrate", 3) if "migrate_ms" in vms else ("switch", 1)
             results[key] = int(m.group(i)) if m else 0
+        elif vms.startswith("pingpong"):
+            pingpong(results, "", text)
         else:
             loops = [int(t) for _, t in CPU_LOOP.findall(text)]
             results["cpu-2x"] = max(loops) if len(loops) == 2 else 0
@@ -142,7 +157,37 @@ def run_once(args: argparse.Namespace, out: Path, tag: str) -> dict[str, int]:
                 ["--virtualization", "off"])
     loops = CPU_LOOP.findall(bare)
     results["cpu-bare"] = int(loops[0][1]) if loops else 0
+    # The same ping-pong image bare at EL1 on two CPUs (QEMU answers its PSCI calls).
+    bare = qemu(args, out / f"pingpong-bare-{tag}.log", build / "guests" / "pingpong.bin", 2,
+                ["--virtualization", "off", "--append", "pingpong=bench"])
+    pingpong(results, "-bare", bare)
     return results
+
+
+def pingpong(results: dict[str, int], suffix: str, text: str) -> None:
+    """The spin phase's rounds and instructions per round trip, if the guest printed them."""
+    m = PINGPONG.search(text)
+    if m:
+        results["pingpong-rounds" + suffix] = int(m.group(1))
+        results["pingpong" + suffix] = int(m.group(2))
+
+
+def print_pingpong(r: dict[str, int]) -> None:
+    """The ping-pong under shrike against the same guest bare, with the issue's target."""
+    got, bare = r.get("pingpong"), r.get("pingpong-bare")
+    if got is None or not bare:
+        print("SGI ping-pong against bare QEMU: missing")
+        return
+    notes = [f"{what}: {r.get(key, 0)} of {PINGPONG_ROUNDS} rounds within the guest's deadline"
+             for what, key in (("shrike", "pingpong-rounds"), ("bare", "pingpong-rounds-bare"))
+             if r.get(key, 0) != PINGPONG_ROUNDS]
+    ratio = got / bare
+    mark = "" if ratio <= PINGPONG_TARGET else "  (over target)"
+    print(f"SGI ping-pong, {PINGPONG_ROUNDS} round trips, instructions each: bare QEMU {bare}, "
+          f"under shrike {got} = {ratio:.2f}x bare (target {PINGPONG_TARGET:g}x, "
+          f"{PINGPONG_FAST_PATH:g}x with the fast path){mark}")
+    for note in notes:
+        print(f"  incomplete, {note}")
 
 
 def throughput(r: dict[str, int]) -> None:
@@ -183,6 +228,7 @@ def main() -> int:
         mark = "" if target is None or got <= target else "  (over target)"
         print(f"{what:52} {got:8d} {fmt(target):>8} {fmt(xen):>6} {fmt(kvm):>6}{mark}")
     throughput(first)
+    print_pingpong(first)
     same = first == second and bool(first)
     print(f"deterministic across two runs: {'yes' if same else 'NO'}; logs in {out}")
     if (Path(args.build_dir) / "shrike-linux.elf").exists():
