@@ -13,9 +13,10 @@
  * list registers (vgic_flush_lrs); after the exit they are read back
  * (vgic_fold_lrs), and interrupts neither pending nor active leave the list.
  *
- * Locking: a vCPU's ap_lock, then an interrupt's lock. To move an interrupt
- * between two vCPUs' lists, take both ap_locks with spin_lock_both(). The kick
- * hook is called with no lock held.
+ * Locking: a vCPU's ap_lock, then an interrupt's lock; never two ap_locks at
+ * once (an interrupt moves by leaving one list, then being queued on the
+ * other). The kick hook is called with no vGIC lock held. The full order is
+ * in docs/architecture.md ("Locks").
  */
 #ifndef SHRIKE_VGIC_VGIC_H
 #define SHRIKE_VGIC_VGIC_H
