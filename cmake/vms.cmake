@@ -22,6 +22,9 @@ endforeach()
 # runs scripts/imgprep.c at build time: it reads the image (ELF, arm64 Image or
 # raw binary), writes the flat image and the VM's configuration, which then
 # goes through the same path as config/vms/*.c once SYM is in a VM set.
+# Pass every value quoted ("${VAR}"): unquoted, an empty one (BOOTARGS and
+# INITRD may be "") vanishes and shifts the rest, and one with ';' splits.
+# BOOTARGS reaches the VM's /chosen/bootargs byte for byte, as QEMU's -append.
 set(IMGPREP ${CMAKE_BINARY_DIR}/generated/imgprep)
 add_custom_command(
     OUTPUT ${IMGPREP}
@@ -55,8 +58,8 @@ function(shrike_image_vm sym name image format load vcpus ram bootargs initrd)
     add_custom_command(
         OUTPUT ${outputs}
         COMMAND ${CMAKE_COMMAND} -E make_directory ${out}
-        COMMAND ${IMGPREP} ${sym} ${name} ${format} ${image} ${load} ${vcpus} ${ram} ${bootargs}
-                "${initrd}" ${out}/${sym}.c ${bin_arg}
+        COMMAND ${IMGPREP} ${sym} "${name}" "${format}" "${image}" "${load}" "${vcpus}" "${ram}"
+                "${bootargs}" "${initrd}" ${out}/${sym}.c ${bin_arg}
         DEPENDS ${deps}
         COMMENT "VM ${name}: configuration from ${image}"
         VERBATIM)
@@ -71,12 +74,13 @@ set(SHRIKE_USER_VM_FORMAT "auto" CACHE STRING "auto, elf, image (arm64 Linux Ima
 set(SHRIKE_USER_VM_LOAD_ADDR "0x40080000" CACHE STRING "raw images: IPA to load and enter at")
 set(SHRIKE_USER_VM_VCPUS "1" CACHE STRING "vCPUs of that VM")
 set(SHRIKE_USER_VM_RAM_MB "64" CACHE STRING "RAM of that VM in MiB (a multiple of 2)")
-set(SHRIKE_USER_VM_BOOTARGS "console=ttyAMA0" CACHE STRING "/chosen/bootargs of that VM")
+set(SHRIKE_USER_VM_BOOTARGS "console=ttyAMA0" CACHE STRING
+    "/chosen/bootargs of that VM, passed unchanged (may be empty, may hold ';')")
 set(SHRIKE_USER_VM_INITRD "" CACHE FILEPATH "Initial ramdisk of that VM (empty: none)")
 if(SHRIKE_USER_VM_IMAGE)
-    shrike_image_vm(user_vm ${SHRIKE_USER_VM_NAME} ${SHRIKE_USER_VM_IMAGE} ${SHRIKE_USER_VM_FORMAT}
-                    ${SHRIKE_USER_VM_LOAD_ADDR} ${SHRIKE_USER_VM_VCPUS} ${SHRIKE_USER_VM_RAM_MB}
-                    ${SHRIKE_USER_VM_BOOTARGS} "${SHRIKE_USER_VM_INITRD}")
+    shrike_image_vm(user_vm "${SHRIKE_USER_VM_NAME}" "${SHRIKE_USER_VM_IMAGE}"
+                    "${SHRIKE_USER_VM_FORMAT}" "${SHRIKE_USER_VM_LOAD_ADDR}" "${SHRIKE_USER_VM_VCPUS}"
+                    "${SHRIKE_USER_VM_RAM_MB}" "${SHRIKE_USER_VM_BOOTARGS}" "${SHRIKE_USER_VM_INITRD}")
     list(APPEND SHRIKE_VM_SYMS user_vm)
 endif()
 # The same path, exercised by the test suite with our own guests.

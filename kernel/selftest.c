@@ -32,6 +32,13 @@ static void check(bool ok, const char *what)
     kprintf("shrike: check %s: %s\n", what, ok ? "ok" : "FAILED");
 }
 
+/*
+ * A give-up bound for the waits below: they end as soon as cond() holds. Under
+ * QEMU without -icount the counter is the host's time, and a loaded host can
+ * stall a CPU's thread for seconds, so it is generous.
+ */
+#define SELFTEST_GIVE_UP_MS 10000
+
 /* Sleeps with interrupts enabled until cond() holds or the timeout passes. */
 static bool wait_until(bool (*cond)(void), uint64_t timeout_ms)
 {
@@ -121,7 +128,7 @@ static void check_ping(void)
     for (unsigned i = 0; i < cpu_count; i++) {
         smp_call(i, ping_others, 0, false);
     }
-    wait_until(all_pongs, 2000);
+    wait_until(all_pongs, SELFTEST_GIVE_UP_MS);
     unsigned expected = cpu_count * (cpu_count - 1);
     for (unsigned i = 0; i < cpu_count; i++) {
         kprintf("shrike: ipi: CPU %u got %u replies\n", i, cpus[i].pongs);
@@ -159,7 +166,7 @@ static void check_ticks(void)
     for (unsigned i = 0; i < cpu_count; i++) {
         smp_call(i, start_window, 0, false);
     }
-    bool done = wait_until(ticks_done, 2 * CONFIG_TICK_SELFTEST_MS + 2000);
+    bool done = wait_until(ticks_done, 2 * CONFIG_TICK_SELFTEST_MS + SELFTEST_GIVE_UP_MS);
     bool ok = done;
     for (unsigned i = 0; i < cpu_count; i++) {
         const struct tick_stats *s = tick_stats(i);

@@ -9,8 +9,9 @@
  * file). OUT.bin is the flat image shrike loads; OUT.c its config/vms-style
  * configuration (VM_CONFIG(SYM)). OUT.bin "-" makes an Image or raw file its
  * own flat image, so that VMs booting the same kernel link it into shrike once.
- * INITRD may be "" (none). Errors name the problem and exit non-zero, so a bad
- * image fails the build, not the boot.
+ * BOOTARGS goes to /chosen/bootargs as given: "" is an empty command line
+ * (QEMU's -kernel without -append). INITRD may be "" (none). Errors name the
+ * problem and exit non-zero, so a bad image fails the build, not the boot.
  */
 #include <inttypes.h>
 #include <stdio.h>

@@ -1,4 +1,7 @@
-/* The heartbeat guest, 20 s long: beside a Linux guest that reboots (system.linux-reboot). */
+/*
+ * The heartbeat guest, beating until a byte is typed to it: beside VMs that reset and power
+ * off (system.linux-reboot, system.vms-lifecycle), however long the host takes to run them.
+ */
 #include "config/vm_config.h"
 #include "vcpu/abi.h"
 
@@ -9,7 +12,7 @@ VM_CONFIG(heartbeat_long) = {
     .ram_size = MIB(16),
     .stage2 = {.ipa_bits = 40, .start_level = 1, .demand = false},
     .load_offset = GUEST_IMAGE_OFFSET,
-    .bootargs = "console=ttyAMA0 heartbeat.long",
+    .bootargs = "console=ttyAMA0 heartbeat.until-told",
     .testdev = false,
     .magic_page = false,
     .image_file = "heartbeat",

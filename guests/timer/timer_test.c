@@ -19,11 +19,19 @@
 #define PERIOD_MS      5
 #define PERIODIC_N     20
 #define TIMER_PRIO     0x80
-#define PENDING_WAIT   50   /* ms for the pending bit to follow the timer condition */
-#define WFI_ARM_MS     2    /* the WFI check's timer */
-#define WFI_WATCHDOG   1000 /* ms: wakes a WFI that the timer failed to end */
-#define WFI_MAX_LATE   200  /* ms from CVAL to WFI returning */
-#define RUN_TIMEOUT_MS 3000
+/*
+ * Every wait below ends as soon as what it waits for happens; its bound only
+ * decides when to give up, so it is generous: without -icount (system.linux-pair
+ * runs this guest beside Linux) the counter is the host's time, and a loaded
+ * host can stop a vCPU for a good part of a second. WFI_MAX_LATE tells a WFI
+ * the timer ended from one only the watchdog ended (WFI_WATCHDOG, twice as far).
+ */
+#define PENDING_WAIT   1000  /* ms for the pending bit to follow the timer condition */
+#define WFI_ARM_MS     2     /* the WFI check's timer */
+#define WFI_WATCHDOG   5000  /* ms: wakes a WFI that the timer failed to end */
+#define WFI_MAX_LATE   2500  /* ms from CVAL to WFI returning */
+#define TAKEN_WAIT_MS  1000  /* for the masked interrupt to be taken once PSTATE.I clears */
+#define RUN_TIMEOUT_MS 10000 /* for the other vCPUs to finish */
 
 static enum timer_id timer;
 static const char *tname;
@@ -143,7 +151,7 @@ static void check_wfi_masked(unsigned idx)
           tname, (woke - cval) * 1000 / timer_ticks_per_ms());
     CHECK_EQ(wfi_taken[idx], 0, "vcpu %u: %s: not taken while masked", idx, tname);
     irq_local_enable();
-    deadline = deadline_after_ms(100);
+    deadline = deadline_after_ms(TAKEN_WAIT_MS);
     while (load_acquire(&wfi_taken[idx]) == 0 && !deadline_passed(deadline)) {
         cpu_relax();
     }

@@ -27,6 +27,7 @@ Spec (JSON; every field but "image" is optional; unknown fields are errors):
       "timeout": 60,
       "timeout_ok": false,
       "exit_status": 0,
+      "input": [{"after": "regex", "send": "text"}],
       "in_order": ["regex", "regex"],
       "counts": [{"regex": "...", "count": 12}],
       "absent": ["regex"],
@@ -38,12 +39,20 @@ Spec (JSON; every field but "image" is optional; unknown fields are errors):
 image       the ELF to boot, relative to the build directory.
 qemu        options for scripts/qemu.py (defaults are qemu.py's). Loader FILEs
             are relative to the build directory; "extra" is appended to QEMU's
-            arguments verbatim.
+            arguments verbatim. "icount": true runs under -icount
+            shift=4,sleep=off: the counter is virtual time (one tick per
+            instruction) and the run deterministic, for tests that judge
+            time (docs/testing.md: tests must not depend on the host's speed).
 timeout     wall-clock seconds (default 60); QEMU must exit by itself before
             then. A timeout is a failed check unless "timeout_ok" is true (for
             tests that never power off; the log checks still apply).
 exit_status QEMU's expected exit status (default 0; null = not checked).
             Not checked when a timeout is allowed and happens.
+input       typed on QEMU's serial input: each entry's "send" once a line
+            (after the previous entry's) matches its "after" regex, in order.
+            It reaches the VM with the input focus (the first VM, unless
+            Ctrl-\\ moved it). Entries tie a test's steps to markers in
+            the log, never to wall time.
 in_order    each regex must match a line after the line the previous one
             matched (a failed entry does not move the position). A list of
             lists is several independent chains, each checked this way (for

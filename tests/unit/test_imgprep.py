@@ -20,12 +20,12 @@ def check(cond: bool, what: str) -> None:
 
 
 def run(tmp: Path, fmt: str, image: bytes, load: str = "0", ram: str = "64", initrd: str = "",
-        shared: bool = False):
+        shared: bool = False, bootargs: str = "a b"):
     src = tmp / "image"
     src.write_bytes(image)
     out_c, out_bin = tmp / "vm.c", tmp / "vm.bin"
     out_bin.unlink(missing_ok=True)
-    r = subprocess.run([imgprep, "t", "t", fmt, str(src), load, "2", ram, "a b", initrd,
+    r = subprocess.run([imgprep, "t", "t", fmt, str(src), load, "2", ram, bootargs, initrd,
                         str(out_c), "-" if shared else str(out_bin)], capture_output=True, text=True)
     return r, (out_c.read_text() if r.returncode == 0 else ""), out_bin
 
@@ -44,6 +44,10 @@ with tempfile.TemporaryDirectory() as d:
     check(".entry_offset = 0x200000," in c, "Image entered at its first byte")
     check(".vcpus = 2," in c and '.bootargs = "a b",' in c, "vCPUs and bootargs carried over")
     check(b.read_bytes()[:4] == bytes.fromhex("00000014"), "Image copied unchanged")
+    r, c, _ = run(tmp, "raw", bytes(100), load="0x40080000", bootargs="")
+    check(r.returncode == 0 and '.bootargs = "",' in c, "empty bootargs: an empty command line")
+    r, c, _ = run(tmp, "raw", bytes(100), load="0x40080000", bootargs='a;b "c" d\\e')
+    check('.bootargs = "a;b \\"c\\" d\\\\e",' in c, "bootargs with ';', quotes, '\\' as given")
     r, c, _ = run(tmp, "image", arm64_image(0x80000, 0))
     check(".load_offset = 0x280000," in c, "image_size 0 means text_offset 0x80000 (pre-3.17)")
     r, c, _ = run(tmp, "image", arm64_image(0, 63 << 20))
