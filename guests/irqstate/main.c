@@ -19,7 +19,7 @@
 
 #define SGI_ACTIVE  5
 #define SGI_PENDING 6
-#define WAIT_MS     200
+#define WAIT_MS     2000
 
 #define GICR_ISENABLER0 0x0100
 #define GICR_ISPENDR0   0x0200
