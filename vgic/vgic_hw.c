@@ -6,6 +6,9 @@
  * guest with nothing pending cost two compares). ICH_HCR_EL2.UIE asks for a
  * maintenance interrupt when the list registers run dry while more is
  * pending; TALL0 traps the Group 0 registers, which shrike does not offer.
+ * Whatever was saved, only architecturally reachable values are written to
+ * ICH_VMCR_EL2 and the list registers (vgic_vmcr.c), and only the implemented
+ * active-priority registers are touched.
  */
 #include "vgic/vgic_hw.h"
 
@@ -13,6 +16,7 @@
 #include "kernel/cpu.h"
 #include "kernel/gicv3.h"
 #include "kernel/irq.h"
+#include "vgic/vgic_vmcr.h"
 
 #define ICH_HCR_EN    (1ULL << 0)
 #define ICH_HCR_UIE   (1ULL << 1)
@@ -20,14 +24,15 @@
 
 static unsigned nr_lrs;
 static unsigned nr_apr; /* ICH_AP0R<n>/AP1R<n> implemented: 1, 2 or 4 */
+static struct vgic_vif_shape shape;
 
 void vgic_hw_init(void)
 {
     uint64_t vtr = read_sysreg(ich_vtr_el2);
-    unsigned prebits = (unsigned)((vtr >> 26) & 7) + 1;
+    shape = vgic_vif_shape(vtr);
     nr_lrs = (unsigned)(vtr & 0x1F) + 1;
     nr_lrs = nr_lrs > VGIC_MAX_LRS ? VGIC_MAX_LRS : nr_lrs;
-    nr_apr = prebits >= 7 ? 4 : prebits == 6 ? 2 : 1;
+    nr_apr = vgic_vif_nr_aprs(shape);
 }
 
 unsigned vgic_hw_nr_lrs(void)
@@ -206,7 +211,13 @@ static void read_apr(unsigned n, uint32_t *ap0, uint32_t *ap1)
 
 void vgic_hw_load(struct vgic_cpu *c)
 {
-    write_sysreg(c->vmcr, ich_vmcr_el2);
+    /*
+     * c->vmcr is what the last put read back, or the vGIC's reset value 0,
+     * whose binary points are below their minimums: write a reachable value.
+     * The APRs: each implemented register's 32 bits are one preemption level
+     * each (PREbits 5: AP1R0 only), so any saved value is reachable.
+     */
+    write_sysreg(vgic_vmcr_sanitise(c->vmcr, shape), ich_vmcr_el2);
     for (unsigned n = 0; n < nr_apr; n++) {
         write_apr(n, c->ap0r[n], c->ap1r[n]);
     }
@@ -240,7 +251,7 @@ void vgic_hw_flush(struct vgic_cpu *c)
     }
     unsigned used = vgic_flush_lrs(c, c->lr, nr_lrs);
     for (unsigned i = 0; i < used; i++) {
-        write_lr(i, c->lr[i]);
+        write_lr(i, vgic_lr_sanitise(c->lr[i], shape));
     }
     for (unsigned i = used; i < c->used_lrs; i++) {
         write_lr(i, 0);
