@@ -28,9 +28,9 @@
 #include "guests/lib/guest.h"
 #include "guests/lib/timer.h"
 
-#define CHAOS_ACTIONS 50000 /* per vCPU: 200,000 for 4 */
-#define SGI_CHECK     15    /* the final check's SGI; the chaos uses 0..14 */
-#define SGI_CHAOS     15    /* chaos SGIs: 0..SGI_CHAOS-1 */
+#define CHAOS_ACTIONS 50000U /* per vCPU: 200,000 for 4 */
+#define SGI_CHECK     15     /* the final check's SGI; the chaos uses 0..14 */
+#define SGI_CHAOS     15     /* chaos SGIs: 0..SGI_CHAOS-1 */
 #define TIMER_PRIO    0x80
 #define WAIT_MS       500
 #define RUN_MS        20000
