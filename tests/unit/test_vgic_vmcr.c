@@ -5,7 +5,8 @@
  * [28:26]; ICH_VMCR_EL2 VPMR [31:24], VBPR0 [23:21], VBPR1 [20:18], VEOIM [9],
  * VCBPR [4], VFIQEn [3], VAckCtl [2], VENG1 [1], VENG0 [0]; ICH_LR<n>_EL2
  * State [63:62], HW [61], Group [60], NMI [59], Priority [55:48], pINTID
- * [44:32], EOI [41], vINTID [31:0].
+ * [44:32], EOI [41], vINTID [31:0]; ICC_CTLR_EL1 (ICV_CTLR_EL1) A3V [15],
+ * SEIS [14], IDbits [13:11], PRIbits [10:8], EOImode [1], CBPR [0].
  */
 #include <stdint.h>
 
@@ -61,24 +62,26 @@ static void test_vmcr(void)
     struct vgic_vif_shape q = vgic_vif_shape(VTR_QEMU);
     struct vgic_vif_shape w = vgic_vif_shape(VTR_8_7);
 
-    /* vgic.c's reset value 0: VFIQEn 0x8, VBPR0 2 (0x400000), VBPR1 3 (0xC0000). */
-    EXPECT_EQ(vgic_vmcr_sanitise(0, q), 0x4C0008);
-    /* 8 priority, 7 preemption bits: VFIQEn, VBPR0 0, VBPR1 1 (0x40000). */
-    EXPECT_EQ(vgic_vmcr_sanitise(0, w), 0x40008);
-    /* Every bit set: VENG0/1, VCBPR, VEOIM, VFIQEn (0x21B), VBPR0 7, VBPR1 7 (0xFC0000),
-     * VPMR 0xF8 (5 bits); VAckCtl and every RES0 bit dropped. */
-    EXPECT_EQ(vgic_vmcr_sanitise(UINT64_MAX, q), 0xF8FC021B);
-    EXPECT_EQ(vgic_vmcr_sanitise(UINT64_MAX, w), 0xFFFC021B);
-    /* VCBPR set with both BPRs 0: both still raised (0x10 | 0x4C0008). */
+    /* vgic.c's reset value 0: VFIQEn 0x8, VCBPR 0x10, VBPR0 2 (0x400000), VBPR1 3 (0xC0000). */
+    EXPECT_EQ(vgic_vmcr_sanitise(0, q), 0x4C0018);
+    /* 8 priority, 7 preemption bits: VFIQEn, VCBPR, VBPR0 0, VBPR1 1 (0x40000). */
+    EXPECT_EQ(vgic_vmcr_sanitise(0, w), 0x40018);
+    /* Every bit set: VENG0/1, VCBPR, VEOIM, VFIQEn (0x21B), VBPR0 at its minimum 2
+     * (0x400000) or 0, VBPR1 7 (0x1C0000), VPMR 0xF8 (5 bits) or 0xFF; VAckCtl and every
+     * RES0 bit dropped. */
+    EXPECT_EQ(vgic_vmcr_sanitise(UINT64_MAX, q), 0xF85C021B);
+    EXPECT_EQ(vgic_vmcr_sanitise(UINT64_MAX, w), 0xFF1C021B);
+    /* VCBPR clear in the guest view: set in hardware all the same. */
     EXPECT_EQ(vgic_vmcr_sanitise(0x10, q), 0x4C0018);
-    /* VPMR 0xFF, VBPR0 5 (0xA00000), VBPR1 4 (0x100000), VENG1: kept, VPMR cut to 0xF8. */
-    EXPECT_EQ(vgic_vmcr_sanitise(0xFFB00002, q), 0xF8B0000A);
-    EXPECT_EQ(vgic_vmcr_sanitise(0xFFB00002, w), 0xFFB0000A);
+    /* VPMR 0xFF, VBPR0 5 (0xA00000) -> 2 (0x400000), VBPR1 4 (0x100000) kept, VENG1:
+     * VPMR cut to 0xF8 on QEMU's shape. */
+    EXPECT_EQ(vgic_vmcr_sanitise(0xFFB00002, q), 0xF850001A);
+    EXPECT_EQ(vgic_vmcr_sanitise(0xFFB00002, w), 0xFF10001A);
     /* VBPR1 1 and VBPR0 1 (0x240000) on QEMU's shape: 3 and 2. */
-    EXPECT_EQ(vgic_vmcr_sanitise(0x240000, q), 0x4C0008);
-    /* A value QEMU itself holds after a guest's ICC_BPR1_EL1 = 8 (VBPR1 0), VPMR 0xF0,
-     * VBPR0 2, VENG1, VFIQEn: 0xF040000A -> VBPR1 3. */
-    EXPECT_EQ(vgic_vmcr_sanitise(0xF040000A, q), 0xF04C000A);
+    EXPECT_EQ(vgic_vmcr_sanitise(0x240000, q), 0x4C0018);
+    /* A value QEMU holds after a guest's ICC_BPR1_EL1 = 8 with VCBPR 0 (VBPR1 0), VPMR
+     * 0xF0, VBPR0 2, VENG1, VFIQEn: 0xF040000A -> VBPR1 3, VCBPR 1. */
+    EXPECT_EQ(vgic_vmcr_sanitise(0xF040000A, q), 0xF04C001A);
 }
 
 /* Over many values: the result is a fixed point, with every field in range. */
@@ -99,14 +102,100 @@ static void test_vmcr_properties(void)
             unsigned bpr1 = (unsigned)(v >> 18) & 7;
             unsigned pmr = (unsigned)(v >> 24) & 0xFF;
             bad += vgic_vmcr_sanitise(v, s) != v;
-            bad += bpr0 < vgic_vif_min_vbpr0(s) || bpr1 < vgic_vif_min_vbpr1(s);
+            bad += bpr0 != vgic_vif_min_vbpr0(s) || bpr1 < vgic_vif_min_vbpr1(s);
             bad += (pmr & (0xFFU >> s.pribits)) != 0;
-            bad += (v & ~UINT64_C(0xFFFC021B)) != 0 || (v & 0x8) == 0;
-            /* Guest-visible fields other than the clamped ones come through. */
-            bad += (v & 0x213) != (x & 0x213);
+            bad += (v & ~UINT64_C(0xFFFC021B)) != 0 || (v & 0x18) != 0x18;
+            /* VENG0/1 and VEOIM come through; VCBPR (0x10) is always 1. */
+            bad += (v & 0x203) != (x & 0x203);
         }
     }
     EXPECT_EQ(bad, 0);
+}
+
+/* The guest view: the hardware's value, but VCBPR is the guest's CBPR. */
+static void test_view(void)
+{
+    /* Hardware 0xF04C001A (VCBPR 1); the guest's CBPR 0 or 1. */
+    EXPECT_EQ(vgic_vmcr_view(0xF04C001A, 0), 0xF04C000A);
+    EXPECT_EQ(vgic_vmcr_view(0xF04C001A, 0x10), 0xF04C001A);
+    /* Only VCBPR comes from the old view. */
+    EXPECT_EQ(vgic_vmcr_view(0xF04C000A, UINT64_MAX & ~UINT64_C(0x10)), 0xF04C000A);
+    EXPECT_EQ(vgic_vmcr_view(0, UINT64_MAX), 0x10);
+}
+
+static void test_ctlr(void)
+{
+    struct vgic_vif_shape q = vgic_vif_shape(VTR_QEMU);
+    struct vgic_vif_shape w = vgic_vif_shape(VTR_8_7);
+
+    /* QEMU: PRIbits 4 (0x400), IDbits 1 (0x800), A3V (0x8000), as QEMU's own icv_ctlr_read. */
+    EXPECT_EQ(vgic_icc_ctlr_read(0, q), 0x8C00);
+    /* EOImode (VEOIM 0x200) and CBPR (VCBPR 0x10) from the view. */
+    EXPECT_EQ(vgic_icc_ctlr_read(0x200, q), 0x8C02);
+    EXPECT_EQ(vgic_icc_ctlr_read(0x10, q), 0x8C01);
+    EXPECT_EQ(vgic_icc_ctlr_read(UINT64_MAX, q), 0x8C03);
+    /* PRIbits 7 (0x700), IDbits 0, no A3V, no SEIS. */
+    EXPECT_EQ(vgic_icc_ctlr_read(0, w), 0x700);
+    /* SEIS (VTR bit 22) -> CTLR bit 14; IDbits 1 (VTR bit 23) -> CTLR bit 11. */
+    EXPECT_EQ(vgic_icc_ctlr_read(0, vgic_vif_shape(VTR_8_7 | 0xC00000)), 0x4F00);
+
+    /* Writes: EOImode (bit 1) -> VEOIM, CBPR (bit 0) -> VCBPR; nothing else. */
+    EXPECT_EQ(vgic_icc_ctlr_write(0xF04C001A, 0x2), 0xF04C020A);
+    EXPECT_EQ(vgic_icc_ctlr_write(0xF04C000A, 0x1), 0xF04C001A);
+    EXPECT_EQ(vgic_icc_ctlr_write(0xF04C021A, 0), 0xF04C000A);
+    EXPECT_EQ(vgic_icc_ctlr_write(0, UINT64_MAX), 0x210);
+    EXPECT_EQ(vgic_icc_ctlr_write(0, UINT64_MAX & ~UINT64_C(3)), 0);
+}
+
+static void test_pmr(void)
+{
+    struct vgic_vif_shape q = vgic_vif_shape(VTR_QEMU);
+    struct vgic_vif_shape w = vgic_vif_shape(VTR_8_7);
+
+    /* PMR 0xA7 with RES0 bits [63:8] set: VPMR 0xA0 (5 bits) or 0xA7 (8 bits). */
+    EXPECT_EQ(vgic_icc_pmr_write(0, UINT64_C(0xFFFFFFFF000000A7), q), 0xA0000000);
+    EXPECT_EQ(vgic_icc_pmr_write(0, UINT64_C(0xFFFFFFFF000000A7), w), 0xA7000000);
+    /* Only VPMR changes. */
+    EXPECT_EQ(vgic_icc_pmr_write(0xF04C021A, 0x5A, q), 0x584C021A);
+    EXPECT_EQ(vgic_icc_pmr_read(0x584C021A), 0x58);
+    EXPECT_EQ(vgic_icc_pmr_read(UINT64_MAX), 0xFF);
+}
+
+static void test_rpr(void)
+{
+    struct vgic_vif_shape q = vgic_vif_shape(VTR_QEMU);
+    struct vgic_vif_shape w = vgic_vif_shape(VTR_8_7);
+    struct vgic_vif_shape m = vgic_vif_shape(VTR_6_6);
+    uint32_t ap0[4] = {0};
+    uint32_t ap1[4] = {0};
+
+    EXPECT_EQ(vgic_icc_rpr(ap0, ap1, q), 0xFF);
+    /* 5 preemption bits: AP1R0 bit 10 is priority 10 << 3 = 0x50. */
+    ap1[0] = 1U << 10;
+    EXPECT_EQ(vgic_icc_rpr(ap0, ap1, q), 0x50);
+    /* The lowest set bit of either group wins: AP0R0 bit 31, AP1R0 bits 10 and 12. */
+    ap0[0] = 1U << 31;
+    ap1[0] |= 1U << 12;
+    EXPECT_EQ(vgic_icc_rpr(ap0, ap1, q), 0x50);
+    ap1[0] = 1U << 12;
+    EXPECT_EQ(vgic_icc_rpr(ap0, ap1, q), 0x60);
+    /* Bit 31 alone: 0xF8. */
+    ap1[0] = 0;
+    EXPECT_EQ(vgic_icc_rpr(ap0, ap1, q), 0xF8);
+    /* 7 preemption bits, 4 registers: AP1R2 bit 0 is level 64, 64 << 1 = 0x80. */
+    ap0[0] = 0;
+    ap1[2] = 1;
+    EXPECT_EQ(vgic_icc_rpr(ap0, ap1, w), 0x80);
+    /* QEMU's shape implements AP1R0 only: AP1R2 is not looked at. */
+    EXPECT_EQ(vgic_icc_rpr(ap0, ap1, q), 0xFF);
+    /* 6 preemption bits: AP1R1 bit 0 is level 32, 32 << 2 = 0x80; AP1R3 bit 31 (level 127)
+     * with 7 bits: 0xFE. */
+    ap1[2] = 0;
+    ap1[1] = 1;
+    EXPECT_EQ(vgic_icc_rpr(ap0, ap1, m), 0x80);
+    ap1[1] = 0;
+    ap1[3] = 1U << 31;
+    EXPECT_EQ(vgic_icc_rpr(ap0, ap1, w), 0xFE);
 }
 
 static void test_lr(void)
@@ -137,6 +226,10 @@ int main(void)
     test_shape();
     test_vmcr();
     test_vmcr_properties();
+    test_view();
+    test_ctlr();
+    test_pmr();
+    test_rpr();
     test_lr();
     return unit_report("vgic_vmcr");
 }
