@@ -8,6 +8,8 @@
  *                                          the rest read as zero, writes ignored
  *   CNTP_TVAL/CTL/CVAL_EL0 (CNTHCTL_EL2.EL1PCEN = 0) -> the emulated EL1 physical timer
  *   ICC_SGI1R/ASGI1R/SGI0R_EL1 writes (HCR_EL2.IMO) -> virtual SGIs (vgic_sgi)
+ *   ICC_CTLR/PMR/RPR/DIR_EL1 (ICH_HCR_EL2.TC) -> the guest's view of the
+ *                                          virtual CPU interface (vgic/vgic_hw.c)
  *   ICC_AP0R<n>_EL1 (ICH_HCR_EL2.TALL0)  -> read as zero, writes ignored: no Group 0
  *                                          interrupt is ever active (Linux clears them)
  *   DC ISW/CSW/CISW (HCR_EL2.TSW)        -> clean+invalidate of the VM's RAM (vcpu/setway.c)
@@ -30,6 +32,7 @@
 #include "vcpu/trap.h"
 #include "vcpu/vdebug.h"
 #include "vcpu/vm.h"
+#include "vgic/vgic_hw.h"
 #include "vtimer/vtimer.h"
 
 static bool is_idreg(const struct esr_sysreg *s)
@@ -40,6 +43,10 @@ static bool is_idreg(const struct esr_sysreg *s)
 #define ICC_SGI1R_EL1  ESR_SYSREG(3, 0, 12, 11, 5)
 #define ICC_ASGI1R_EL1 ESR_SYSREG(3, 0, 12, 11, 6)
 #define ICC_SGI0R_EL1  ESR_SYSREG(3, 0, 12, 11, 7)
+#define ICC_PMR_EL1    ESR_SYSREG(3, 0, 4, 6, 0)
+#define ICC_DIR_EL1    ESR_SYSREG(3, 0, 12, 11, 1)
+#define ICC_RPR_EL1    ESR_SYSREG(3, 0, 12, 11, 3)
+#define ICC_CTLR_EL1   ESR_SYSREG(3, 0, 12, 12, 4)
 
 static bool is_cntp(const struct esr_sysreg *s)
 {
@@ -53,12 +60,53 @@ static bool is_ap0r(const struct esr_sysreg *s)
 }
 
 /*
+ * The common registers ICH_HCR_EL2.TC traps (so that the guest cannot clear
+ * VCBPR through CTLR.CBPR). RPR is read-only and DIR write-only: the other
+ * direction UNDEFs.
+ */
+static bool emulate_common(struct vcpu *v, bool read, uint32_t key, uint64_t *val)
+{
+    switch (key) {
+    case ICC_CTLR_EL1:
+        if (read) {
+            *val = vgic_hw_ctlr_read(&v->vgic);
+        } else {
+            vgic_hw_ctlr_write(&v->vgic, *val);
+        }
+        return true;
+    case ICC_PMR_EL1:
+        if (read) {
+            *val = vgic_hw_pmr_read();
+        } else {
+            vgic_hw_pmr_write(&v->vgic, *val);
+        }
+        return true;
+    case ICC_RPR_EL1:
+        *val = vgic_hw_rpr_read();
+        return read;
+    default: /* ICC_DIR_EL1 */
+        if (!read) {
+            vgic_hw_dir_write(&v->vgic, *val);
+        }
+        return !read;
+    }
+}
+
+static bool is_common(uint32_t key)
+{
+    return key == ICC_CTLR_EL1 || key == ICC_PMR_EL1 || key == ICC_RPR_EL1 || key == ICC_DIR_EL1;
+}
+
+/*
  * GIC registers that trap: SGI generation (HCR_EL2.IMO), delivered by the vGIC,
- * and Group 0's active priorities (TALL0), always zero since shrike never
- * delivers a Group 0 interrupt.
+ * the common registers (TC, above), and Group 0's active priorities (TALL0),
+ * always zero since shrike never delivers a Group 0 interrupt.
  */
 static bool emulate_gic(struct vcpu *v, const struct esr_sysreg *s, uint32_t key, uint64_t *val)
 {
+    if (is_common(key)) {
+        return emulate_common(v, s->read, key, val);
+    }
     if (is_ap0r(s)) {
         *val = 0;
         return true;
@@ -126,7 +174,7 @@ static bool emulate(struct vcpu *v, const struct esr_sysreg *s, uint32_t key, ui
         vtimer_ptimer_access(v, s->op2, s->read, val);
         return true;
     }
-    if (s->op0 == 3 && s->crn == 12) {
+    if (s->op0 == 3 && (s->crn == 12 || key == ICC_PMR_EL1)) {
         return emulate_gic(v, s, key, val);
     }
     if (s->op0 == 2) {

@@ -648,3 +648,22 @@ void vgic_cpu_set_loaded(struct vgic_cpu *c, bool loaded)
     c->loaded = loaded;
     spin_unlock(&c->ap_lock);
 }
+
+bool vgic_deactivate(struct vgic_cpu *c, uint32_t intid, uint32_t *hwintid)
+{
+    struct vgic_irq *irq = vgic_get_irq(c->dist, c, intid);
+    bool physical = false;
+    if (irq == NULL) {
+        return false;
+    }
+    spin_lock(&irq->lock);
+    if (irq->active && irq->vcpu == c) {
+        irq->active = false; /* if pending too, it stays on c's list; prune moves it if needed */
+        physical = irq->hw;
+        if (physical) {
+            *hwintid = irq->hwintid;
+        }
+    }
+    spin_unlock(&irq->lock);
+    return physical;
+}

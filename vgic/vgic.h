@@ -210,4 +210,13 @@ bool vgic_has_pending(struct vgic_cpu *c);
 /* State as the GICD/GICR pending and active registers report it. */
 bool vgic_irq_is_pending(const struct vgic_irq *irq);
 
+/*
+ * The guest's ICC_DIR_EL1 on vCPU c (EOImode 1), with c's list registers
+ * folded: intid (c's private one, or an SPI) loses its active state if it is
+ * active on c; the next flush rewrites its list register. Returns true if it
+ * is hardware-mapped: the caller, on the CPU where c is loaded, must then
+ * deactivate the physical interrupt *hwintid.
+ */
+bool vgic_deactivate(struct vgic_cpu *c, uint32_t intid, uint32_t *hwintid);
+
 #endif

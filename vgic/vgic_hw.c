@@ -6,6 +6,16 @@
  * guest with nothing pending cost two compares). ICH_HCR_EL2.UIE asks for a
  * maintenance interrupt when the list registers run dry while more is
  * pending; TALL0 traps the Group 0 registers, which shrike does not offer.
+ * Whatever was saved, only architecturally reachable values are written to
+ * ICH_VMCR_EL2 and the list registers (vgic_vmcr.c), and only the implemented
+ * active-priority registers are touched.
+ *
+ * ICH_VMCR_EL2.VCBPR is 1 in hardware at all times (vgic_vmcr.h says why: a
+ * QEMU 7.2 abort a guest reaches with one BPR1 write). The guest could clear
+ * it through ICC_CTLR_EL1, so TC traps the common registers, CTLR, PMR, RPR
+ * and DIR, emulated below for the loaded vCPU (vcpu/sysreg.c decodes them).
+ * c->vmcr is the guest's view of ICH_VMCR_EL2: the hardware's at the last put,
+ * except VCBPR, which is the guest's CBPR, kept there while loaded too.
  */
 #include "vgic/vgic_hw.h"
 
@@ -13,21 +23,25 @@
 #include "kernel/cpu.h"
 #include "kernel/gicv3.h"
 #include "kernel/irq.h"
+#include "vgic/vgic_vmcr.h"
 
 #define ICH_HCR_EN    (1ULL << 0)
 #define ICH_HCR_UIE   (1ULL << 1)
+#define ICH_HCR_TC    (1ULL << 10)
 #define ICH_HCR_TALL0 (1ULL << 11)
+#define ICH_HCR_GUEST (ICH_HCR_EN | ICH_HCR_TC | ICH_HCR_TALL0)
 
 static unsigned nr_lrs;
 static unsigned nr_apr; /* ICH_AP0R<n>/AP1R<n> implemented: 1, 2 or 4 */
+static struct vgic_vif_shape shape;
 
 void vgic_hw_init(void)
 {
     uint64_t vtr = read_sysreg(ich_vtr_el2);
-    unsigned prebits = (unsigned)((vtr >> 26) & 7) + 1;
+    shape = vgic_vif_shape(vtr);
     nr_lrs = (unsigned)(vtr & 0x1F) + 1;
     nr_lrs = nr_lrs > VGIC_MAX_LRS ? VGIC_MAX_LRS : nr_lrs;
-    nr_apr = prebits >= 7 ? 4 : prebits == 6 ? 2 : 1;
+    nr_apr = vgic_vif_nr_aprs(shape);
 }
 
 unsigned vgic_hw_nr_lrs(void)
@@ -206,11 +220,17 @@ static void read_apr(unsigned n, uint32_t *ap0, uint32_t *ap1)
 
 void vgic_hw_load(struct vgic_cpu *c)
 {
-    write_sysreg(c->vmcr, ich_vmcr_el2);
+    /*
+     * c->vmcr is what the last put read back, or the vGIC's reset value 0,
+     * whose binary points are below their minimums: write a reachable value.
+     * The APRs: each implemented register's 32 bits are one preemption level
+     * each (PREbits 5: AP1R0 only), so any saved value is reachable.
+     */
+    write_sysreg(vgic_vmcr_sanitise(c->vmcr, shape), ich_vmcr_el2);
     for (unsigned n = 0; n < nr_apr; n++) {
         write_apr(n, c->ap0r[n], c->ap1r[n]);
     }
-    write_sysreg(ICH_HCR_EN | ICH_HCR_TALL0, ich_hcr_el2);
+    write_sysreg(ICH_HCR_GUEST, ich_hcr_el2);
     isb();
 }
 
@@ -225,7 +245,7 @@ void vgic_hw_put(struct vgic_cpu *c)
         write_lr(i, 0);
     }
     c->used_lrs = 0;
-    c->vmcr = read_sysreg(ich_vmcr_el2);
+    c->vmcr = vgic_vmcr_view(read_sysreg(ich_vmcr_el2), c->vmcr);
     for (unsigned n = 0; n < nr_apr; n++) {
         read_apr(n, &c->ap0r[n], &c->ap1r[n]);
     }
@@ -240,13 +260,13 @@ void vgic_hw_flush(struct vgic_cpu *c)
     }
     unsigned used = vgic_flush_lrs(c, c->lr, nr_lrs);
     for (unsigned i = 0; i < used; i++) {
-        write_lr(i, c->lr[i]);
+        write_lr(i, vgic_lr_sanitise(c->lr[i], shape));
     }
     for (unsigned i = used; i < c->used_lrs; i++) {
         write_lr(i, 0);
     }
     c->used_lrs = used;
-    write_sysreg(ICH_HCR_EN | ICH_HCR_TALL0 | (c->underflow ? ICH_HCR_UIE : 0), ich_hcr_el2);
+    write_sysreg(ICH_HCR_GUEST | (c->underflow ? ICH_HCR_UIE : 0), ich_hcr_el2);
 }
 
 void vgic_hw_fold(struct vgic_cpu *c)
@@ -258,4 +278,62 @@ void vgic_hw_fold(struct vgic_cpu *c)
         c->lr[i] = read_lr(i);
     }
     vgic_fold_lrs(c, c->lr, c->used_lrs);
+}
+
+/* --- ICC_CTLR/PMR/RPR/DIR_EL1, trapped by TC, for the vCPU loaded here ------ */
+
+static uint64_t live_view(const struct vgic_cpu *c)
+{
+    return vgic_vmcr_view(read_sysreg(ich_vmcr_el2), c->vmcr);
+}
+
+/* The view's VCBPR stays in c->vmcr; the hardware gets the sanitised value (VCBPR 1). */
+static void set_view(struct vgic_cpu *c, uint64_t view)
+{
+    c->vmcr = view;
+    write_sysreg(vgic_vmcr_sanitise(view, shape), ich_vmcr_el2);
+}
+
+uint64_t vgic_hw_ctlr_read(const struct vgic_cpu *c)
+{
+    return vgic_icc_ctlr_read(live_view(c), shape);
+}
+
+void vgic_hw_ctlr_write(struct vgic_cpu *c, uint64_t val)
+{
+    set_view(c, vgic_icc_ctlr_write(live_view(c), val));
+}
+
+uint64_t vgic_hw_pmr_read(void)
+{
+    return vgic_icc_pmr_read(read_sysreg(ich_vmcr_el2));
+}
+
+void vgic_hw_pmr_write(struct vgic_cpu *c, uint64_t val)
+{
+    set_view(c, vgic_icc_pmr_write(live_view(c), val, shape));
+}
+
+uint64_t vgic_hw_rpr_read(void)
+{
+    uint32_t ap0[4] = {0};
+    uint32_t ap1[4] = {0};
+
+    for (unsigned n = 0; n < nr_apr; n++) {
+        read_apr(n, &ap0[n], &ap1[n]);
+    }
+    return vgic_icc_rpr(ap0, ap1, shape);
+}
+
+/* EOImode 0: DIR is UNPREDICTABLE, ignored. The exit folded the list registers already. */
+void vgic_hw_dir_write(struct vgic_cpu *c, uint64_t val)
+{
+    uint32_t hwintid;
+
+    if (!(read_sysreg(ich_vmcr_el2) & ICH_VMCR_VEOIM)) {
+        return;
+    }
+    if (vgic_deactivate(c, (uint32_t)(val & 0xFFFFFF), &hwintid)) {
+        gic_deactivate(hwintid); /* what ICH_LR.HW does for a DIR that does not trap */
+    }
 }

@@ -19,4 +19,17 @@ void vgic_hw_put(struct vgic_cpu *c);
 void vgic_hw_flush(struct vgic_cpu *c);
 void vgic_hw_fold(struct vgic_cpu *c);
 
+/*
+ * The common ICC registers ICH_HCR_EL2.TC traps, for c loaded on this CPU,
+ * as ICV_*_EL1 define them: CTLR (EOImode and the guest's CBPR; VCBPR stays
+ * 1), PMR (implemented bits), RPR (from the active-priority registers), DIR
+ * (EOImode 1: deactivates in the vGIC, and the physical interrupt if mapped).
+ */
+uint64_t vgic_hw_ctlr_read(const struct vgic_cpu *c);
+void vgic_hw_ctlr_write(struct vgic_cpu *c, uint64_t val);
+uint64_t vgic_hw_pmr_read(void);
+void vgic_hw_pmr_write(struct vgic_cpu *c, uint64_t val);
+uint64_t vgic_hw_rpr_read(void);
+void vgic_hw_dir_write(struct vgic_cpu *c, uint64_t val);
+
 #endif

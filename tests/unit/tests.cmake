@@ -43,6 +43,10 @@ set(unit_bootargs_SOURCES tests/unit/test_bootargs.c kernel/bootargs.c)
 
 list(APPEND SHRIKE_UNIT_TESTS vgic vgic_mmio)
 set(unit_vgic_SOURCES tests/unit/test_vgic.c vgic/vgic.c tests/unit/host_panic.c)
+list(APPEND SHRIKE_UNIT_TESTS vgic_vmcr)
+set(unit_vgic_vmcr_SOURCES tests/unit/test_vgic_vmcr.c vgic/vgic_vmcr.c)
+list(APPEND SHRIKE_UNIT_TESTS vgic_deactivate)
+set(unit_vgic_deactivate_SOURCES tests/unit/test_vgic_deactivate.c vgic/vgic.c tests/unit/host_panic.c)
 set(unit_vgic_mmio_SOURCES tests/unit/test_vgic_mmio.c vgic/vgic.c vgic/vgic_mmio_dist.c
     vgic/vgic_mmio_redist.c tests/unit/host_panic.c)
 list(APPEND SHRIKE_UNIT_TESTS vgic_races)
