@@ -91,8 +91,7 @@ struct vgic_cpu {
     /* The virtual CPU interface while the vCPU is not loaded (vgic/vgic_hw.c). */
     uint64_t lr[VGIC_MAX_LRS];
     unsigned used_lrs;
-    uint64_t
-        vmcr; /* the guest's view (its own VCBPR); the hardware gets vgic_vmcr_sanitise() of it */
+    uint64_t vmcr; /* the guest's view (its VCBPR): hardware gets vgic_vmcr_sanitise() */
     uint32_t ap0r[4];
     uint32_t ap1r[4];
     bool underflow; /* more on ap_list than list registers: ask for a maintenance interrupt */
