@@ -47,9 +47,10 @@
 
 /*
  * Virtual-time policy: 0 = virtual time follows physical time (CNTVOFF_EL2 =
- * 0; required for multi-vCPU VMs and the default); 1 = virtual time stops
- * while a single-vCPU VM is descheduled (CNTVOFF advances by the time spent
- * off-CPU; multi-vCPU VMs still use 0). 1 needs a non-zero offset, and on
+ * 0; required for multi-vCPU VMs and the default); 1 = a single-vCPU VM's
+ * virtual time stops while its vCPU waits for a CPU (CNTVOFF = its time spent
+ * runnable but not running) and runs while it runs or blocks in WFI
+ * (multi-vCPU VMs still use 0). 1 needs a non-zero offset, and on
  * QEMU 7.2 a guest then freezes the whole machine with a CVAL near 2^64
  * (QEMU wraps CVAL + CNTVOFF): trusted guests only (docs/interrupts.md).
  */

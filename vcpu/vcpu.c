@@ -185,8 +185,14 @@ void vcpu_load(struct vcpu *v)
     write_sysreg(CPTR_GUEST, cptr_el2);
     write_sysreg(MDCR_TRAPS | trap_pmu_hpmn(), mdcr_el2);
     write_sysreg(CNTHCTL_EL1PCTEN, cnthctl_el2);
-    if (CONFIG_VTIME_STOPS && vm->nvcpus == 1 && v->ran_before) {
-        vm->cntvoff += counter_read() - v->put_time; /* virtual time stood still meanwhile */
+    if (CONFIG_VTIME_STOPS && vm->nvcpus == 1) {
+        /*
+         * Virtual time stops while the vCPU waits for a CPU (runnable, not
+         * running: the scheduler's wait_ticks, complete up to this pick) and
+         * runs while it runs or blocks: a vCPU in WFI must see its timer
+         * expire (the offset grew by the whole WFI before, so it never did).
+         */
+        vm->cntvoff = v->stats.wait_ticks;
     }
     write_sysreg(vm->cntvoff, cntvoff_el2);
     isb();
@@ -219,7 +225,6 @@ void vcpu_put(struct vcpu *v)
     v->last_pcpu = c->id;
     v->ran_before = true;
     c->loaded = 0;
-    v->put_time = counter_read();
 }
 
 void vcpu_request(struct vcpu *v, unsigned req)

@@ -94,7 +94,6 @@ struct vcpu {
     enum vcpu_sched_state sstate;
     bool wake_pending;    /* a wake-up arrived while it was running */
     uint64_t state_since; /* counter value when sstate last changed */
-    uint64_t put_time;    /* for CONFIG_VTIME_STOPS */
     uint64_t left_at;     /* counter when its last run ended (switch-cost statistics) */
     struct vcpu_stats stats;
     unsigned last_pcpu; /* where it last ran (valid once ran_before) */

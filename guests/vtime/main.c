@@ -1,0 +1,198 @@
+/*
+ * vtime: the second virtual-time scheme (CONFIG_VTIME_STOPS = 1, the image
+ * shrike-vtime-stops.elf; issue 13).
+ *
+ * A single-vCPU VM's virtual counter stops while the vCPU waits for a CPU
+ * (runnable, not running) and runs while it runs or blocks in WFI: its
+ * CNTVCT is physical time minus the time other vCPUs took from it. Modes, by
+ * a word in /chosen/bootargs:
+ *
+ *   vtime=solo  1 vCPU sharing its CPU with a hog (the vtime-solo VM):
+ *     A. a loop reading CNTVCT and CNTPCT: a gap of a whole slice shows in
+ *        CNTPCT (the vCPU was preempted) but never in CNTVCT, and over the
+ *        run the virtual counter advances clearly less than the physical one;
+ *     B. a virtual-timer interrupt armed 30 ms ahead, spinning: not before
+ *        CVAL in virtual time and at most 2 ms after it;
+ *     C. the same, waiting in WFI: time runs while the vCPU blocks, so the
+ *        timer ends the WFI (an EL1 physical-timer watchdog gives up at 2 s).
+ *   vtime=hog   1 CPU-bound vCPU for 1.5 s of physical time (vtime-hog).
+ *   vtime=pair  2 vCPUs (vtime-pair): a multi-vCPU VM keeps the one fixed
+ *     offset (CNTVCT = CNTPCT - 0), and a value read on one vCPU is never
+ *     ahead of one read later on the other.
+ */
+#include "guests/lib/dtb.h"
+#include "guests/lib/gic.h"
+#include "guests/lib/guest.h"
+#include "guests/lib/timer.h"
+
+#define RUN_MS       200 /* phase A, physical time */
+#define HOG_MS       1500
+#define TIMER_MS     30
+#define WFI_TIMER_MS 50
+#define PAIR_SAMPLES 200000
+
+static uint64_t ticks_per_ms;
+static volatile unsigned vtimer_irqs;
+static volatile uint64_t vtimer_at;
+
+static uint64_t read_pct(void)
+{
+    return read_cntpct();
+}
+
+static void vtimer_handler(unsigned intid)
+{
+    (void)intid;
+    vtimer_at = read_cntvct();
+    timer_stop(TIMER_VIRT);
+    vtimer_irqs = vtimer_irqs + 1;
+}
+
+/* A: preempted time does not show in the virtual counter. */
+static void phase_preempted(void)
+{
+    uint64_t v0 = read_cntvct();
+    uint64_t p0 = read_pct();
+    uint64_t lastv = v0;
+    uint64_t lastp = p0;
+    uint64_t gapv = 0;
+    uint64_t gapp = 0;
+    unsigned backwards = 0;
+
+    while (lastp - p0 < RUN_MS * ticks_per_ms) {
+        uint64_t v = read_cntvct();
+        uint64_t p = read_pct();
+        if (v < lastv) {
+            backwards++;
+        }
+        if (v - lastv > gapv) {
+            gapv = v - lastv;
+        }
+        if (p - lastp > gapp) {
+            gapp = p - lastp;
+        }
+        lastv = v;
+        lastp = p;
+    }
+    uint64_t dv = lastv - v0;
+    uint64_t dp = lastp - p0;
+    printf("vtime: solo: %llu ms physical, %llu ms virtual, largest gap %llu us physical, "
+           "%llu us virtual\n",
+           (unsigned long long)(dp / ticks_per_ms), (unsigned long long)(dv / ticks_per_ms),
+           (unsigned long long)(gapp * 1000 / ticks_per_ms),
+           (unsigned long long)(gapv * 1000 / ticks_per_ms));
+    CHECK_EQ(backwards, 0, "solo: the virtual counter never went backwards");
+    CHECK(gapp >= 5 * ticks_per_ms,
+          "solo: preempted at least once (a gap of 5 ms or more in CNTPCT)");
+    CHECK(gapv < ticks_per_ms, "solo: no gap of 1 ms or more in CNTVCT (time stopped meanwhile)");
+    CHECK(dv * 4 <= dp * 3, "solo: virtual time advanced at most 3/4 of physical time");
+    CHECK(dv > 0, "solo: virtual time advanced");
+}
+
+/* B and C: the virtual timer counts virtual time; blocking does not stop it. */
+static void phase_timer(bool in_wfi)
+{
+    const char *how = in_wfi ? "in WFI" : "spinning";
+    uint64_t ms = in_wfi ? WFI_TIMER_MS : TIMER_MS;
+    unsigned before = vtimer_irqs;
+    uint64_t cval = read_cntvct() + ms * ticks_per_ms;
+    uint64_t p0 = read_pct();
+
+    timer_watchdog_arm(TIMER_PHYS, 2000);
+    timer_arm_at(TIMER_VIRT, cval);
+    while (vtimer_irqs == before && timer_watchdog_count() == 0) {
+        if (in_wfi) {
+            wfi();
+        } else {
+            cpu_relax();
+        }
+    }
+    timer_watchdog_cancel(TIMER_PHYS);
+    timer_stop(TIMER_VIRT);
+    uint64_t dp = read_pct() - p0;
+    if (!CHECK_EQ(vtimer_irqs - before, 1, "solo: %s: the virtual timer fired once", how)) {
+        return;
+    }
+    printf("vtime: solo: timer %s: %llu us late in virtual time, %llu ms physical for %llu ms\n",
+           how, (unsigned long long)((vtimer_at - cval) * 1000 / ticks_per_ms),
+           (unsigned long long)(dp / ticks_per_ms), (unsigned long long)ms);
+    CHECK(vtimer_at >= cval, "solo: %s: not before CVAL in virtual time", how);
+    CHECK(vtimer_at - cval < 2 * ticks_per_ms, "solo: %s: less than 2 ms after CVAL", how);
+    CHECK(dp >= ms * ticks_per_ms, "solo: %s: at least %llu ms of physical time", how,
+          (unsigned long long)ms);
+}
+
+static void solo(void)
+{
+    CHECK_EQ(gic_init(), 0, "GIC up");
+    timer_set_handler(TIMER_VIRT, vtimer_handler, 0x80);
+    irq_local_enable();
+    phase_preempted();
+    phase_timer(false);
+    phase_timer(true);
+    irq_local_disable();
+}
+
+static void hog(void)
+{
+    uint64_t p0 = read_pct();
+    while (read_pct() - p0 < HOG_MS * ticks_per_ms) {
+    }
+    printf("vtime: hog done\n");
+}
+
+static uint64_t latest; /* the largest CNTVCT value either vCPU of the pair has published */
+static unsigned pair_backwards[2];
+static unsigned pair_done;
+
+static void pair_sample(unsigned me)
+{
+    for (unsigned i = 0; i < PAIR_SAMPLES; i++) {
+        uint64_t seen = __atomic_load_n(&latest, __ATOMIC_ACQUIRE);
+        uint64_t v = read_cntvct();
+        if (v < seen) {
+            pair_backwards[me]++;
+        }
+        while (seen < v && !__atomic_compare_exchange_n(&latest, &seen, v, false, __ATOMIC_ACQ_REL,
+                                                        __ATOMIC_ACQUIRE)) {
+        }
+    }
+}
+
+static void pair_secondary(unsigned me)
+{
+    pair_sample(me);
+    __atomic_fetch_add(&pair_done, 1, __ATOMIC_ACQ_REL);
+}
+
+static void pair(void)
+{
+    uint64_t v = read_cntvct();
+    uint64_t p = read_pct();
+    CHECK(p >= v && p - v < ticks_per_ms, "pair: CNTVCT is CNTPCT (offset 0 for a 2-vCPU VM)");
+    CHECK_EQ(guest_cpu_on(1, pair_secondary), PSCI_RET_SUCCESS, "pair: CPU_ON(1)");
+    pair_sample(0);
+    uint64_t end = deadline_after_ms(5000);
+    while (load_acquire(&pair_done) == 0 && !deadline_passed(end)) {
+        cpu_relax();
+    }
+    CHECK_EQ(load_acquire(&pair_done), 1, "pair: vcpu 1 finished");
+    CHECK_EQ(pair_backwards[0] + pair_backwards[1], 0,
+             "pair: no value read on one vCPU behind one published by the other (%u samples)",
+             2 * PAIR_SAMPLES);
+    v = read_cntvct();
+    p = read_pct();
+    CHECK(p >= v && p - v < ticks_per_ms, "pair: CNTVCT still CNTPCT at the end");
+}
+
+void guest_main(void)
+{
+    ticks_per_ms = timer_ticks_per_ms();
+    if (dtb_bootargs_have("vtime=hog")) {
+        hog();
+    } else if (dtb_bootargs_have("vtime=pair")) {
+        pair();
+    } else {
+        solo();
+    }
+}
