@@ -14,6 +14,8 @@
 #define GUEST_UART_BASE      0x09000000UL /* emulated PL011, SPI 1 (INTID 33) */
 #define GUEST_UART_SIZE      0x00001000UL
 #define GUEST_UART_SPI       1
+#define GUEST_PVTIME_IPA     0x090A0000UL /* read-only: stolen-time records, 64 B per vCPU */
+#define GUEST_PVTIME_SIZE    0x00001000UL
 #define GUEST_TESTDEV_BASE   0x0B000000UL /* emulated test device (mmio test guest) */
 #define GUEST_TESTDEV_SIZE   0x00001000UL
 #define GUEST_MAGIC_PAGE_IPA 0x70000000UL /* read-only page filled with GUEST_MAGIC_WORD */

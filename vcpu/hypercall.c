@@ -10,6 +10,7 @@
 #include "kernel/log.h"
 #include "vcpu/abi.h"
 #include "vcpu/psci_rules.h"
+#include "vcpu/pvtime.h"
 #include "vcpu/spectre.h"
 #include "vcpu/trap.h"
 #include "vcpu/vm.h"
@@ -35,6 +36,9 @@ static int64_t smccc_arch_features(uint64_t fid)
     int64_t ret;
     if (spectre_guest_features((uint32_t)fid, &ret)) {
         return ret; /* the Spectre workarounds: as the core requires (vcpu/spectre.c) */
+    }
+    if (pvtime_arch_features((uint32_t)fid, &ret)) {
+        return ret; /* stolen time (vcpu/pvtime.c) */
     }
     return (uint32_t)fid == SMCCC_ARCH_FEATURES || (uint32_t)fid == SMCCC_VERSION
                ? 0
@@ -77,6 +81,12 @@ static void smccc_call(struct vcpu *v)
     case SMCCC_ARCH_WORKAROUND_2:
     case SMCCC_ARCH_WORKAROUND_3:
         ret = smccc_workaround(fid);
+        break;
+    case PV_TIME_FEATURES:
+        ret = pvtime_features(x[1]);
+        break;
+    case PV_TIME_ST:
+        ret = (int64_t)pvtime_record_ipa(v->id);
         break;
     case SHRIKE_HC_CONSOLE_WRITE:
         ret = console_write(v, x[1], x[2]);

@@ -16,6 +16,7 @@
 #include "kernel/log.h"
 #include "sched/sched.h"
 #include "smp/ipi.h"
+#include "vcpu/pvtime.h"
 #include "vcpu/trap.h"
 #include "vcpu/vm.h"
 #include "vgic/vgic_hw.h"
@@ -205,6 +206,7 @@ void vcpu_load(struct vcpu *v)
     vgic_cpu_set_loaded(&v->vgic, true);
     c->loaded = v;
     vtimer_load(v);
+    pvtime_update(v);
     isb();
     flush_stale_tlb(v, c->id);
 }

@@ -96,7 +96,8 @@ struct vcpu {
     uint64_t state_since; /* counter value when sstate last changed */
     uint64_t left_at;     /* counter when its last run ended (switch-cost statistics) */
     struct vcpu_stats stats;
-    unsigned last_pcpu; /* where it last ran (valid once ran_before) */
+    uint64_t steal_base; /* stats.wait_ticks at the VM's last reset (vcpu/pvtime.c) */
+    unsigned last_pcpu;  /* where it last ran (valid once ran_before) */
     bool ran_before;
     uint64_t exits;
     uint64_t tlb_flushes;

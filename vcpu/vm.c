@@ -23,6 +23,7 @@
 #include "smp/ipi.h"
 #include "smp/psci.h"
 #include "vcpu/abi.h"
+#include "vcpu/pvtime.h"
 #include "vcpu/trap.h"
 #include "vcpu/vconsole.h"
 #include "vgic/vgic_mmio.h"
@@ -169,6 +170,9 @@ static int build_stage2(struct vm *vm)
     if (!err && c->magic_page) {
         err = map_magic_page(vm);
     }
+    if (!err) {
+        err = pvtime_map(vm);
+    }
     vm->vtcr = pt_vtcr(&vm->s2, el2_pa_bits(), vmid_width == 16);
     vm->vttbr = ((uint64_t)vm->vmid << 48) | pa_addr(vm->s2.root);
     return err;
@@ -257,6 +261,7 @@ static void release(struct vm *vm)
     if (vm->magic_page.pa != 0) {
         page_free(vm->magic_page, 1);
     }
+    pvtime_release(vm);
     if (vm->ram.pa != 0) {
         page_free(vm->ram, vm->cfg->ram_size >> PAGE_SHIFT);
     }
@@ -445,6 +450,7 @@ static void finish_reset(struct vm *vm)
         vcpu_reset(&vm->vcpus[i], 0, 0);
         __atomic_store_n(&vm->vcpus[i].requests, 0, __ATOMIC_RELEASE); /* no stale STOP */
     }
+    pvtime_reset(vm); /* stolen time restarts with the guest, as a fresh boot expects */
     vgic_reset(&vm->vgic);
     vuart_set_irq_hook(&vm->uart, uart_irq, vm); /* re-reports its line's level */
     vm->testdev = (struct testdev){0};

@@ -49,6 +49,7 @@ struct vm {
     paddr_t ram;
     uint64_t cntvoff;
     paddr_t magic_page;
+    paddr_t pvtime_page; /* stolen-time records (vcpu/pvtime.h) */
 
     struct mmio_bus mmio;
     struct vgic_dist vgic;

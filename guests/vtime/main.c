@@ -15,6 +15,11 @@
  *        CVAL in virtual time and at most 2 ms after it;
  *     C. the same, waiting in WFI: time runs while the vCPU blocks, so the
  *        timer ends the WFI (an EL1 physical-timer watchdog gives up at 2 s).
+ *   vtime=steal 1 vCPU sharing its CPU with a hog, on shrike.elf (virtual
+ *     time follows physical time; vtime-steal): SMCCC paravirtualised time
+ *     (PV_TIME_FEATURES, PV_TIME_ST) is offered, and the stolen time in its
+ *     record grows by the gaps the vCPU sees in its counter (its preemptions)
+ *     to within 5%.
  *   vtime=hog   1 CPU-bound vCPU for 1.5 s of physical time (vtime-hog).
  *   vtime=pair  2 vCPUs (vtime-pair): a multi-vCPU VM keeps the one fixed
  *     offset (CNTVCT = CNTPCT - 0), and a value read on one vCPU is never
@@ -23,7 +28,10 @@
 #include "guests/lib/dtb.h"
 #include "guests/lib/gic.h"
 #include "guests/lib/guest.h"
+#include "guests/lib/mmu.h"
+#include "guests/lib/smccc.h"
 #include "guests/lib/timer.h"
+#include "vcpu/abi.h"
 
 #define RUN_MS       200 /* phase A, physical time */
 #define HOG_MS       1500
@@ -133,6 +141,66 @@ static void solo(void)
     irq_local_disable();
 }
 
+#define PV_TIME_FEATURES 0xC5000020U
+#define PV_TIME_ST       0xC5000021U
+
+struct pvtime_record {
+    uint32_t revision;
+    uint32_t attributes;
+    uint64_t stolen_time;
+};
+
+static uint64_t stolen_ns(const volatile struct pvtime_record *r)
+{
+    return r->stolen_time;
+}
+
+static void steal(void)
+{
+    CHECK_EQ(hvc_call(SMCCC_ARCH_FEATURES, PV_TIME_FEATURES, 0, 0), 0,
+             "steal: ARCH_FEATURES(PV_TIME_FEATURES) = 0");
+    CHECK_EQ(hvc_call(PV_TIME_FEATURES, PV_TIME_ST, 0, 0), 0,
+             "steal: PV_TIME_FEATURES(PV_TIME_ST) = 0");
+    CHECK_EQ(hvc_call(PV_TIME_FEATURES, 0xC5000022U, 0, 0), -1,
+             "steal: PV_TIME_FEATURES(an unknown ID) = NOT_SUPPORTED");
+    int64_t ipa = hvc_call(PV_TIME_ST, 0, 0, 0);
+    if (!CHECK_EQ(ipa, GUEST_PVTIME_IPA, "steal: PV_TIME_ST = the IPA of vCPU 0's record")) {
+        return;
+    }
+    /* Normal write-back, read-only, as Linux maps it (memremap(MEMREMAP_WB)). */
+    if (!CHECK_EQ(mmu_map(GUEST_PVTIME_IPA, GUEST_PVTIME_IPA, GUEST_PVTIME_SIZE, MMU_RO | MMU_XN),
+                  0, "steal: stage 1 maps the record page")) {
+        return;
+    }
+    const volatile struct pvtime_record *r = (const volatile struct pvtime_record *)ipa;
+    CHECK_EQ(r->revision, 0, "steal: revision 0");
+    CHECK_EQ(r->attributes, 0, "steal: attributes 0");
+
+    /* Preemptions show as gaps in the counter (1 ms or more; exits take microseconds). */
+    uint64_t s0 = stolen_ns(r);
+    uint64_t p0 = read_pct();
+    uint64_t last = p0;
+    uint64_t gaps = 0;
+    unsigned preemptions = 0;
+    while (last - p0 < RUN_MS * ticks_per_ms) {
+        uint64_t p = read_pct();
+        if (p - last >= ticks_per_ms) {
+            gaps += p - last;
+            preemptions++;
+        }
+        last = p;
+    }
+    (void)hvc_call(SMCCC_VERSION, 0, 0,
+                   0); /* an exit: the record is current as of the last entry */
+    uint64_t ds = stolen_ns(r) - s0;
+    uint64_t gaps_ns = gaps * 1000000 / ticks_per_ms;
+    printf("vtime: steal: %u preemptions, %llu us in counter gaps, %llu us stolen by the record\n",
+           preemptions, (unsigned long long)(gaps_ns / 1000), (unsigned long long)(ds / 1000));
+    CHECK(preemptions > 0 && gaps_ns >= 20000000, "steal: preempted (20 ms or more in gaps)");
+    CHECK(ds * 100 >= gaps_ns * 95 && ds * 100 <= gaps_ns * 105,
+          "steal: stolen time within 5%% of the gaps");
+}
+
 static void hog(void)
 {
     uint64_t p0 = read_pct();
@@ -190,6 +258,8 @@ void guest_main(void)
     ticks_per_ms = timer_ticks_per_ms();
     if (dtb_bootargs_have("vtime=hog")) {
         hog();
+    } else if (dtb_bootargs_have("vtime=steal")) {
+        steal();
     } else if (dtb_bootargs_have("vtime=pair")) {
         pair();
     } else {
