@@ -26,14 +26,16 @@ struct vm_config {
     uint64_t affinity[VM_MAX_VCPUS]; /* per vCPU: mask of physical CPUs it may run on */
     uint64_t ram_size;               /* bytes, a multiple of 2 MiB; RAM starts at GUEST_RAM_BASE */
     struct vm_stage2_config stage2;
-    uint64_t load_offset;    /* where the image goes, from the start of RAM */
-    uint64_t entry_offset;   /* where vCPU 0 starts, from the start of RAM (0: load_offset) */
-    const char *bootargs;    /* /chosen/bootargs */
-    bool testdev;            /* map the emulated test device */
-    bool magic_page;         /* map the read-only page filled with GUEST_MAGIC_WORD */
-    const char *image_file;  /* guest binary: a name in build/guests/ (NAME.bin) or a path */
-    const char *initrd_file; /* optional initial ramdisk (a path), announced in /chosen */
-    uint64_t initrd_offset;  /* where it goes, from the start of RAM */
+    uint64_t load_offset;     /* where the image goes, from the start of RAM */
+    uint64_t entry_offset;    /* where vCPU 0 starts, from the start of RAM (0: load_offset) */
+    uint64_t image_footprint; /* bytes it occupies running, BSS included (0: its size, or an
+                                 arm64 Image header's image_size) */
+    const char *bootargs;     /* /chosen/bootargs */
+    bool testdev;             /* map the emulated test device */
+    bool magic_page;          /* map the read-only page filled with GUEST_MAGIC_WORD */
+    const char *image_file;   /* guest binary: a name in build/guests/ (NAME.bin) or a path */
+    const char *initrd_file;  /* optional initial ramdisk (a path), announced in /chosen */
+    uint64_t initrd_offset;   /* where it goes, from the start of RAM */
     uint64_t initrd_size;
     /* Filled by the build: the image and DTB linked into shrike (pristine copies). */
     const uint8_t *image;

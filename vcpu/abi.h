@@ -21,9 +21,37 @@
 #define GUEST_MAGIC_PAGE_IPA 0x70000000UL /* read-only page filled with GUEST_MAGIC_WORD */
 #define GUEST_MAGIC_WORD     0x12345678U
 #define GUEST_RAM_BASE       0x40000000UL
-#define GUEST_DTB_OFFSET     0x0UL     /* the VM's DTB sits at the start of RAM; x0 points at it */
 #define GUEST_IMAGE_OFFSET   0x80000UL /* test guests are linked at RAM base + 512 KiB */
 #define GUEST_RNG_SEED_BYTES 64        /* /chosen/rng-seed, fresh at every load (if any) */
+
+/*
+ * Where the initrd and the DTB go in a VM's RAM (offsets from GUEST_RAM_BASE),
+ * as QEMU 7.2 places them for -kernel (hw/arm/boot.c), so that guests which
+ * assume it (bare-metal frameworks: "the DTB lies above my image") start:
+ * the initrd at half of RAM or 128 MiB, whichever is lower, or just above
+ * the image if that is higher (4 KiB aligned); the DTB above the image and
+ * the initrd, 2 MiB aligned. vCPU 0 gets the DTB's address in x0.
+ * image_end is load offset + footprint (BSS included).
+ */
+#define GUEST_INITRD_MAX_OFFSET 0x8000000UL /* 128 MiB */
+#define GUEST_DTB_ALIGN         0x200000UL
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+static inline uint64_t guest_initrd_offset(uint64_t ram_size, uint64_t image_end)
+{
+    uint64_t at = ram_size / 2 < GUEST_INITRD_MAX_OFFSET ? ram_size / 2 : GUEST_INITRD_MAX_OFFSET;
+    at = image_end > at ? image_end : at;
+    return (at + 0xFFFULL) & ~0xFFFULL;
+}
+
+static inline uint64_t guest_dtb_offset(uint64_t ram_size, uint64_t image_end, uint64_t initrd_end)
+{
+    uint64_t at = guest_initrd_offset(ram_size, image_end);
+    at = initrd_end > at ? initrd_end : at;
+    return (at + GUEST_DTB_ALIGN - 1) & ~(uint64_t)(GUEST_DTB_ALIGN - 1);
+}
+#endif
 
 /* --- test device registers (offsets in GUEST_TESTDEV) --------------------- */
 #define TESTDEV_ID       0x000 /* RO, 32-bit: TESTDEV_ID_VALUE */

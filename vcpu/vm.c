@@ -53,6 +53,30 @@ static uint64_t vm_entry(const struct vm_config *c)
     return GUEST_RAM_BASE + (c->entry_offset ? c->entry_offset : c->load_offset);
 }
 
+/* The bytes the image occupies once running: BSS included where the build or its header says. */
+static uint64_t image_footprint(const struct vm_config *c)
+{
+    uint64_t size = (uint64_t)(c->image_end - c->image);
+    uint64_t fp = c->image_footprint > size ? c->image_footprint : size;
+    /* An arm64 Image (Linux, and the test guests: guests/lib/start.S): image_size at 16. */
+    if (size >= 64 && c->image[56] == 'A' && c->image[57] == 'R' && c->image[58] == 'M' &&
+        c->image[59] == 0x64) {
+        uint64_t image_size = 0;
+        for (unsigned i = 0; i < 8; i++) {
+            image_size |= (uint64_t)c->image[16 + i] << (8 * i);
+        }
+        fp = image_size > fp ? image_size : fp;
+    }
+    return fp;
+}
+
+/* Where the DTB goes (vcpu/abi.h: above the image and initrd, as QEMU places it). */
+static uint64_t dtb_offset(const struct vm_config *c)
+{
+    uint64_t initrd_end = c->initrd_end > c->initrd ? c->initrd_offset + c->initrd_size : 0;
+    return guest_dtb_offset(c->ram_size, c->load_offset + image_footprint(c), initrd_end);
+}
+
 /* The pristine DTB has /chosen property name of len bytes (vmgen writes them). */
 static bool chosen_has(const struct vm_config *c, const char *name, int len)
 {
@@ -88,7 +112,7 @@ static void fill_seeds(void *dtb)
 
 static bool config_ok(const struct vm_config *c)
 {
-    uint64_t image = (uint64_t)(c->image_end - c->image);
+    uint64_t initrd = (uint64_t)(c->initrd_end - c->initrd);
     uint64_t dtb = (uint64_t)(c->dtb_end - c->dtb);
     const char *why = 0;
     if (c->vcpus == 0 || c->vcpus > VM_MAX_VCPUS) {
@@ -97,14 +121,18 @@ static bool config_ok(const struct vm_config *c)
         why = "RAM size must be a non-zero multiple of 2 MiB";
     } else if (c->stage2.ipa_bits > el2_pa_bits()) {
         why = "IPA size larger than the CPU's physical address size";
-    } else if (c->load_offset + image > c->ram_size || GUEST_DTB_OFFSET + dtb > c->load_offset) {
-        why = "image or DTB does not fit in RAM";
+    } else if (c->load_offset + image_footprint(c) > c->ram_size ||
+               dtb_offset(c) + dtb > c->ram_size) {
+        why = "image or DTB does not fit in RAM (the DTB goes above the image and initrd)";
     } else if (vm_entry(c) - GUEST_RAM_BASE >= c->ram_size) {
         why = "entry point outside RAM";
     } else if (c->magic_page && GUEST_MAGIC_PAGE_IPA - GUEST_RAM_BASE < c->ram_size) {
         why = "RAM overlaps the magic page at 0x70000000 (at most 768 MiB with magic_page)";
-    } else if (c->initrd_offset + (uint64_t)(c->initrd_end - c->initrd) > c->ram_size) {
+    } else if (c->initrd_offset + initrd > c->ram_size) {
         why = "initrd does not fit in RAM";
+    } else if (initrd != 0 && c->initrd_offset < c->load_offset + image_footprint(c) &&
+               c->initrd_offset + initrd > c->load_offset) {
+        why = "initrd overlaps the image";
     } else if (!dtb_ok(c)) {
         why = "DTB malformed or without /chosen/shrike,reset-count, rng-seed or kaslr-seed "
               "(not made by vmgen?)";
@@ -126,12 +154,12 @@ static void load_images(struct vm *vm)
     uint8_t *ram = pa_to_ptr(vm->ram);
     memset(ram, 0, c->ram_size);
     memcpy(ram + c->load_offset, c->image, (size_t)(c->image_end - c->image));
-    memcpy(ram + GUEST_DTB_OFFSET, c->dtb, (size_t)(c->dtb_end - c->dtb));
+    uint8_t *dtb = ram + dtb_offset(c);
+    memcpy(dtb, c->dtb, (size_t)(c->dtb_end - c->dtb));
     memcpy(ram + c->initrd_offset, c->initrd, (size_t)(c->initrd_end - c->initrd));
     /* config_ok() checked the pristine DTB has these properties; this cannot fail. */
-    (void)fdt_setprop_u32_inplace(ram + GUEST_DTB_OFFSET, "/chosen", "shrike,reset-count",
-                                  vm->resets);
-    fill_seeds(ram + GUEST_DTB_OFFSET);
+    (void)fdt_setprop_u32_inplace(dtb, "/chosen", "shrike,reset-count", vm->resets);
+    fill_seeds(dtb);
     cache_guest_written(ram, c->ram_size); /* the guest starts with MMU and caches off */
 }
 
@@ -232,7 +260,7 @@ static void init_vcpus(struct vm *vm)
         v->power = VCPU_OFF;
         v->requests = 0;
     }
-    vcpu_reset_context(&vm->vcpus[0], vm_entry(vm->cfg), GUEST_RAM_BASE + GUEST_DTB_OFFSET);
+    vcpu_reset_context(&vm->vcpus[0], vm_entry(vm->cfg), GUEST_RAM_BASE + dtb_offset(vm->cfg));
     vm->vcpus[0].power = VCPU_ON;
 }
 
@@ -458,7 +486,7 @@ static void finish_reset(struct vm *vm)
     log_info("VM %s reset (%u) from its pristine image", vm->cfg->name, vm->resets);
     spin_lock(&vm->lock);
     vm->state = VM_RUNNING;
-    vcpu_reset_context(&vm->vcpus[0], vm_entry(vm->cfg), GUEST_RAM_BASE + GUEST_DTB_OFFSET);
+    vcpu_reset_context(&vm->vcpus[0], vm_entry(vm->cfg), GUEST_RAM_BASE + dtb_offset(vm->cfg));
     __atomic_store_n(&vm->vcpus[0].power, VCPU_ON, __ATOMIC_RELEASE);
     spin_unlock(&vm->lock);
     sched_wake(&vm->vcpus[0]);

@@ -21,11 +21,16 @@ void guest_main(void)
     dtb_show_seeds();
 
     if (guest_on_shrike()) {
-        CHECK_EQ(guest_boot_x0(), GUEST_RAM_BASE + GUEST_DTB_OFFSET,
+        CHECK_EQ(guest_boot_x0(), (uint64_t)(uintptr_t)dtb_blob(),
                  "x0 at entry is the DTB address");
     } else {
         test_skip("not on shrike", "x0 at entry is the DTB address");
     }
+    /* Where QEMU's -kernel puts it too (vcpu/abi.h): frameworks that assume so start. */
+    CHECK(guest_boot_x0() >= (uint64_t)(uintptr_t)__image_end,
+          "the DTB (0x%lx) lies above the image (end 0x%lx)", guest_boot_x0(),
+          (uint64_t)(uintptr_t)__image_end);
+    CHECK_EQ(guest_boot_x0() % 0x200000, 0, "the DTB is 2 MiB aligned");
     CHECK_EQ(be32_at(dtb_blob()), FDT_MAGIC, "DTB magic 0xd00dfeed at 0x%lx",
              (uint64_t)(uintptr_t)dtb_blob());
     CHECK_EQ(psci_version(), 0x10001, "PSCI_FN_VERSION is 1.1");

@@ -12,19 +12,22 @@
  * shrike's DTB sits at RAM base and must end before the image; elsewhere (QEMU
  * puts its 1 MiB DTB above a raw image) accept up to 2 MiB.
  */
-#define DTB_MAX_SIZE_AT_BASE GUEST_IMAGE_OFFSET
-#define DTB_MAX_SIZE         0x200000UL
+#define DTB_MAX_SIZE 0x200000UL
 
 static const void *blob;
 static bool blob_ok;
 
 int dtb_init(uint64_t x0)
 {
-    uint64_t addr = x0 != 0 ? x0 : GUEST_RAM_BASE + GUEST_DTB_OFFSET;
     int rc;
 
-    blob = (const void *)(uintptr_t)addr;
-    rc = fdt_check(blob, addr == GUEST_RAM_BASE ? DTB_MAX_SIZE_AT_BASE : DTB_MAX_SIZE);
+    /* shrike and QEMU both pass the DTB's address in x0 (above the image: vcpu/abi.h). */
+    if (x0 == 0) {
+        blob_ok = false;
+        return -1;
+    }
+    blob = (const void *)(uintptr_t)x0;
+    rc = fdt_check(blob, DTB_MAX_SIZE);
     blob_ok = rc == 0;
     return rc;
 }

@@ -14,7 +14,20 @@
     .section .text.boot, "ax"
     .global _start
 _start:
-    msr     daifset, #0xf
+    /*
+     * An arm64 Image header (Linux's Documentation/arch/arm64/booting.rst), so
+     * that a loader knows the footprint, BSS included, and puts the DTB above
+     * it: shrike and QEMU's -kernel both read image_size.
+     */
+    b       1f                      /* code0/code1 */
+    .long   0
+    .quad   0x80000                 /* text_offset: GUEST_IMAGE_OFFSET, guest.ld links at RAM + 512 KiB */
+    .quad   __image_size            /* image_size: guest.ld */
+    .quad   0x2                     /* flags: little-endian, 4 KiB pages, at the base of RAM */
+    .quad   0, 0, 0                 /* res2..res4 */
+    .ascii  "ARM\x64"               /* magic */
+    .long   0                       /* res5 */
+1:  msr     daifset, #0xf
     mov     x19, x0                 /* the DTB pointer, for guest_main_entry */
     ldr     x1, =SCTLR_EL1_RES1     /* MMU and caches off, a known state */
     msr     sctlr_el1, x1

@@ -59,8 +59,16 @@ with tempfile.TemporaryDirectory() as d:
     initrd = tmp / "initrd"
     initrd.write_bytes(bytes(3 << 20))
     r, c, _ = run(tmp, "raw", bytes(100), load="0x40080000", ram="16", initrd=str(initrd))
-    check(".initrd_offset = 0xd00000," in c and ".initrd_size = 3145728" in c,
-          "initrd placed MiB-aligned at the top of RAM")
+    check(".initrd_offset = 0x800000," in c and ".initrd_size = 3145728" in c,
+          "initrd placed as QEMU places it: at half of a 16 MiB RAM")
+    check(".image_footprint = 0x64," in c, "the image's footprint goes to the configuration")
+    r, c, _ = run(tmp, "raw", bytes(12 << 20), load="0x40080000", ram="16", initrd=str(initrd))
+    check(r.returncode != 0 and "do not fit" in r.stderr,
+          "an initrd and DTB that cannot go above a 12 MiB image in 16 MiB are refused")
+    r, c, _ = run(tmp, "raw", bytes(9 << 20), load="0x40080000", ram="32", initrd=str(initrd))
+    check(".initrd_offset = 0x1000000," in c, "an initrd goes at half of RAM if the image ends below")
+    r, c, _ = run(tmp, "raw", bytes(20 << 20), load="0x40080000", ram="32", initrd=str(initrd))
+    check(".initrd_offset = 0x1480000," in c, "an initrd goes just above an image that passes half of RAM")
     r, c, b = run(tmp, "image", arm64_image(0, 0x300000), shared=True)
     check(r.returncode == 0 and f'.image_file = "{tmp / "image"}",' in c and not b.exists(),
           "OUT.bin '-': the Image is its own flat image, not copied")
