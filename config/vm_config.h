@@ -33,6 +33,7 @@ struct vm_config {
     const char *bootargs;     /* /chosen/bootargs */
     bool testdev;             /* map the emulated test device */
     bool magic_page;          /* map the read-only page filled with GUEST_MAGIC_WORD */
+    bool pmu;                 /* a virtual PMUv3 (vcpu/vpmu.h) and its DTB node; off: none */
     const char *image_file;   /* guest binary: a name in build/guests/ (NAME.bin) or a path */
     const char *initrd_file;  /* optional initial ramdisk (a path), announced in /chosen */
     uint64_t initrd_offset;   /* where it goes, from the start of RAM */

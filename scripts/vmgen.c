@@ -51,6 +51,11 @@ static void print_gic_timer(const struct vm_config *c)
            "\t\tinterrupts = <1 13 0x%x>, <1 14 0x%x>, <1 11 0x%x>, <1 10 0x%x>;\n"
            "\t\talways-on;\n\t};\n\n",
            f, f, f, f);
+    if (c->pmu) {
+        /* PPI 7 (INTID 23), level-high, as on QEMU's virt machine. */
+        printf("\tpmu {\n\t\tcompatible = \"arm,armv8-pmuv3\";\n\t\tinterrupts = <1 7 0x%x>;\n\t};\n\n",
+               f);
+    }
 }
 
 static void print_devices(const struct vm_config *c)

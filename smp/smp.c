@@ -16,6 +16,7 @@
 #include "mm/el2_mmu.h"
 #include "smp/ipi.h"
 #include "smp/psci.h"
+#include "vcpu/vpmu.h"
 #include "sched/sched.h"
 #include "vcpu/vcpu.h"
 #include "vgic/vgic_hw.h"
@@ -58,6 +59,7 @@ void cpu_local_init(void)
     softtimer_cpu_init();
     vgic_hw_cpu_init();
     vtimer_cpu_init();
+    vpmu_cpu_init();
     sched_cpu_init();
 }
 

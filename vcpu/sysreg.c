@@ -1,7 +1,8 @@
 /*
  * System-register traps. What reaches here (docs/trap-policy.md):
  *   ID registers (HCR_EL2.TID3)          -> sanitized values (vcpu/idregs.c); writes UNDEF
- *   PMU registers (MDCR_EL2.TPM/TPMCR)   -> read as zero, writes ignored (no PMU)
+ *   PMU registers (MDCR_EL2.TPM/TPMCR)   -> the virtual PMUv3 of a VM with `pmu` (vcpu/vpmu.c);
+ *                                          otherwise read as zero, writes ignored
  *   debug/trace, op0 = 2 (TDA/TDOSA/TDRA) -> MDSCR_EL1, the breakpoint and watchpoint
  *                                          pairs and the OS lock kept per vCPU and loaded
  *                                          while it runs with debug on (vcpu/vdebug.c);
@@ -32,6 +33,7 @@
 #include "vcpu/trap.h"
 #include "vcpu/vdebug.h"
 #include "vcpu/vm.h"
+#include "vcpu/vpmu.h"
 #include "vgic/vgic_hw.h"
 #include "vtimer/vtimer.h"
 
@@ -164,10 +166,16 @@ static bool emulate(struct vcpu *v, const struct esr_sysreg *s, uint32_t key, ui
 {
     if (is_idreg(s)) {
         *val = idregs_guest_value(s->crm, s->op2);
+        if (v->pmu.on && s->crm == 5 && s->op2 == 0) {
+            *val |= ID_AA64DFR0_PMUV3; /* ID_AA64DFR0_EL1.PMUVer: the virtual PMUv3 */
+        }
         return s->read;
     }
     if (is_pmu(s)) {
-        *val = 0;
+        if (v->pmu.on) {
+            return vpmu_access(v, s->op1, s->crn, s->crm, s->op2, s->read, val);
+        }
+        *val = 0; /* no PMU: its registers read as zero, writes are ignored */
         return true;
     }
     if (is_cntp(s)) {

@@ -17,6 +17,7 @@
 #include "sched/sched.h"
 #include "smp/ipi.h"
 #include "vcpu/pvtime.h"
+#include "vcpu/vpmu.h"
 #include "vcpu/trap.h"
 #include "vcpu/vm.h"
 #include "vgic/vgic_hw.h"
@@ -94,6 +95,7 @@ void vcpu_reset_context(struct vcpu *v, uint64_t entry, uint64_t x0)
 void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
 {
     vtimer_vcpu_reset(v);
+    vpmu_reset(v);
     vgic_cpu_reset(&v->vgic);
     vcpu_reset_context(v, entry, x0);
 }
@@ -206,6 +208,7 @@ void vcpu_load(struct vcpu *v)
     vgic_cpu_set_loaded(&v->vgic, true);
     c->loaded = v;
     vtimer_load(v);
+    vpmu_load(v);
     pvtime_update(v);
     isb();
     flush_stale_tlb(v, c->id);
@@ -222,6 +225,7 @@ void vcpu_put(struct vcpu *v)
         vdebug_put(&v->arch.debug);
     }
     vtimer_put(v);
+    vpmu_put(v);
     write_sysreg(0, vttbr_el2);
     isb();
     v->last_pcpu = c->id;

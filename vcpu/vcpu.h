@@ -13,6 +13,7 @@
 
 #include "sched/runqueue.h"
 #include "vcpu/vdebug.h"
+#include "vcpu/vpmu.h"
 #include "vgic/vgic.h"
 #include "vtimer/vtimer.h"
 
@@ -103,6 +104,7 @@ struct vcpu {
     uint64_t tlb_flushes;
     struct vgic_cpu vgic;
     struct vtimer timer;
+    struct vpmu pmu;
 };
 
 /* Resets the context to the architectural entry state: EL1h, DAIF masked, MMU off. */

@@ -24,6 +24,7 @@
 #include "smp/psci.h"
 #include "vcpu/abi.h"
 #include "vcpu/pvtime.h"
+#include "vcpu/vpmu.h"
 #include "vcpu/trap.h"
 #include "vcpu/vconsole.h"
 #include "vgic/vgic_mmio.h"
@@ -228,6 +229,7 @@ static void add_vgic(struct vm *vm)
         vgic_cpu_init(&vm->vgic, &v->vgic, i, v->arch.vmpidr & MPIDR_AFF_MASK, v);
         vgic_map_hw(&v->vgic.private_irqs[VGIC_INTID_VTIMER], VGIC_INTID_VTIMER);
         vtimer_vcpu_reset(v);
+        vpmu_reset(v);
     }
     CHECK(mmio_bus_add(&vm->mmio, GUEST_GICD_BASE, GUEST_GICD_SIZE, &vgic_dist_mmio_ops,
                        &vm->vgic) == 0);

@@ -17,6 +17,7 @@
 
 #define VECTOR_SYNC_SPX 4
 #define VECTOR_IRQ_SPX  5
+#define VECTOR_SYNC_EL0 8 /* lower EL, AArch64 */
 
 static struct fault_record *armed[GUEST_MAX_VCPUS];
 static void (*irq_handler)(struct exc_frame *frame);
@@ -62,6 +63,13 @@ void irq_set_handler(void (*fn)(struct exc_frame *frame))
     irq_handler = fn;
 }
 
+static void (*el0_sync_handler)(struct exc_frame *frame);
+
+void el0_sync_set_handler(void (*fn)(struct exc_frame *frame))
+{
+    el0_sync_handler = fn;
+}
+
 __attribute__((noreturn)) static void unexpected(const struct exc_frame *f, unsigned kind)
 {
     console_emergency("unexpected exception: EC 0x%02x ESR 0x%lx ELR 0x%lx FAR 0x%lx\n",
@@ -97,6 +105,10 @@ static bool record_fault(struct exc_frame *f)
 void guest_exception(struct exc_frame *frame, unsigned kind)
 {
     if (kind == VECTOR_SYNC_SPX && record_fault(frame)) {
+        return;
+    }
+    if (kind == VECTOR_SYNC_EL0 && el0_sync_handler != NULL) {
+        el0_sync_handler(frame);
         return;
     }
     if (kind == VECTOR_IRQ_SPX && irq_handler != NULL) {

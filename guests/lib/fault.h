@@ -67,6 +67,13 @@ static inline unsigned esr_ec(uint64_t esr)
 /* Called for IRQs taken at EL1 (IRQs stay masked unless a guest unmasks them). */
 void irq_set_handler(void (*fn)(struct exc_frame *frame));
 
+/*
+ * A synchronous exception from EL0 (an SVC, or an instruction EL0 may not
+ * execute) calls fn with the frame, which it may change to choose where and
+ * at which EL the exception returns; without a handler it is unexpected.
+ */
+void el0_sync_set_handler(void (*fn)(struct exc_frame *frame));
+
 /* Called by vectors.S; kind is the vector number, 0..15. */
 void guest_exception(struct exc_frame *frame, unsigned kind);
 

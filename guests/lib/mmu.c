@@ -16,6 +16,7 @@
 #define DESC_BLOCK    (1UL << 0)
 #define DESC_ATTR(i)  ((uint64_t)(i) << 2)
 #define DESC_AP_RO    (2UL << 6)
+#define DESC_AP_EL0   (1UL << 6)
 #define DESC_SH_INNER (3UL << 8)
 #define DESC_AF       (1UL << 10)
 #define DESC_PXN      (1UL << 53)
@@ -33,7 +34,7 @@ static unsigned level_shift(unsigned level)
 
 static uint64_t leaf_attrs(unsigned flags)
 {
-    uint64_t d = DESC_AF | DESC_UXN;
+    uint64_t d = DESC_AF | ((flags & MMU_EL0) && !(flags & MMU_XN) ? DESC_PXN : DESC_UXN);
 
     if (flags & MMU_DEVICE) {
         d |= DESC_ATTR(MAIR_IDX_DEVICE) | DESC_PXN;
@@ -42,6 +43,9 @@ static uint64_t leaf_attrs(unsigned flags)
     }
     if (flags & MMU_RO) {
         d |= DESC_AP_RO;
+    }
+    if (flags & MMU_EL0) {
+        d |= DESC_AP_EL0;
     }
     if (flags & MMU_XN) {
         d |= DESC_PXN;

@@ -15,6 +15,8 @@
 #define MMU_DEVICE (1U << 0) /* Device-nGnRE, execute-never */
 #define MMU_RO     (1U << 1) /* read-only */
 #define MMU_XN     (1U << 2) /* execute-never */
+#define MMU_EL0 \
+    (1U << 3) /* EL0 may access it (and execute it unless MMU_XN); EL1 may not execute it */
 
 /* The level-1 table (TTBR0_EL1). */
 extern uint64_t guest_pgd[512];

@@ -1,0 +1,18 @@
+/* The pmu guest (solo): 1 vCPU on CPU 0, with the virtual PMUv3. */
+#include "config/vm_config.h"
+#include "vcpu/abi.h"
+
+VM_CONFIG(pmu) = {
+    .name = "pmu",
+    .vcpus = 1,
+    .affinity = {0x1},
+    .ram_size = MIB(16),
+    .stage2 = {.ipa_bits = 40, .start_level = 1, .demand = false},
+    .load_offset = GUEST_IMAGE_OFFSET,
+    .bootargs = "console=ttyAMA0 pmu=solo",
+    .testdev = false,
+    .magic_page = false,
+    .pmu = true,
+    .image_file = "pmu",
+    VM_BLOBS(pmu),
+};
