@@ -14,21 +14,32 @@ add_custom_command(
     COMMENT "Fetching Debian's arm64 kernel and busybox-static (guests/linux/fetch.sh)"
     USES_TERMINAL
     VERBATIM)
+# /bin/pmutest: perf_event_open(2) from the guest (guests/linux/pmutest.c), freestanding.
+set(SHRIKE_LINUX_PMUTEST ${CMAKE_BINARY_DIR}/generated/pmutest)
+add_custom_command(
+    OUTPUT ${SHRIKE_LINUX_PMUTEST}
+    COMMAND ${CMAKE_C_COMPILER} -std=c11 -O2 -Wall -Wextra -Werror -static -nostdlib
+            -ffreestanding -fno-stack-protector -fno-pie -no-pie -mgeneral-regs-only
+            -o ${SHRIKE_LINUX_PMUTEST} ${CMAKE_SOURCE_DIR}/guests/linux/pmutest.c
+    DEPENDS ${CMAKE_SOURCE_DIR}/guests/linux/pmutest.c
+    COMMENT "Linux guest program pmutest"
+    VERBATIM)
 add_custom_command(
     OUTPUT ${SHRIKE_LINUX_INITRD}
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/guests/linux/mkinitramfs.py
             ${SHRIKE_LINUX_BUSYBOX} ${CMAKE_SOURCE_DIR}/guests/linux/init ${SHRIKE_LINUX_INITRD}
+            ${SHRIKE_LINUX_PMUTEST}
     DEPENDS ${SHRIKE_LINUX_BUSYBOX} ${CMAKE_SOURCE_DIR}/guests/linux/init
-            ${CMAKE_SOURCE_DIR}/guests/linux/mkinitramfs.py
+            ${CMAKE_SOURCE_DIR}/guests/linux/mkinitramfs.py ${SHRIKE_LINUX_PMUTEST}
     COMMENT "Linux guest initramfs (busybox + guests/linux/init)"
     VERBATIM)
 add_custom_target(linux-guest DEPENDS ${SHRIKE_LINUX_IMAGE} ${SHRIKE_LINUX_INITRD})
 
-# shrike_linux_vm(SYM NAME VCPUS RAM_MB BOOTARGS): a VM booting the shared kernel
-# and initramfs; config/linux-vms.cmake lists them.
+# shrike_linux_vm(SYM NAME VCPUS RAM_MB BOOTARGS [PMU]): a VM booting the shared
+# kernel and initramfs (PMU: with the virtual PMU); config/linux-vms.cmake lists them.
 macro(shrike_linux_vm sym name vcpus ram bootargs)
     shrike_image_vm(${sym} ${name} ${SHRIKE_LINUX_IMAGE} image 0 ${vcpus} ${ram} "${bootargs}"
-                    ${SHRIKE_LINUX_INITRD} SHARED
+                    ${SHRIKE_LINUX_INITRD} SHARED ${ARGN}
                     DEPENDS ${SHRIKE_LINUX_IMAGE} ${SHRIKE_LINUX_INITRD})
     list(APPEND SHRIKE_LINUX_VM_SYMS ${sym})
 endmacro()

@@ -17,7 +17,7 @@ foreach(f IN LISTS SHRIKE_VM_CONFIGS)
 endforeach()
 
 # --- VMs from a kernel image, without writing C (docs/vm-config.md) ------------
-# shrike_image_vm(SYM NAME IMAGE FORMAT LOAD_ADDR VCPUS RAM_MB BOOTARGS INITRD [SHARED]
+# shrike_image_vm(SYM NAME IMAGE FORMAT LOAD_ADDR VCPUS RAM_MB BOOTARGS INITRD [SHARED] [PMU]
 #                 [DEPENDS targets])
 # runs scripts/imgprep.c at build time: it reads the image (ELF, arm64 Image or
 # raw binary), writes the flat image and the VM's configuration, which then
@@ -36,7 +36,7 @@ add_custom_command(
 # SHARED: an Image or raw file is linked in as it is (not copied), so VMs that
 # boot the same file share one copy in shrike (vmgen aliases the later ones).
 function(shrike_image_vm sym name image format load vcpus ram bootargs initrd)
-    cmake_parse_arguments(PARSE_ARGV 9 arg "SHARED" "" "DEPENDS")
+    cmake_parse_arguments(PARSE_ARGV 9 arg "SHARED;PMU" "" "DEPENDS")
     set(out ${CMAKE_BINARY_DIR}/generated/image-vms)
     set(deps ${IMGPREP} ${arg_DEPENDS})
     set(bin ${out}/${sym}.bin)
@@ -51,6 +51,10 @@ function(shrike_image_vm sym name image format load vcpus ram bootargs initrd)
     if(initrd AND EXISTS ${initrd})
         list(APPEND deps ${initrd})
     endif()
+    set(pmu_arg)
+    if(arg_PMU)
+        set(pmu_arg pmu)
+    endif()
     set(outputs ${out}/${sym}.c)
     if(NOT arg_SHARED)
         list(APPEND outputs ${bin})
@@ -59,7 +63,7 @@ function(shrike_image_vm sym name image format load vcpus ram bootargs initrd)
         OUTPUT ${outputs}
         COMMAND ${CMAKE_COMMAND} -E make_directory ${out}
         COMMAND ${IMGPREP} ${sym} "${name}" "${format}" "${image}" "${load}" "${vcpus}" "${ram}"
-                "${bootargs}" "${initrd}" ${out}/${sym}.c ${bin_arg}
+                "${bootargs}" "${initrd}" ${out}/${sym}.c ${bin_arg} ${pmu_arg}
         DEPENDS ${deps}
         COMMENT "VM ${name}: configuration from ${image}"
         VERBATIM)

@@ -31,6 +31,8 @@ shrike_linux_vm(linux_pair_b pair-b 2 128 "${SHRIKE_LINUX_BOOTARGS} ${SHRIKE_LIN
 shrike_linux_vm(linux_reboot reboot 2 128 "${SHRIKE_LINUX_BOOTARGS} ${SHRIKE_LINUX_TEST_BOOTARGS} shrike.test=reboot")
 # system.linux-steal: busy vCPUs on fewer CPUs, their steal time in /proc/stat.
 shrike_linux_vm(linux_steal steal 2 128 "${SHRIKE_LINUX_BOOTARGS} ${SHRIKE_LINUX_TEST_BOOTARGS} shrike.test=steal")
+# system.linux-pmu: the virtual PMU through perf_event_open (guests/linux/pmutest.c).
+shrike_linux_vm(linux_pmu pmu-linux 1 128 "${SHRIKE_LINUX_BOOTARGS} ${SHRIKE_LINUX_TEST_BOOTARGS} shrike.test=pmu" PMU)
 # ninja bench: boot to the userland marker and power off.
 shrike_linux_vm(linux_boot_a boot-a 2 128 "${SHRIKE_LINUX_BOOTARGS} shrike.test=boot")
 shrike_linux_vm(linux_boot_b boot-b 2 128 "${SHRIKE_LINUX_BOOTARGS} shrike.test=boot")

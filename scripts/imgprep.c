@@ -14,6 +14,7 @@
  * problem and exit non-zero, so a bad image fails the build, not the boot.
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,9 +184,10 @@ static void c_string(FILE *f, const char *s)
 
 int main(int argc, char **argv)
 {
-    if (argc != 12) {
+    bool pmu = argc == 13 && strcmp(argv[12], "pmu") == 0;
+    if (argc != 12 && !pmu) {
         fprintf(stderr, "usage: imgprep SYM NAME FORMAT IMAGE LOAD_ADDR VCPUS RAM_MB BOOTARGS "
-                        "INITRD OUT.c OUT.bin\n");
+                        "INITRD OUT.c OUT.bin [pmu]\n");
         return 2;
     }
     const char *sym = argv[1], *name = argv[2], *format = argv[3], *initrd = argv[9];
@@ -236,6 +238,9 @@ int main(int argc, char **argv)
     fprintf(f, "    .image_footprint = %#" PRIx64 ",\n", l.footprint);
     fprintf(f, "    .bootargs = ");
     c_string(f, argv[8]);
+    if (pmu) {
+        fprintf(f, ",\n    .pmu = true");
+    }
     fprintf(f, ",\n    .image_file = ");
     c_string(f, flat);
     if (*initrd) {

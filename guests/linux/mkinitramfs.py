@@ -4,10 +4,10 @@
 so that file owners (root) and the /dev/console device node need no
 privileges on the build machine.
 
-    mkinitramfs.py BUSYBOX INIT OUT.cpio.gz
+    mkinitramfs.py BUSYBOX INIT OUT.cpio.gz [PROGRAM...]
 
 The archive holds busybox as /bin/busybox (init installs its applet links at
-boot), INIT as /init, the mount points and /dev/console. Its bytes depend only
+boot), INIT as /init, each PROGRAM as /bin/NAME, the mount points and /dev/console. Its bytes depend only
 on the inputs (fixed mtimes, gzip without a timestamp).
 """
 import gzip
@@ -28,7 +28,7 @@ def cpio_entry(ino, name, mode, data=b"", rdev=(0, 0)):
     return out
 
 
-def build(busybox, init):
+def build(busybox, init, programs=()):
     entries = [
         ("bin", stat.S_IFDIR | 0o755, b"", (0, 0)),
         ("dev", stat.S_IFDIR | 0o755, b"", (0, 0)),
@@ -43,6 +43,8 @@ def build(busybox, init):
         ("bin/busybox", stat.S_IFREG | 0o755, busybox, (0, 0)),
         ("init", stat.S_IFREG | 0o755, init, (0, 0)),
     ]
+    for name, data in programs:
+        entries.append(("bin/" + name, stat.S_IFREG | 0o755, data, (0, 0)))
     out = b""
     for ino, (name, mode, data, rdev) in enumerate(entries, start=1):
         out += cpio_entry(ino, name, mode, data, rdev)
@@ -52,15 +54,19 @@ def build(busybox, init):
 
 
 def main():
-    if len(sys.argv) != 4:
-        sys.exit("usage: mkinitramfs.py BUSYBOX INIT OUT.cpio.gz")
+    if len(sys.argv) < 4:
+        sys.exit("usage: mkinitramfs.py BUSYBOX INIT OUT.cpio.gz [PROGRAM...]")
     with open(sys.argv[1], "rb") as f:
         busybox = f.read()
     with open(sys.argv[2], "rb") as f:
         init = f.read()
     if not busybox.startswith(b"\x7fELF"):
         sys.exit("mkinitramfs.py: %s is not an ELF executable" % sys.argv[1])
-    data = gzip.compress(build(busybox, init), compresslevel=9, mtime=0)
+    programs = []
+    for path in sys.argv[4:]:
+        with open(path, "rb") as f:
+            programs.append((path.rsplit("/", 1)[-1], f.read()))
+    data = gzip.compress(build(busybox, init, programs), compresslevel=9, mtime=0)
     with open(sys.argv[3], "wb") as f:
         f.write(data)
 

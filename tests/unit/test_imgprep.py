@@ -20,13 +20,14 @@ def check(cond: bool, what: str) -> None:
 
 
 def run(tmp: Path, fmt: str, image: bytes, load: str = "0", ram: str = "64", initrd: str = "",
-        shared: bool = False, bootargs: str = "a b"):
+        shared: bool = False, bootargs: str = "a b", extra: tuple = ()):
     src = tmp / "image"
     src.write_bytes(image)
     out_c, out_bin = tmp / "vm.c", tmp / "vm.bin"
     out_bin.unlink(missing_ok=True)
     r = subprocess.run([imgprep, "t", "t", fmt, str(src), load, "2", ram, bootargs, initrd,
-                        str(out_c), "-" if shared else str(out_bin)], capture_output=True, text=True)
+                        str(out_c), "-" if shared else str(out_bin), *extra], capture_output=True,
+                       text=True)
     return r, (out_c.read_text() if r.returncode == 0 else ""), out_bin
 
 
@@ -43,6 +44,7 @@ with tempfile.TemporaryDirectory() as d:
     check(".load_offset = 0x200000," in c, "Image loads at RAM base + 2 MiB + text_offset 0")
     check(".entry_offset = 0x200000," in c, "Image entered at its first byte")
     check(".vcpus = 2," in c and '.bootargs = "a b",' in c, "vCPUs and bootargs carried over")
+    check(".pmu" not in c, "no PMU unless asked for")
     check(b.read_bytes()[:4] == bytes.fromhex("00000014"), "Image copied unchanged")
     r, c, _ = run(tmp, "raw", bytes(100), load="0x40080000", bootargs="")
     check(r.returncode == 0 and '.bootargs = "",' in c, "empty bootargs: an empty command line")
@@ -76,6 +78,10 @@ with tempfile.TemporaryDirectory() as d:
     check(r.returncode != 0 and "flatten" in r.stderr, "OUT.bin '-' refused for an ELF")
     r, c, _ = run(tmp, "elf", b"\x7fELF" + bytes(60))
     check(r.returncode != 0 and "ELF64" in r.stderr, "a non-AArch64 ELF is refused")
+    r, c, b = run(tmp, "auto", arm64_image(0, 0x300000), extra=("pmu",))
+    check(r.returncode == 0 and ".pmu = true," in c, "pmu: the VM gets the virtual PMU")
+    r, c, b = run(tmp, "auto", arm64_image(0, 0x300000), extra=("pmuu",))
+    check(r.returncode != 0 and "usage" in r.stderr, "an unknown 12th argument is refused")
 
 print(f"imgprep: {passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
