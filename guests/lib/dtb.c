@@ -115,6 +115,38 @@ bool dtb_bootargs_have(const char *word)
     return false;
 }
 
+bool dtb_bootargs_u64(const char *name, uint64_t *val)
+{
+    int node = fdt_path_offset(dtb_blob(), "/chosen");
+    int len = 0;
+    const char *args = node >= 0 ? fdt_getprop(dtb_blob(), node, "bootargs", &len) : NULL;
+
+    for (int i = 0; args != NULL && i < len; i++) {
+        if (i > 0 && args[i - 1] != ' ') {
+            continue; /* a word starts here only after a space */
+        }
+        int j = 0;
+        while (name[j] != '\0' && i + j < len && args[i + j] == name[j]) {
+            j++;
+        }
+        if (name[j] != '\0' || i + j >= len || args[i + j] != '=') {
+            continue;
+        }
+        uint64_t v = 0;
+        int k = i + j + 1;
+        if (k >= len || args[k] < '0' || args[k] > '9') {
+            return false;
+        }
+        while (k < len && args[k] >= '0' && args[k] <= '9') {
+            v = v * 10 + (uint64_t)(args[k] - '0');
+            k++;
+        }
+        *val = v;
+        return true;
+    }
+    return false;
+}
+
 /* One /chosen seed property: its size and first 8 bytes in hex, or that it is absent. */
 static void show_seed(const char *name)
 {

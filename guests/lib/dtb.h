@@ -28,6 +28,9 @@ int dtb_memory(uint64_t *base, uint64_t *size);
 /* Whether the VM's /chosen/bootargs contains word (anywhere). */
 bool dtb_bootargs_have(const char *word);
 
+/* The decimal number after NAME= in /chosen/bootargs (e.g. "rt.periods=" ... ); false if absent. */
+bool dtb_bootargs_u64(const char *name, uint64_t *val);
+
 /*
  * Prints "seeds: rng-seed N bytes, begins HEX16" (or "seeds: no rng-seed"),
  * and the same for kaslr-seed: what the hypervisor gave this boot.
