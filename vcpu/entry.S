@@ -7,6 +7,14 @@
  * cores that need it, restores shrike's registers and returns the exit
  * kind from guest_enter(). Nothing else happens here: system registers,
  * stage 2, timer and GIC state are switched in C (vcpu/vcpu.c).
+ *
+ * The lean exit: a synchronous exit first calls trap_exit() (vcpu/trap.c)
+ * from here, on the stack guest_enter() left. When it answers "resume",
+ * the trap was handled and nothing needs the run loop (no request, nothing
+ * for the vGIC to flush or fold), so the guest's registers are reloaded
+ * and it ERETs straight back: shrike's own callee-saved registers stay on
+ * the stack, untouched, for the exit that does return from guest_enter().
+ * The guest's x19-x29 are already saved, so the fast path may use them.
  */
 #include "asm-offsets.h"
 
@@ -24,6 +32,8 @@ guest_enter:
     mrs     x1, tpidr_el2
     str     x0, [x1, #CPU_GUEST_REGS]
 
+/* Loads the guest's registers from x0 (struct vcpu_regs *) and enters it. */
+guest_resume:
     ldp     x1, x2, [x0, #VCPU_REGS_PC]
     msr     elr_el2, x1
     msr     spsr_el2, x2
@@ -89,6 +99,15 @@ guest_exit:
     smc     #0
     mov     x0, x19
 1:
+    cbnz    x0, 2f                          /* not EXIT_SYNC */
+    mov     x19, x1                         /* the vcpu_regs, kept across the call */
+    mov     x0, x1
+    bl      trap_exit                       /* EXIT_RESUME, EXIT_SYNC or EXIT_HANDLED */
+    cmp     x0, #EXIT_RESUME_KIND
+    b.ne    2f
+    mov     x0, x19
+    b       guest_resume
+2:
     ldp     x19, x20, [sp, #16]
     ldp     x21, x22, [sp, #32]
     ldp     x23, x24, [sp, #48]

@@ -53,45 +53,70 @@ static int64_t smccc_workaround(uint32_t fid)
     return offered >= 0 ? 0 : SMCCC_NOT_SUPPORTED;
 }
 
+/* The Arm architecture calls (owner 0). */
+static int64_t smccc_arch(uint32_t fid, uint64_t x1)
+{
+    switch (fid) {
+    case SMCCC_VERSION:
+        return SMCCC_VERSION_1_1;
+    case SMCCC_ARCH_FEATURES:
+        return smccc_arch_features(x1);
+    case SMCCC_ARCH_WORKAROUND_1:
+    case SMCCC_ARCH_WORKAROUND_2:
+    case SMCCC_ARCH_WORKAROUND_3:
+        return smccc_workaround(fid);
+    default:
+        return SMCCC_NOT_SUPPORTED;
+    }
+}
+
+/* shrike's own calls (owner 6, vendor-specific hypervisor service; vcpu/abi.h). */
+static int64_t shrike_call(struct vcpu *v, uint32_t fid)
+{
+    const uint64_t *x = v->arch.regs.x;
+    switch (fid) {
+    case SHRIKE_HC_NULL:
+        return 0;
+    case SHRIKE_HC_CONSOLE_WRITE:
+        return console_write(v, x[1], x[2]);
+    case SHRIKE_HC_VCPU_ID:
+        return (int64_t)((v->vm->id << 16) | v->id);
+    case SHRIKE_HC_MMIO_FAULTS:
+        return (int64_t)v->vm->mmio_faults;
+    case SHRIKE_HC_PCPU:
+        return (int64_t)this_cpu_id();
+    case SHRIKE_HC_RESET_COUNT:
+        return (int64_t)v->vm->resets;
+    default:
+        return SMCCC_NOT_SUPPORTED;
+    }
+}
+
+/* SMCCC function ID: [31] fast call, [30] SMC64, [29:24] the owning service, [15:0] its number. */
+#define SMCCC_OWNER(fid) (((fid) >> 24) & 0x3FU)
+#define OWNER_ARCH       0
+#define OWNER_STD_SECURE 4 /* PSCI */
+#define OWNER_VENDOR_HYP 6
+
+/* Dispatch by owner first: an unknown ID is NOT_SUPPORTED after one switch. */
 static void smccc_call(struct vcpu *v)
 {
     uint64_t *x = v->arch.regs.x;
     uint32_t fid = (uint32_t)x[0];
     int64_t ret;
-    if (fid == SHRIKE_HC_NULL) {
-        x[0] = 0;
-        return;
-    }
-    if (psci_is_fid(fid)) {
-        vpsci_call(v, fid);
-        return;
-    }
-    switch (fid) {
-    case SMCCC_VERSION:
-        ret = SMCCC_VERSION_1_1;
+    switch (SMCCC_OWNER(fid)) {
+    case OWNER_ARCH:
+        ret = smccc_arch(fid, x[1]);
         break;
-    case SMCCC_ARCH_FEATURES:
-        ret = smccc_arch_features(x[1]);
+    case OWNER_STD_SECURE:
+        if (psci_is_fid(fid)) {
+            vpsci_call(v, fid);
+            return;
+        }
+        ret = SMCCC_NOT_SUPPORTED;
         break;
-    case SMCCC_ARCH_WORKAROUND_1:
-    case SMCCC_ARCH_WORKAROUND_2:
-    case SMCCC_ARCH_WORKAROUND_3:
-        ret = smccc_workaround(fid);
-        break;
-    case SHRIKE_HC_CONSOLE_WRITE:
-        ret = console_write(v, x[1], x[2]);
-        break;
-    case SHRIKE_HC_VCPU_ID:
-        ret = (int64_t)((v->vm->id << 16) | v->id);
-        break;
-    case SHRIKE_HC_MMIO_FAULTS:
-        ret = (int64_t)v->vm->mmio_faults;
-        break;
-    case SHRIKE_HC_PCPU:
-        ret = (int64_t)this_cpu_id();
-        break;
-    case SHRIKE_HC_RESET_COUNT:
-        ret = (int64_t)v->vm->resets;
+    case OWNER_VENDOR_HYP:
+        ret = shrike_call(v, fid);
         break;
     default:
         ret = SMCCC_NOT_SUPPORTED;

@@ -403,37 +403,47 @@ static unsigned sgir_field(uint64_t sgir, unsigned shift, uint64_t mask)
     return (unsigned)((sgir >> shift) & mask);
 }
 
-static bool sgi_targets(uint64_t sgir, const struct vgic_cpu *src, const struct vgic_cpu *c)
+/* MPIDR-layout affinity (Aff3 [39:32], Aff2 [23:16], Aff1 [15:8]) an SGIR's fields name. */
+static uint64_t sgir_upper_affinity(uint64_t sgir)
 {
-    if (sgir & SGIR_IRM) {
-        return c != src;
-    }
-    uint64_t mpidr = c->mpidr;
-    if (sgir_field(sgir, SGIR_AFF3_SHIFT, 0xFF) != sgir_field(mpidr, 32, 0xFF) ||
-        sgir_field(sgir, SGIR_AFF2_SHIFT, 0xFF) != sgir_field(mpidr, 16, 0xFF) ||
-        sgir_field(sgir, SGIR_AFF1_SHIFT, 0xFF) != sgir_field(mpidr, 8, 0xFF)) {
-        return false;
-    }
-    unsigned aff0 = sgir_field(mpidr, 0, 0xFF);
-    if (aff0 / 16 != sgir_field(sgir, SGIR_RS_SHIFT, 0xF)) {
-        return false;
-    }
-    return (sgir & SGIR_TARGETS_MASK & (1ULL << (aff0 % 16))) != 0;
+    return (uint64_t)sgir_field(sgir, SGIR_AFF3_SHIFT, 0xFF) << 32 |
+           (uint64_t)sgir_field(sgir, SGIR_AFF2_SHIFT, 0xFF) << 16 |
+           (uint64_t)sgir_field(sgir, SGIR_AFF1_SHIFT, 0xFF) << 8;
 }
+
+#define MPIDR_AFF_UPPER 0xFF00FFFF00ULL /* Aff3, Aff2, Aff1 */
 
 /*
  * The SGI is pended whatever its configured group: group1 (SGI1R/ASGI1R
  * versus SGI0R) is not checked against GICR_IGROUPR0. A Group 0 SGI is then
  * delivered only once the guest enables Group 0.
+ *
+ * With IRM = 0 the write names Aff3.Aff2.Aff1 and, in TargetList, Aff0 values
+ * RS * 16 + n (GICv3 12.11.23): an empty list targets nobody and is done at
+ * once; otherwise one compare of the upper affinity per vCPU and a test of
+ * its TargetList bit.
  */
 unsigned vgic_sgi(struct vgic_dist *d, struct vgic_cpu *src, uint64_t sgir, bool group1)
 {
     (void)group1;
     uint32_t intid = sgir_field(sgir, SGIR_INTID_SHIFT, 0xF);
+    uint64_t targets = sgir & SGIR_TARGETS_MASK;
     unsigned count = 0;
+    if (!(sgir & SGIR_IRM) && targets == 0) {
+        return 0;
+    }
+    uint64_t upper = sgir_upper_affinity(sgir);
+    unsigned rs = sgir_field(sgir, SGIR_RS_SHIFT, 0xF);
     for (unsigned i = 0; i < d->nr_cpus; i++) {
         struct vgic_cpu *c = d->cpus[i];
-        if (c != NULL && sgi_targets(sgir, src, c)) {
+        if (c == NULL) {
+            continue;
+        }
+        unsigned aff0 = (unsigned)(c->mpidr & 0xFF);
+        bool hit = (sgir & SGIR_IRM) ? c != src
+                                     : (c->mpidr & MPIDR_AFF_UPPER) == upper && aff0 / 16 == rs &&
+                                           (targets >> (aff0 % 16) & 1) != 0;
+        if (hit) {
             vgic_set_pending(d, c, intid);
             count++;
         }

@@ -34,7 +34,7 @@ set(unit_idregs_SOURCES tests/unit/test_idregs.c vcpu/idregs.c)
 list(APPEND SHRIKE_UNIT_TESTS setway spectre)
 set(unit_setway_SOURCES tests/unit/test_setway.c vcpu/setway.c)
 set(unit_spectre_SOURCES tests/unit/test_spectre.c vcpu/spectre.c)
-set(unit_mmio_SOURCES tests/unit/test_mmio.c vcpu/mmio.c vcpu/mmio_access.c)
+set(unit_mmio_SOURCES tests/unit/test_mmio.c vcpu/mmio.c)
 
 list(APPEND SHRIKE_UNIT_TESTS psci exception bootargs)
 set(unit_psci_SOURCES tests/unit/test_psci.c vcpu/psci_rules.c)
