@@ -6,7 +6,6 @@
  */
 #include "vcpu/trap.h"
 
-#include "kernel/check.h"
 #include "kernel/esr.h"
 #include "kernel/list.h"
 #include "kernel/log.h"
@@ -211,8 +210,7 @@ unsigned long trap_exit(struct vcpu_regs *regs)
         return EXIT_SYNC; /* a handler may look at state the fold brings back */
     }
     v->exits++;
-    struct vcpu *next = dispatch(v);
-    CHECK(next == v); /* every handler resumes the vCPU that trapped */
+    v = dispatch(v); /* every handler returns the vCPU that trapped */
     bool quiet = __atomic_load_n(&v->requests, __ATOMIC_ACQUIRE) == 0 && vgic_idle(v);
     return quiet ? EXIT_RESUME : EXIT_HANDLED;
 }

@@ -242,22 +242,16 @@ static void irq_write(const struct vgic_reg *r, const struct vgic_access *a, uin
     }
 }
 
-static void reg_access(const struct vgic_reg *r, const struct vgic_access *a, bool write,
-                       uint64_t *value)
+/* A per-interrupt register: field by field, each under its interrupt's lock. */
+static bool __attribute__((noinline))
+irq_access(const struct vgic_reg *r, const struct vgic_access *a, bool write, uint64_t *value)
 {
-    if (r->bits_per_irq != 0) {
-        if (write) {
-            irq_write(r, a, *value);
-        } else {
-            *value = irq_read(r, a);
-        }
-    } else if (write) {
-        if (r->write != NULL) {
-            r->write(a, *value);
-        }
+    if (write) {
+        irq_write(r, a, *value);
     } else {
-        *value = r->read != NULL ? r->read(a) : 0;
+        *value = irq_read(r, a);
     }
+    return true;
 }
 
 /* 1, 2, 4 or 8 bytes, naturally aligned (a power of two: a mask, not a division). */
@@ -294,11 +288,16 @@ bool vgic_mmio_dispatch(const struct vgic_reg *regs, size_t nr, struct vgic_acce
         return false;
     }
     a->offset -= r->offset;
-    if (r->bits_per_irq == 0 && !write) { /* the common case first: ID, TYPER, CTLR reads */
-        *value = r->read != NULL ? r->read(a) : 0;
-        return true;
+    if (r->bits_per_irq != 0) {
+        return irq_access(r, a, write, value);
     }
-    reg_access(r, a, write, value);
+    if (write) {
+        if (r->write != NULL) {
+            r->write(a, *value);
+        }
+    } else {
+        *value = r->read != NULL ? r->read(a) : 0;
+    }
     return true;
 }
 
