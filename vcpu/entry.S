@@ -85,23 +85,24 @@ guest_exit:
     mrs     x3, spsr_el2
     stp     x2, x3, [x1, #VCPU_REGS_PC]
 
+    mov     x19, x1                         /* the vcpu_regs: kept across the SMC and the call */
+
     /*
      * Spectre-v2/BHB on cores that need the firmware for it (vcpu/spectre.c):
      * SMCCC_ARCH_WORKAROUND_1 or _3 invalidates the branch predictors before
      * shrike's first indirect branch. It may clobber x0-x3: keep the exit
-     * kind in x19, which is restored below.
+     * kind in x20 (x19 and x20 are shrike's again below).
      */
     adrp    x2, spectre_exit_fid
     ldr     w2, [x2, :lo12:spectre_exit_fid]
     cbz     w2, 1f
-    mov     x19, x0
+    mov     x20, x0
     mov     w0, w2
     smc     #0
-    mov     x0, x19
+    mov     x0, x20
 1:
     cbnz    x0, 2f                          /* not EXIT_SYNC */
-    mov     x19, x1                         /* the vcpu_regs, kept across the call */
-    mov     x0, x1
+    mov     x0, x19
     bl      trap_exit                       /* EXIT_RESUME, EXIT_SYNC or EXIT_HANDLED */
     cmp     x0, #EXIT_RESUME_KIND
     b.ne    2f
