@@ -103,26 +103,53 @@ refuse_abort(struct vcpu *v, uint64_t ipa, bool wnr, const char *why)
 /*
  * An access the syndrome describes (ISV=1): SAS [23:22] the size, SSE [21]
  * sign extension, SRT [20:16] the register, SF [15] a 64-bit register, WnR [6].
- * Only the fields the direction needs are decoded.
+ * Loads and stores are separate functions, each decoding only what it needs,
+ * so that neither carries the other's registers across the device call.
  */
-static bool mmio_emulate(struct vcpu *v, const struct mmio_region *r, uint64_t ipa, uint64_t esr)
+static inline unsigned mmio_size(uint64_t esr)
 {
-    uint64_t *x = v->arch.regs.x;
-    uint64_t off = ipa - r->base;
-    unsigned size = 1U << ((esr >> 22) & 3);
-    unsigned srt = (unsigned)(esr >> 16) & 31;
-    if (esr & ESR_DABT_WNR) {
-        uint64_t reg = srt == 31 ? 0 : x[srt];
-        return r->ops->write(r->dev, v, off, size, mmio_store_value(reg, size));
+    return 1U << ((esr >> 22) & 3);
+}
+
+static inline unsigned mmio_srt(uint64_t esr)
+{
+    return (unsigned)(esr >> 16) & 31;
+}
+
+static void __attribute__((noinline)) mmio_refused(struct vcpu *v, uint64_t ipa, uint64_t esr)
+{
+    refuse_abort(v, ipa, (esr & ESR_DABT_WNR) != 0, "refused by the device");
+}
+
+static struct vcpu *mmio_store(struct vcpu *v, const struct mmio_region *r, uint64_t ipa,
+                               uint64_t esr)
+{
+    unsigned srt = mmio_srt(esr);
+    uint64_t reg = srt == 31 ? 0 : v->arch.regs.x[srt];
+    unsigned size = mmio_size(esr);
+    if (!r->ops->write(r->dev, v, ipa - r->base, size, mmio_store_value(reg, size))) {
+        mmio_refused(v, ipa, esr);
+    } else {
+        vcpu_skip_insn(v);
     }
+    return v;
+}
+
+static struct vcpu *mmio_load(struct vcpu *v, const struct mmio_region *r, uint64_t ipa,
+                              uint64_t esr)
+{
     uint64_t raw = 0;
-    if (!r->ops->read(r->dev, v, off, size, &raw)) {
-        return false;
+    if (!r->ops->read(r->dev, v, ipa - r->base, mmio_size(esr), &raw)) {
+        mmio_refused(v, ipa, esr);
+        return v;
     }
+    unsigned srt = mmio_srt(esr);
     if (srt != 31) {
-        x[srt] = mmio_load_result(raw, size, (esr >> 21) & 1, (esr >> 15) & 1);
+        v->arch.regs.x[srt] =
+            mmio_load_result(raw, mmio_size(esr), (esr >> 21) & 1, (esr >> 15) & 1);
     }
-    return true;
+    vcpu_skip_insn(v);
+    return v;
 }
 
 /* Everything but an emulatable MMIO access: demand mapping, or a refusal. */
@@ -154,12 +181,7 @@ static struct vcpu *trap_dabt(struct vcpu *v, uint64_t esr)
     if (r == 0 || !(esr & ESR_DABT_ISV)) {
         return dabt_slow(v, esr, ipa, r);
     }
-    if (!mmio_emulate(v, r, ipa, esr)) {
-        refuse_abort(v, ipa, (esr & ESR_DABT_WNR) != 0, "refused by the device");
-    } else {
-        vcpu_skip_insn(v);
-    }
-    return v;
+    return (esr & ESR_DABT_WNR) ? mmio_store(v, r, ipa, esr) : mmio_load(v, r, ipa, esr);
 }
 
 static struct vcpu *trap_iabt(struct vcpu *v, uint64_t esr)
