@@ -7,6 +7,14 @@
  * cores that need it, restores shrike's registers and returns the exit
  * kind from guest_enter(). Nothing else happens here: system registers,
  * stage 2, timer and GIC state are switched in C (vcpu/vcpu.c).
+ *
+ * The lean exit: a synchronous exit first calls trap_exit() (vcpu/trap.c)
+ * from here, on the stack guest_enter() left. When it answers "resume",
+ * the trap was handled and nothing needs the run loop (no request, nothing
+ * for the vGIC to flush or fold), so the guest's registers are reloaded
+ * and it ERETs straight back: shrike's own callee-saved registers stay on
+ * the stack, untouched, for the exit that does return from guest_enter().
+ * The guest's x19-x29 are already saved, so the fast path may use them.
  */
 #include "asm-offsets.h"
 
@@ -24,6 +32,8 @@ guest_enter:
     mrs     x1, tpidr_el2
     str     x0, [x1, #CPU_GUEST_REGS]
 
+/* Loads the guest's registers from x0 (struct vcpu_regs *) and enters it. */
+guest_resume:
     ldp     x1, x2, [x0, #VCPU_REGS_PC]
     msr     elr_el2, x1
     msr     spsr_el2, x2
@@ -75,20 +85,30 @@ guest_exit:
     mrs     x3, spsr_el2
     stp     x2, x3, [x1, #VCPU_REGS_PC]
 
+    mov     x19, x1                         /* the vcpu_regs: kept across the SMC and the call */
+
     /*
      * Spectre-v2/BHB on cores that need the firmware for it (vcpu/spectre.c):
      * SMCCC_ARCH_WORKAROUND_1 or _3 invalidates the branch predictors before
      * shrike's first indirect branch. It may clobber x0-x3: keep the exit
-     * kind in x19, which is restored below.
+     * kind in x20 (x19 and x20 are shrike's again below).
      */
     adrp    x2, spectre_exit_fid
     ldr     w2, [x2, :lo12:spectre_exit_fid]
     cbz     w2, 1f
-    mov     x19, x0
+    mov     x20, x0
     mov     w0, w2
     smc     #0
-    mov     x0, x19
+    mov     x0, x20
 1:
+    cbnz    x0, 2f                          /* not EXIT_SYNC */
+    mov     x0, x19
+    bl      trap_exit                       /* EXIT_RESUME, EXIT_SYNC or EXIT_HANDLED */
+    cmp     x0, #EXIT_RESUME_KIND
+    b.ne    2f
+    mov     x0, x19
+    b       guest_resume
+2:
     ldp     x19, x20, [sp, #16]
     ldp     x21, x22, [sp, #32]
     ldp     x23, x24, [sp, #48]

@@ -57,36 +57,27 @@ static int64_t smccc_workaround(uint32_t fid)
     return offered >= 0 ? 0 : SMCCC_NOT_SUPPORTED;
 }
 
-static void smccc_call(struct vcpu *v)
+/*
+ * The calls below answer in x0. The hot ones (SMCCC_VERSION, an unknown ID)
+ * are answered inline; everything else is a function of its own, called last,
+ * so that the hot path needs no stack frame.
+ */
+static struct vcpu *__attribute__((noinline)) arch_call(struct vcpu *v, uint32_t fid)
 {
     uint64_t *x = v->arch.regs.x;
-    uint32_t fid = (uint32_t)x[0];
+    x[0] =
+        (uint64_t)(fid == SMCCC_ARCH_FEATURES ? smccc_arch_features(x[1]) : smccc_workaround(fid));
+    return v;
+}
+
+/* shrike's own calls (owner 6, vendor-specific hypervisor service; vcpu/abi.h). */
+static struct vcpu *__attribute__((noinline)) shrike_call(struct vcpu *v, uint32_t fid)
+{
+    uint64_t *x = v->arch.regs.x;
     int64_t ret;
-    if (fid == SHRIKE_HC_NULL) {
-        x[0] = 0;
-        return;
-    }
-    if (psci_is_fid(fid)) {
-        vpsci_call(v, fid);
-        return;
-    }
     switch (fid) {
-    case SMCCC_VERSION:
-        ret = SMCCC_VERSION_1_1;
-        break;
-    case SMCCC_ARCH_FEATURES:
-        ret = smccc_arch_features(x[1]);
-        break;
-    case SMCCC_ARCH_WORKAROUND_1:
-    case SMCCC_ARCH_WORKAROUND_2:
-    case SMCCC_ARCH_WORKAROUND_3:
-        ret = smccc_workaround(fid);
-        break;
-    case PV_TIME_FEATURES:
-        ret = pvtime_features(x[1]);
-        break;
-    case PV_TIME_ST:
-        ret = (int64_t)pvtime_record_ipa(v->id);
+    case SHRIKE_HC_NULL:
+        ret = 0;
         break;
     case SHRIKE_HC_CONSOLE_WRITE:
         ret = console_write(v, x[1], x[2]);
@@ -108,10 +99,72 @@ static void smccc_call(struct vcpu *v)
         break;
     }
     x[0] = (uint64_t)ret;
+    return v;
+}
+
+/* Owner 5, the standard hypervisor service: stolen time (vcpu/pvtime.c). */
+static struct vcpu *__attribute__((noinline)) std_hyp_call(struct vcpu *v, uint32_t fid)
+{
+    uint64_t *x = v->arch.regs.x;
+    int64_t ret = SMCCC_NOT_SUPPORTED;
+    if (fid == PV_TIME_FEATURES) {
+        ret = pvtime_features(x[1]);
+    } else if (fid == PV_TIME_ST) {
+        ret = (int64_t)pvtime_record_ipa(v->id);
+    }
+    x[0] = (uint64_t)ret;
+    return v;
+}
+
+/* Owner 4: PSCI, the one service whose calls change a vCPU's or the VM's state. */
+static struct vcpu *__attribute__((noinline)) std_secure_call(struct vcpu *v, uint32_t fid)
+{
+    if (psci_is_fid(fid)) {
+        vpsci_call(v, fid);
+    } else {
+        v->arch.regs.x[0] = (uint64_t)(int64_t)SMCCC_NOT_SUPPORTED;
+    }
+    return v;
+}
+
+/* SMCCC function ID: [31] fast call, [30] SMC64, [29:24] the owning service, [15:0] its number. */
+#define SMCCC_OWNER(fid) (((fid) >> 24) & 0x3FU)
+#define OWNER_ARCH       0
+#define OWNER_STD_SECURE 4 /* PSCI */
+#define OWNER_STD_HYP    5 /* PV time */
+#define OWNER_VENDOR_HYP 6
+
+/* Dispatch by owner first: an unknown ID is NOT_SUPPORTED after one switch. */
+static inline struct vcpu *smccc_call(struct vcpu *v)
+{
+    uint64_t *x = v->arch.regs.x;
+    uint32_t fid = (uint32_t)x[0];
+    switch (SMCCC_OWNER(fid)) {
+    case OWNER_ARCH:
+        if (fid == SMCCC_VERSION) {
+            x[0] = SMCCC_VERSION_1_1;
+            return v;
+        }
+        if (fid == SMCCC_ARCH_FEATURES || fid == SMCCC_ARCH_WORKAROUND_1 ||
+            fid == SMCCC_ARCH_WORKAROUND_2 || fid == SMCCC_ARCH_WORKAROUND_3) {
+            return arch_call(v, fid);
+        }
+        break;
+    case OWNER_STD_SECURE:
+        return std_secure_call(v, fid);
+    case OWNER_STD_HYP:
+        return std_hyp_call(v, fid);
+    case OWNER_VENDOR_HYP:
+        return shrike_call(v, fid);
+    default:
+        break;
+    }
+    x[0] = (uint64_t)(int64_t)SMCCC_NOT_SUPPORTED;
+    return v;
 }
 
 /* The seed lab: a numbered HVC reaches EL2 with its number. */
-static void numbered_hvc(struct vcpu *v, uint16_t imm)
+static struct vcpu *__attribute__((noinline)) numbered_hvc(struct vcpu *v, uint16_t imm)
 {
     uint64_t *x = v->arch.regs.x;
     if (!v->vm->seed_hvc_logged) {
@@ -121,17 +174,14 @@ static void numbered_hvc(struct vcpu *v, uint16_t imm)
     }
     x[1] = x[0] + imm;
     x[0] = imm;
+    return v;
 }
 
 struct vcpu *hypercall_hvc(struct vcpu *v, uint64_t esr)
 {
     uint16_t imm = (uint16_t)(esr & 0xFFFF);
-    if (imm != 0) {
-        numbered_hvc(v, imm);
-    } else {
-        smccc_call(v);
-    }
-    return v; /* ELR_EL2 already points past the HVC */
+    /* ELR_EL2 already points past the HVC. */
+    return imm != 0 ? numbered_hvc(v, imm) : smccc_call(v);
 }
 
 struct vcpu *hypercall_smc(struct vcpu *v, uint64_t esr)
@@ -139,7 +189,7 @@ struct vcpu *hypercall_smc(struct vcpu *v, uint64_t esr)
     if ((esr & 0xFFFF) != 0) {
         v->arch.regs.x[0] = (uint64_t)(int64_t)SMCCC_NOT_SUPPORTED;
     } else {
-        smccc_call(v);
+        (void)smccc_call(v);
     }
     vcpu_skip_insn(v); /* a trapped SMC returns to the SMC itself */
     return v;

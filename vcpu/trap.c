@@ -7,6 +7,7 @@
 #include "vcpu/trap.h"
 
 #include "kernel/esr.h"
+#include "kernel/list.h"
 #include "kernel/log.h"
 #include "sched/sched.h"
 #include "vcpu/hypercall.h"
@@ -84,7 +85,11 @@ static uint64_t fault_ipa(void)
     return ((hpfar & 0xFFFFFFFFFF0ULL) << 8) | (read_sysreg(far_el2) & 0xFFFULL);
 }
 
-static void refuse_abort(struct vcpu *v, uint64_t ipa, bool wnr, const char *why)
+#define ESR_DABT_ISV (1ULL << 24)
+#define ESR_DABT_WNR (1ULL << 6)
+
+static void __attribute__((noinline, cold))
+refuse_abort(struct vcpu *v, uint64_t ipa, bool wnr, const char *why)
 {
     struct vm *vm = v->vm;
     __atomic_fetch_add(&vm->mmio_faults, 1, __ATOMIC_RELAXED);
@@ -95,48 +100,61 @@ static void refuse_abort(struct vcpu *v, uint64_t ipa, bool wnr, const char *why
     inject_data_abort(v, read_sysreg(far_el2), wnr);
 }
 
-/* The access as the syndrome describes it (ISV=1): only the fields emulation needs. */
-struct mmio_insn {
-    unsigned size;
-    unsigned srt;
-    bool sse;
-    bool sf;
-    bool wnr;
-};
-
-static inline struct mmio_insn mmio_insn_of(uint64_t esr)
+/*
+ * An access the syndrome describes (ISV=1): SAS [23:22] the size, SSE [21]
+ * sign extension, SRT [20:16] the register, SF [15] a 64-bit register, WnR [6].
+ * Loads and stores are separate functions, each decoding only what it needs,
+ * so that neither carries the other's registers across the device call.
+ */
+static inline unsigned mmio_size(uint64_t esr)
 {
-    return (struct mmio_insn){
-        .size = 1U << ((esr >> 22) & 3),
-        .srt = (unsigned)(esr >> 16) & 31,
-        .sse = (esr >> 21) & 1,
-        .sf = (esr >> 15) & 1,
-        .wnr = (esr >> 6) & 1,
-    };
+    return 1U << ((esr >> 22) & 3);
 }
 
-static bool mmio_emulate(struct vcpu *v, const struct mmio_region *r, uint64_t ipa,
-                         struct mmio_insn a)
+static inline unsigned mmio_srt(uint64_t esr)
 {
-    uint64_t *x = v->arch.regs.x;
-    uint64_t off = ipa - r->base;
-    if (a.wnr) {
-        uint64_t reg = a.srt == 31 ? 0 : x[a.srt];
-        return r->ops->write(r->dev, v, off, a.size, mmio_store_value(reg, a.size));
+    return (unsigned)(esr >> 16) & 31;
+}
+
+static void __attribute__((noinline)) mmio_refused(struct vcpu *v, uint64_t ipa, uint64_t esr)
+{
+    refuse_abort(v, ipa, (esr & ESR_DABT_WNR) != 0, "refused by the device");
+}
+
+static struct vcpu *mmio_store(struct vcpu *v, const struct mmio_region *r, uint64_t ipa,
+                               uint64_t esr)
+{
+    unsigned srt = mmio_srt(esr);
+    uint64_t reg = srt == 31 ? 0 : v->arch.regs.x[srt];
+    unsigned size = mmio_size(esr);
+    if (!r->ops->write(r->dev, v, ipa - r->base, size, mmio_store_value(reg, size))) {
+        mmio_refused(v, ipa, esr);
+    } else {
+        vcpu_skip_insn(v);
     }
+    return v;
+}
+
+static struct vcpu *mmio_load(struct vcpu *v, const struct mmio_region *r, uint64_t ipa,
+                              uint64_t esr)
+{
     uint64_t raw = 0;
-    if (!r->ops->read(r->dev, v, off, a.size, &raw)) {
-        return false;
+    if (!r->ops->read(r->dev, v, ipa - r->base, mmio_size(esr), &raw)) {
+        mmio_refused(v, ipa, esr);
+        return v;
     }
-    if (a.srt != 31) {
-        x[a.srt] = mmio_load_result(raw, a.size, a.sse, a.sf);
+    unsigned srt = mmio_srt(esr);
+    if (srt != 31) {
+        v->arch.regs.x[srt] =
+            mmio_load_result(raw, mmio_size(esr), (esr >> 21) & 1, (esr >> 15) & 1);
     }
-    return true;
+    vcpu_skip_insn(v);
+    return v;
 }
 
 /* Everything but an emulatable MMIO access: demand mapping, or a refusal. */
-static struct vcpu *dabt_slow(struct vcpu *v, uint64_t esr, uint64_t ipa,
-                              const struct mmio_region *r)
+static struct vcpu *__attribute__((noinline))
+dabt_slow(struct vcpu *v, uint64_t esr, uint64_t ipa, const struct mmio_region *r)
 {
     struct vm *vm = v->vm;
     bool wnr = esr_decode_dabt(esr).wnr;
@@ -156,8 +174,6 @@ static struct vcpu *dabt_slow(struct vcpu *v, uint64_t esr, uint64_t ipa,
     return v;
 }
 
-#define ESR_DABT_ISV (1ULL << 24)
-
 static struct vcpu *trap_dabt(struct vcpu *v, uint64_t esr)
 {
     uint64_t ipa = fault_ipa();
@@ -165,13 +181,7 @@ static struct vcpu *trap_dabt(struct vcpu *v, uint64_t esr)
     if (r == 0 || !(esr & ESR_DABT_ISV)) {
         return dabt_slow(v, esr, ipa, r);
     }
-    struct mmio_insn a = mmio_insn_of(esr);
-    if (!mmio_emulate(v, r, ipa, a)) {
-        refuse_abort(v, ipa, a.wnr, "refused by the device");
-    } else {
-        vcpu_skip_insn(v);
-    }
-    return v;
+    return (esr & ESR_DABT_WNR) ? mmio_store(v, r, ipa, esr) : mmio_load(v, r, ipa, esr);
 }
 
 static struct vcpu *trap_iabt(struct vcpu *v, uint64_t esr)
@@ -196,12 +206,35 @@ static const exit_handler_t exit_handlers[ESR_EC_MAX + 1] = {
     [ESR_EC_SYS64] = sysreg_trap, [ESR_EC_IABT_LOW] = trap_iabt,  [ESR_EC_DABT_LOW] = trap_dabt,
 };
 
-struct vcpu *trap_sync(struct vcpu *v)
+static inline struct vcpu *dispatch(struct vcpu *v)
 {
     uint64_t esr = read_sysreg(esr_el2);
     v->stats.exits_by_class[esr_ec(esr)]++;
     exit_handler_t h = exit_handlers[esr_ec(esr)];
     return h ? h(v, esr) : trap_undef(v, esr);
+}
+
+struct vcpu *trap_sync(struct vcpu *v)
+{
+    return dispatch(v);
+}
+
+/* Nothing for the vGIC to fold or flush: what run_guest() checks around guest_enter(). */
+static inline bool vgic_idle(const struct vcpu *v)
+{
+    return v->vgic.used_lrs == 0 && list_empty(&v->vgic.ap_list);
+}
+
+unsigned long trap_exit(struct vcpu_regs *regs)
+{
+    struct vcpu *v = list_entry(regs, struct vcpu, arch.regs);
+    if (v->vgic.used_lrs != 0) {
+        return EXIT_SYNC; /* a handler may look at state the fold brings back */
+    }
+    v->exits++;
+    v = dispatch(v); /* every handler returns the vCPU that trapped */
+    bool quiet = __atomic_load_n(&v->requests, __ATOMIC_ACQUIRE) == 0 && vgic_idle(v);
+    return quiet ? EXIT_RESUME : EXIT_HANDLED;
 }
 
 void trap_async(struct vcpu *v, unsigned long kind)

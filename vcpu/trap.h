@@ -12,6 +12,15 @@ void trap_init(void);
 /* A synchronous exit; returns the vCPU to run next. */
 struct vcpu *trap_sync(struct vcpu *v);
 
+/*
+ * Called by vcpu/entry.S on every synchronous exit, before guest_enter()
+ * returns. With no list register in use it handles the trap (trap_sync) and
+ * returns EXIT_RESUME when the guest can be re-entered at once (no request,
+ * nothing queued for the vGIC), else EXIT_HANDLED; with list registers in use
+ * it returns EXIT_SYNC without doing anything (the run loop folds them first).
+ */
+unsigned long trap_exit(struct vcpu_regs *regs);
+
 /* FIQ or SError exit. */
 void trap_async(struct vcpu *v, unsigned long kind);
 

@@ -239,7 +239,28 @@ void vcpu_request(struct vcpu *v, unsigned req)
     sched_wake(v); /* a blocked vCPU must run to see it; a running one is kicked */
 }
 
-/* Runs the guest until something needs the run loop's attention. */
+/* An exit trap_exit() left to the run loop: the vGIC's list registers first. */
+static void handle_exit(struct vcpu *v, unsigned long kind)
+{
+    if (v->vgic.used_lrs != 0) {
+        vgic_hw_fold(&v->vgic);
+    }
+    v->exits++;
+    if (kind == EXIT_SYNC) {
+        (void)trap_sync(v); /* always v: no handler switches vCPUs */
+    } else if (kind == EXIT_IRQ) {
+        irq_dispatch();
+        sched_irq_exit();
+    } else {
+        trap_async(v, kind);
+    }
+}
+
+/*
+ * Runs the guest until something needs the run loop's attention. A trap
+ * that trap_exit() handled and that left nothing to do here never comes
+ * back from guest_enter() (vcpu/entry.S); EXIT_HANDLED is one that did.
+ */
 static void run_guest(struct vcpu *v)
 {
     for (;;) {
@@ -248,17 +269,8 @@ static void run_guest(struct vcpu *v)
             vgic_hw_flush(&v->vgic);
         }
         unsigned long kind = guest_enter(&v->arch.regs);
-        if (v->vgic.used_lrs != 0) {
-            vgic_hw_fold(&v->vgic);
-        }
-        v->exits++;
-        if (kind == EXIT_SYNC) {
-            v = trap_sync(v);
-        } else if (kind == EXIT_IRQ) {
-            irq_dispatch();
-            sched_irq_exit();
-        } else {
-            trap_async(v, kind);
+        if (kind != EXIT_HANDLED) {
+            handle_exit(v, kind);
         }
         if (__atomic_load_n(&v->requests, __ATOMIC_ACQUIRE) != 0) {
             v->left_at = counter_read();

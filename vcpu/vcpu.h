@@ -136,9 +136,12 @@ void fpsimd_save(struct vcpu_fpsimd *fp);
 void fpsimd_restore(const struct vcpu_fpsimd *fp);
 
 /* Exit kinds returned by guest_enter(). */
-#define EXIT_SYNC   0
-#define EXIT_IRQ    1
-#define EXIT_FIQ    2
-#define EXIT_SERROR 3
+#define EXIT_SYNC    0
+#define EXIT_IRQ     1
+#define EXIT_FIQ     2
+#define EXIT_SERROR  3
+/* A synchronous exit trap_exit() already handled, and its answer to vcpu/entry.S: resume. */
+#define EXIT_HANDLED 4
+#define EXIT_RESUME  5
 
 #endif

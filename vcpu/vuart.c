@@ -178,12 +178,26 @@ static uint8_t rx_pop(struct vuart *u)
 
 /* --- transmit: bytes to lines (lock held) --------------------------------- */
 
-static void line_flush(struct vuart *u)
+static void __attribute__((noinline)) line_flush(struct vuart *u)
 {
     if (u->line_len > 0) {
         vconsole_emit_line(u, u->name, u->line, u->line_len);
         u->line_len = 0;
     }
+}
+
+/* A newline: the line as it is, even empty (out of line: transmit's common case needs no frame). */
+static void __attribute__((noinline)) line_end(struct vuart *u)
+{
+    vconsole_emit_line(u, u->name, u->line, u->line_len);
+    u->line_len = 0;
+}
+
+/* A full line: printed as a piece, and c starts the next one. */
+static void __attribute__((noinline)) line_wrap(struct vuart *u, char c)
+{
+    line_flush(u);
+    u->line[u->line_len++] = c;
 }
 
 /* What a transmitted byte shows as: control characters but TAB and ESC become '?'. */
@@ -203,12 +217,12 @@ static void transmit(struct vuart *u, uint8_t c)
         return;
     }
     if (c == '\n') {
-        vconsole_emit_line(u, u->name, u->line, u->line_len);
-        u->line_len = 0;
+        line_end(u);
         return;
     }
     if (u->line_len == VUART_LINE_MAX) {
-        line_flush(u);
+        line_wrap(u, printable(c));
+        return;
     }
     u->line[u->line_len++] = printable(c);
 }
@@ -329,10 +343,18 @@ static bool vuart_write(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned 
     struct vuart *u = dev;
     uint32_t lanes;
     unsigned shift;
+    uint64_t flags;
+    if (offset == VUART_DR && (size == 1 || size == 2 || size == 4)) {
+        /* A console character, the hot case: no register lookup (lanes 0-7 are DR's byte). */
+        lock(u, &flags);
+        transmit(u, (uint8_t)value);
+        update_irq(u);
+        unlock(u, flags);
+        return true;
+    }
     if (!access_lanes(offset, size, &lanes, &shift)) {
         return false;
     }
-    uint64_t flags;
     lock(u, &flags);
     reg_write(u, offset & ~3ULL, (uint32_t)(value << shift), lanes);
     unlock(u, flags);

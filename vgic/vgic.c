@@ -403,42 +403,71 @@ static unsigned sgir_field(uint64_t sgir, unsigned shift, uint64_t mask)
     return (unsigned)((sgir >> shift) & mask);
 }
 
-static bool sgi_targets(uint64_t sgir, const struct vgic_cpu *src, const struct vgic_cpu *c)
+/* MPIDR-layout affinity (Aff3 [39:32], Aff2 [23:16], Aff1 [15:8]) an SGIR's fields name. */
+static uint64_t sgir_upper_affinity(uint64_t sgir)
 {
-    if (sgir & SGIR_IRM) {
-        return c != src;
+    return (uint64_t)sgir_field(sgir, SGIR_AFF3_SHIFT, 0xFF) << 32 |
+           (uint64_t)sgir_field(sgir, SGIR_AFF2_SHIFT, 0xFF) << 16 |
+           (uint64_t)sgir_field(sgir, SGIR_AFF1_SHIFT, 0xFF) << 8;
+}
+
+#define MPIDR_AFF_UPPER 0xFF00FFFF00ULL /* Aff3, Aff2, Aff1 */
+
+/* Whether the SGIR names c (IRM = 0: upper affinity, RS and c's TargetList bit). */
+static bool sgi_names(uint64_t sgir, uint64_t upper, unsigned rs, const struct vgic_cpu *c)
+{
+    unsigned aff0 = (unsigned)(c->mpidr & 0xFF);
+    return (c->mpidr & MPIDR_AFF_UPPER) == upper && aff0 / 16 == rs &&
+           ((sgir & SGIR_TARGETS_MASK) >> (aff0 % 16) & 1) != 0;
+}
+
+/* The vCPUs (a bit per index) an SGIR targets; a leaf, so that nobody costs no stack frame. */
+static uint32_t sgi_target_mask(const struct vgic_dist *d, const struct vgic_cpu *src,
+                                uint64_t sgir)
+{
+    _Static_assert(VGIC_MAX_CPUS <= 32, "a bit per vCPU");
+    uint64_t upper = sgir_upper_affinity(sgir);
+    unsigned rs = sgir_field(sgir, SGIR_RS_SHIFT, 0xF);
+    uint32_t mask = 0;
+    for (unsigned i = 0; i < d->nr_cpus; i++) {
+        const struct vgic_cpu *c = d->cpus[i];
+        bool hit = c != NULL && ((sgir & SGIR_IRM) ? c != src : sgi_names(sgir, upper, rs, c));
+        mask |= (uint32_t)hit << i;
     }
-    uint64_t mpidr = c->mpidr;
-    if (sgir_field(sgir, SGIR_AFF3_SHIFT, 0xFF) != sgir_field(mpidr, 32, 0xFF) ||
-        sgir_field(sgir, SGIR_AFF2_SHIFT, 0xFF) != sgir_field(mpidr, 16, 0xFF) ||
-        sgir_field(sgir, SGIR_AFF1_SHIFT, 0xFF) != sgir_field(mpidr, 8, 0xFF)) {
-        return false;
+    return mask;
+}
+
+static unsigned __attribute__((noinline))
+sgi_pend(struct vgic_dist *d, uint32_t mask, uint32_t intid)
+{
+    unsigned count = 0;
+    for (unsigned i = 0; mask != 0; i++, mask >>= 1) {
+        if (mask & 1) {
+            vgic_set_pending(d, d->cpus[i], intid);
+            count++;
+        }
     }
-    unsigned aff0 = sgir_field(mpidr, 0, 0xFF);
-    if (aff0 / 16 != sgir_field(sgir, SGIR_RS_SHIFT, 0xF)) {
-        return false;
-    }
-    return (sgir & SGIR_TARGETS_MASK & (1ULL << (aff0 % 16))) != 0;
+    return count;
 }
 
 /*
  * The SGI is pended whatever its configured group: group1 (SGI1R/ASGI1R
  * versus SGI0R) is not checked against GICR_IGROUPR0. A Group 0 SGI is then
  * delivered only once the guest enables Group 0.
+ *
+ * With IRM = 0 the write names Aff3.Aff2.Aff1 and, in TargetList, Aff0 values
+ * RS * 16 + n (GICv3 12.11.23): an empty list targets nobody and is done at
+ * once; otherwise the targets are found first (one compare of the upper
+ * affinity per vCPU and a test of its TargetList bit), then pended.
  */
 unsigned vgic_sgi(struct vgic_dist *d, struct vgic_cpu *src, uint64_t sgir, bool group1)
 {
     (void)group1;
-    uint32_t intid = sgir_field(sgir, SGIR_INTID_SHIFT, 0xF);
-    unsigned count = 0;
-    for (unsigned i = 0; i < d->nr_cpus; i++) {
-        struct vgic_cpu *c = d->cpus[i];
-        if (c != NULL && sgi_targets(sgir, src, c)) {
-            vgic_set_pending(d, c, intid);
-            count++;
-        }
+    if (!(sgir & SGIR_IRM) && (sgir & SGIR_TARGETS_MASK) == 0) {
+        return 0;
     }
-    return count;
+    uint32_t mask = sgi_target_mask(d, src, sgir);
+    return mask == 0 ? 0 : sgi_pend(d, mask, sgir_field(sgir, SGIR_INTID_SHIFT, 0xF));
 }
 
 /* --- pruning -------------------------------------------------------------- */

@@ -86,10 +86,11 @@ struct vgic_reg {
 };
 
 /*
- * Decodes an access at a.offset (from the frame's start; frame_base + that
- * is what vgic_mmio_unhandled is told) against regs.
+ * Decodes an access at a->offset (from the frame's start; frame_base + that
+ * is what vgic_mmio_unhandled is told) against regs. a->offset becomes the
+ * offset within the matching register range.
  */
-bool vgic_mmio_dispatch(const struct vgic_reg *regs, size_t nr, struct vgic_access a,
+bool vgic_mmio_dispatch(const struct vgic_reg *regs, size_t nr, struct vgic_access *a,
                         uint64_t frame_base, bool write, uint64_t *value);
 
 /* Per-interrupt fields common to GICD and GICR SGI_base. */

@@ -242,50 +242,62 @@ static void irq_write(const struct vgic_reg *r, const struct vgic_access *a, uin
     }
 }
 
-static void reg_access(const struct vgic_reg *r, const struct vgic_access *a, bool write,
-                       uint64_t *value)
+/* A per-interrupt register: field by field, each under its interrupt's lock. */
+static bool __attribute__((noinline))
+irq_access(const struct vgic_reg *r, const struct vgic_access *a, bool write, uint64_t *value)
 {
+    if (write) {
+        irq_write(r, a, *value);
+    } else {
+        *value = irq_read(r, a);
+    }
+    return true;
+}
+
+/* 1, 2, 4 or 8 bytes, naturally aligned (a power of two: a mask, not a division). */
+static inline bool access_valid(const struct vgic_access *a)
+{
+    unsigned size = a->size;
+    return size != 0 && size <= 8 && (size & (size - 1)) == 0 && (a->offset & (size - 1)) == 0;
+}
+
+/* Outside every register: RAZ/WI, and reported. */
+static bool __attribute__((noinline))
+unimplemented(const struct vgic_access *a, uint64_t frame_base, bool write, uint64_t *value)
+{
+    if (vgic_mmio_unhandled != NULL) {
+        vgic_mmio_unhandled(write, frame_base + a->offset, a->size);
+    }
+    if (!write) {
+        *value = 0;
+    }
+    return true;
+}
+
+bool vgic_mmio_dispatch(const struct vgic_reg *regs, size_t nr, struct vgic_access *a,
+                        uint64_t frame_base, bool write, uint64_t *value)
+{
+    if (!access_valid(a)) {
+        return false;
+    }
+    const struct vgic_reg *r = find_reg(regs, nr, a->offset);
+    if (r == NULL) {
+        return unimplemented(a, frame_base, write, value);
+    }
+    if ((r->widths & a->size) == 0 || a->offset - r->offset + a->size > r->length) {
+        return false;
+    }
+    a->offset -= r->offset;
     if (r->bits_per_irq != 0) {
-        if (write) {
-            irq_write(r, a, *value);
-        } else {
-            *value = irq_read(r, a);
-        }
-    } else if (write) {
+        return irq_access(r, a, write, value);
+    }
+    if (write) {
         if (r->write != NULL) {
             r->write(a, *value);
         }
     } else {
         *value = r->read != NULL ? r->read(a) : 0;
     }
-}
-
-static bool size_valid(unsigned size)
-{
-    return size == 1 || size == 2 || size == 4 || size == 8;
-}
-
-bool vgic_mmio_dispatch(const struct vgic_reg *regs, size_t nr, struct vgic_access a,
-                        uint64_t frame_base, bool write, uint64_t *value)
-{
-    if (!size_valid(a.size) || a.offset % a.size != 0) {
-        return false;
-    }
-    const struct vgic_reg *r = find_reg(regs, nr, a.offset);
-    if (r == NULL) {
-        if (vgic_mmio_unhandled != NULL) {
-            vgic_mmio_unhandled(write, frame_base + a.offset, a.size);
-        }
-        if (!write) {
-            *value = 0;
-        }
-        return true;
-    }
-    if ((r->widths & a.size) == 0 || a.offset - r->offset + a.size > r->length) {
-        return false;
-    }
-    a.offset -= r->offset;
-    reg_access(r, &a, write, value);
     return true;
 }
 
@@ -460,14 +472,14 @@ static bool dist_read(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned si
 {
     (void)vcpu;
     struct vgic_access a = {.d = dev, .c = NULL, .offset = offset, .size = size};
-    return vgic_mmio_dispatch(dist_regs, ARRAY_SIZE(dist_regs), a, 0, false, value);
+    return vgic_mmio_dispatch(dist_regs, ARRAY_SIZE(dist_regs), &a, 0, false, value);
 }
 
 static bool dist_write(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned size, uint64_t value)
 {
     (void)vcpu;
     struct vgic_access a = {.d = dev, .c = NULL, .offset = offset, .size = size};
-    return vgic_mmio_dispatch(dist_regs, ARRAY_SIZE(dist_regs), a, 0, true, &value);
+    return vgic_mmio_dispatch(dist_regs, ARRAY_SIZE(dist_regs), &a, 0, true, &value);
 }
 
 const struct mmio_ops vgic_dist_mmio_ops = {.read = dist_read, .write = dist_write};

@@ -157,14 +157,14 @@ static bool redist_access(struct vgic_dist *d, uint64_t offset, unsigned size, b
     a.c = frame < d->nr_cpus ? d->cpus[frame] : NULL;
     if (a.c == NULL) {
         /* No such vCPU: nothing is implemented here. */
-        return vgic_mmio_dispatch(NULL, 0, a, base, write, value);
+        return vgic_mmio_dispatch(NULL, 0, &a, base, write, value);
     }
     if (a.offset >= VGIC_REDIST_SGI_OFFSET) {
         a.offset -= VGIC_REDIST_SGI_OFFSET;
         base += VGIC_REDIST_SGI_OFFSET;
-        return vgic_mmio_dispatch(sgi_regs, ARRAY_SIZE(sgi_regs), a, base, write, value);
+        return vgic_mmio_dispatch(sgi_regs, ARRAY_SIZE(sgi_regs), &a, base, write, value);
     }
-    return vgic_mmio_dispatch(rd_regs, ARRAY_SIZE(rd_regs), a, base, write, value);
+    return vgic_mmio_dispatch(rd_regs, ARRAY_SIZE(rd_regs), &a, base, write, value);
 }
 
 static bool redist_read(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned size,

@@ -2,12 +2,13 @@
  * irqbench: interrupt path lengths, timed with CNTVCT_EL0 (under -icount one
  * tick is one instruction, counted across all CPUs). Prints
  * "bench: NAME total=T per_op=P" like the bench guest:
- *   sgi1r-trap   a trapped ICC_SGI1R_EL1 write (the SGI targets this vCPU and
- *                is disabled, so only the trap and the pend are measured)
+ *   sgi1r-empty  MSR ICC_SGI1R_EL1 with an empty target list (nobody)
+ *   sgi1r-absent MSR ICC_SGI1R_EL1 to a vCPU the VM does not have (Aff0 3)
  *   vipi         vCPU 0 writes ICC_SGI1R_EL1 -> vCPU 1's handler runs, on
  *                another CPU where vCPU 1 waits in WFI
- *   vtimer-spin  CVAL reached -> the handler runs, the guest spinning
- *   vtimer-wfi   CVAL reached -> the handler runs, the guest in WFI
+ *   vtimer-spin  CVAL reached -> the guest's first IRQ-vector instruction
+ *                (stamp.S), the guest spinning
+ *   vtimer-wfi   the same, the guest in WFI
  * Two vCPUs; the receiver answers each IPI so that the sender can wait in WFI.
  */
 #include "guests/lib/gic.h"
@@ -24,6 +25,14 @@
 static volatile uint64_t t_recv;
 static volatile unsigned pings, acks, timer_hits, secondary_ready;
 static volatile uint64_t t_timer;
+
+extern const char stamp_vectors[];
+
+/* The counter at the IRQ vector's first instruction (stamp.S read it one instruction later). */
+static uint64_t vector_stamp(void)
+{
+    return read_sysreg(tpidrro_el0) - 1;
+}
 
 static void on_ping(unsigned intid)
 {
@@ -42,7 +51,7 @@ static void on_ack(unsigned intid)
 static void on_timer(unsigned intid)
 {
     (void)intid;
-    t_timer = read_cntvct();
+    t_timer = vector_stamp();
     timer_stop(TIMER_VIRT);
     timer_hits = timer_hits + 1;
 }
@@ -62,11 +71,12 @@ static void secondary(unsigned me)
     }
 }
 
-static uint64_t sgi1r_trap(void)
+/* N bare MSR ICC_SGI1R_EL1 of value (the SGI is disabled: nothing is delivered). */
+static uint64_t sgi1r_loop(uint64_t value)
 {
     uint64_t t0 = read_cntvct();
     for (unsigned i = 0; i < N; i++) {
-        gic_send_sgi(SGI_IDLE, 0);
+        write_sysreg(icc_sgi1r_el1, value);
     }
     return read_cntvct() - t0;
 }
@@ -130,9 +140,12 @@ void guest_main(void)
     irq_local_enable();
 
     uint64_t empty = empty_loop();
-    uint64_t trap = sgi1r_trap();
-    report("sgi1r-trap", trap, (trap - empty) / N);
-    gic_clear_pending(SGI_IDLE);
+    uint64_t idle = (uint64_t)SGI_IDLE << ICC_SGIR_INTID_SHIFT;
+    uint64_t trap = sgi1r_loop(idle); /* TargetList 0 */
+    report("sgi1r-empty", trap, (trap - empty) / N);
+    trap = sgi1r_loop(idle | 1U << 3); /* Aff0 3: the VM has 2 vCPUs */
+    report("sgi1r-absent", trap, (trap - empty) / N);
+    CHECK_EQ(gic_is_pending(SGI_IDLE), false, "neither write pended an SGI here");
 
     CHECK_EQ(guest_cpu_on(1, secondary), 0, "vCPU 1 started");
     while (!secondary_ready) {
@@ -140,8 +153,9 @@ void guest_main(void)
     }
     uint64_t ipi = vipi();
     report("vipi", ipi, ipi / ROUNDS);
-    CHECK_EQ(acks, ROUNDS, "every IPI answered");
+    CHECK_EQ(acks, ROUNDS + 1, "every IPI answered (and vCPU 1's start-up ack)");
 
+    __asm__ __volatile__("msr vbar_el1, %0\n\tisb" : : "r"(stamp_vectors));
     uint64_t spin = vtimer(false);
     report("vtimer-spin", spin, spin / ROUNDS);
     uint64_t sleep = vtimer(true);

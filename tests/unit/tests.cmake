@@ -36,7 +36,7 @@ set(unit_vpmu_SOURCES tests/unit/test_vpmu.c vcpu/vpmu.c)
 set(unit_pvtime_SOURCES tests/unit/test_pvtime.c vcpu/pvtime.c)
 set(unit_setway_SOURCES tests/unit/test_setway.c vcpu/setway.c)
 set(unit_spectre_SOURCES tests/unit/test_spectre.c vcpu/spectre.c)
-set(unit_mmio_SOURCES tests/unit/test_mmio.c vcpu/mmio.c vcpu/mmio_access.c)
+set(unit_mmio_SOURCES tests/unit/test_mmio.c vcpu/mmio.c)
 
 list(APPEND SHRIKE_UNIT_TESTS psci exception bootargs)
 set(unit_psci_SOURCES tests/unit/test_psci.c vcpu/psci_rules.c)
