@@ -70,9 +70,11 @@ static uint32_t code[GUEST_MAX_VCPUS][16] __attribute__((aligned(PAGE_SIZE)));
 static uint8_t scratch[GUEST_MAX_VCPUS][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static unsigned nr_vcpus;
 static uint64_t seed;
+static uint64_t seed_arg; /* the seed as given (replay with it) */
 static uint64_t first_index;
 static uint64_t max_actions;
 static uint64_t deadline;
+static uint64_t start_time;
 static unsigned stop;
 static unsigned stopped;
 static uint64_t wfi_index; /* the action at which the last vCPU parks; ~0: never */
@@ -582,8 +584,8 @@ static void report(void)
                act_names[6], s->by_act[6], act_names[7], s->by_act[7]);
         total += s->actions;
     }
-    printf("chaos: total actions=%lu seed=%lu from=%lu vcpus=%u\n", total, stress_param("seed", 1),
-           first_index, nr_vcpus);
+    printf("chaos: total actions=%lu seed=%lu from=%lu vcpus=%u elapsed_ms=%lu\n", total, seed_arg,
+           first_index, nr_vcpus, (read_cntvct() - start_time) / timer_ticks_per_ms());
 }
 
 static void secondary(unsigned me)
@@ -597,13 +599,15 @@ static void secondary(unsigned me)
 void guest_main(void)
 {
     nr_vcpus = guest_vcpu_count() > GUEST_MAX_VCPUS ? GUEST_MAX_VCPUS : guest_vcpu_count();
-    seed = stress_mix(stress_param("seed", 1));
+    /* Each VM of a mix its own stream: seed + 1000 x its index in the mix. */
+    seed_arg = stress_param("seed", 1) + 1000 * stress_param("vm", 0);
+    seed = stress_mix(seed_arg);
     first_index = stress_param("from", 0);
     max_actions = stress_param("actions", 0);
     ram_end = guest_ram_base() + guest_ram_size();
     wfi_index = stress_param("wfi", 1) ? first_index + stress_mix(seed) % 4096 : ~0ULL;
     printf("chaos: %u vCPU(s), seed %lu, from action %lu, %lu ms, %lu actions per vCPU max\n",
-           nr_vcpus, stress_param("seed", 1), first_index, stress_param("ms", 5000), max_actions);
+           nr_vcpus, seed_arg, first_index, stress_param("ms", 5000), max_actions);
     CHECK_EQ(gic_init(), 0, "GIC up");
     /* Stage 1 for the targets (stage 2 decides what they are). */
     int rc = mmu_map(0x08010000UL, 0x08010000UL, 0x90000, MMU_DEVICE);
@@ -617,7 +621,8 @@ void guest_main(void)
     rc |= mmu_map(0x4000000000ULL, 0x4000000000ULL, PAGE_SIZE, MMU_DEVICE);
     __asm__ __volatile__("dsb ishst\n\ttlbi vmalle1is\n\tdsb ish\n\tisb" : : : "memory");
     CHECK_EQ(rc, 0, "stage-1 mappings of the targets");
-    deadline = read_cntvct() + stress_param("ms", 5000) * timer_ticks_per_ms();
+    start_time = read_cntvct();
+    deadline = start_time + stress_param("ms", 5000) * timer_ticks_per_ms();
     for (unsigned i = 1; i < nr_vcpus; i++) {
         CHECK_EQ(guest_cpu_on(i, secondary), PSCI_RET_SUCCESS, "CPU_ON(%u)", i);
     }

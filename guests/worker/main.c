@@ -69,6 +69,7 @@ static uint64_t period;     /* timer period in ticks */
 static uint64_t late_ticks; /* an interrupt later than this is late */
 static uint64_t run_ticks;
 static uint64_t start_time;
+static uint64_t start_pct;
 
 static uint64_t canary(const uint64_t *p)
 {
@@ -218,6 +219,7 @@ static void run(unsigned me)
     }
     if (me == 0) {
         start_time = read_cntvct();
+        start_pct = read_cntpct();
         __atomic_store_n(&vt_last, start_time, __ATOMIC_RELEASE);
         store_release(&started, nr_vcpus + 1);
     }
@@ -331,5 +333,7 @@ void guest_main(void)
     for (unsigned i = 0; i < nr_vcpus; i++) {
         bad += report(i);
     }
-    printf("worker: result %s violations=%u\n", bad ? "FAIL" : "ok", bad);
+    printf("worker: result %s violations=%u vt_ms=%lu pt_ms=%lu\n", bad ? "FAIL" : "ok", bad,
+           (read_cntvct() - start_time) / timer_ticks_per_ms(),
+           (read_cntpct() - start_pct) / timer_ticks_per_ms());
 }

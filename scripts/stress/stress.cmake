@@ -119,7 +119,7 @@ function(shrike_stress_images)
         add_custom_target(soak
             COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/scripts/stress/run.py
                     --build-dir ${CMAKE_BINARY_DIR} --set soak --cpus 4 --icount
-                    --migrate-ms 10 --qemu ${SHRIKE_QEMU}
+                    --migrate-ms 10 --qemu ${SHRIKE_QEMU} --timeout 3600
                     --json ${CMAKE_BINARY_DIR}/stress/soak.json
             DEPENDS shrike_stress_soak USES_TERMINAL VERBATIM)
     endif()
