@@ -606,8 +606,10 @@ void guest_main(void)
     max_actions = stress_param("actions", 0);
     ram_end = guest_ram_base() + guest_ram_size();
     wfi_index = stress_param("wfi", 1) ? first_index + stress_mix(seed) % 4096 : ~0ULL;
-    printf("chaos: %u vCPU(s), seed %lu, from action %lu, %lu ms, %lu actions per vCPU max\n",
-           nr_vcpus, seed_arg, first_index, stress_param("ms", 5000), max_actions);
+    printf("chaos: %u vCPU(s), seed %lu, from action %lu, %lu ms, %lu actions per vCPU max, "
+           "counter at %lu ms\n",
+           nr_vcpus, seed_arg, first_index, stress_param("ms", 5000), max_actions,
+           read_cntvct() / timer_ticks_per_ms());
     CHECK_EQ(gic_init(), 0, "GIC up");
     /* Stage 1 for the targets (stage 2 decides what they are). */
     int rc = mmu_map(0x08010000UL, 0x08010000UL, 0x90000, MMU_DEVICE);

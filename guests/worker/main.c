@@ -308,9 +308,12 @@ void guest_main(void)
     period = stress_param("timer_us", 2000) * timer_ticks_per_ms() / 1000;
     late_ticks = stress_param("late_ms", 200) * timer_ticks_per_ms();
     run_ticks = stress_param("ms", 5000) * timer_ticks_per_ms();
-    printf("worker: %u vCPU(s), %lu ms, timer every %lu us, late after %lu ms, seed %lu\n",
-           nr_vcpus, stress_param("ms", 5000), stress_param("timer_us", 2000),
-           stress_param("late_ms", 200), stress_param("seed", 1));
+    printf(
+        "worker: %u vCPU(s), %lu ms, timer every %lu us, late after %lu ms, seed %lu, counter at "
+        "%lu ms\n",
+        nr_vcpus, stress_param("ms", 5000), stress_param("timer_us", 2000),
+        stress_param("late_ms", 200), stress_param("seed", 1),
+        read_cntvct() / timer_ticks_per_ms());
     if (!CHECK_EQ(gic_init(), 0, "GIC up")) {
         return;
     }

@@ -44,7 +44,7 @@ RE_LINUX = re.compile(r"^shrike-linux: stress done rounds=(\d+) forks=(\d+) pipe
 RE_DMESG = re.compile(r"^shrike-linux: dmesg has (\d+) bad line")
 RE_POWERED_OFF = re.compile(r"^shrike/\d+: VM (\S+) powered off \(.*, (\d+) refused accesses\)")
 RE_HV = re.compile(r"^(\*\*\* )?shrike(/\d+)?[: ]")
-RE_HV_REPORT = re.compile(r"PANIC|WARN:|ERROR:|unexpected exception|unhandled|assert", re.I)
+RE_HV_REPORT = re.compile(r"PANIC|WARN:|ERROR:|[Uu]nexpected exception|[Uu]nhandled|[Aa]ssert")
 RE_GUEST_BAD = re.compile(r"unexpected exception|guest runtime:|^not ok|FAIL")
 
 
@@ -290,6 +290,8 @@ def main():
     ap.add_argument("--json", help="write the results here")
     ap.add_argument("--log", help="serial log (default BUILD/stress/SET.log)")
     ap.add_argument("--no-build", action="store_true", help="(--vms) use the image as built")
+    ap.add_argument("--from-log", metavar="LOG",
+                    help="judge this log of an earlier run instead of running (with --set/--vms)")
     args = ap.parse_args()
 
     if bool(args.vms) == bool(args.set):
@@ -298,7 +300,7 @@ def main():
         die("--cpus: 1 to 8")
     if args.vms:
         s = "run"
-        if not args.no_build:
+        if not args.no_build and not args.from_log:
             build_mix(args)
     else:
         s = args.set
@@ -321,12 +323,16 @@ def main():
            "--timeout", str(timeout), "--log", log]
     if args.icount:
         cmd.append("--icount")
-    print("stress: " + " ".join(shlex.quote(c) for c in cmd), flush=True)
-    r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if args.from_log:
+        log = args.from_log
+        status = 0 if "all VMs are off" in open(log, errors="replace").read() else 124
+    else:
+        print("stress: " + " ".join(shlex.quote(c) for c in cmd), flush=True)
+        status = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
     with open(log, "rb") as f:
         lines = f.read().decode("utf-8", "replace").replace("\r", "").split("\n")
     res = parse_log(lines, vms)
-    violations = judge(res, args, r.returncode)
+    violations = judge(res, args, status)
     print(table(res, args.cpus))
     if args.json:
         doc = {"image": image, "command": cmd, "cpus": args.cpus, "set": s,
@@ -334,7 +340,7 @@ def main():
                "cpu_stats": res["cpus"], "uptime_ms": res["uptime_ms"],
                "hypervisor_reports": res["reports"],
                "expected_chaos_warnings": res["expected_reports"],
-               "violations": violations, "qemu_status": r.returncode, "log": log}
+               "violations": violations, "qemu_status": status, "log": log}
         os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
         with open(args.json, "w") as f:
             json.dump(doc, f, indent=1, sort_keys=True)
