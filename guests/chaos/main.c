@@ -56,6 +56,7 @@ struct cstat {
     uint64_t actions;
     uint64_t next_index;
     unsigned by_act[ACT_COUNT];
+    uint64_t ticks_by_act[ACT_COUNT]; /* counter ticks spent in each kind */
     unsigned ec[NR_EC];
     unsigned ret_ok;     /* calls returning 0 */
     unsigned ret_notsup; /* -1 */
@@ -79,6 +80,8 @@ static unsigned stop;
 static unsigned stopped;
 static uint64_t wfi_index; /* the action at which the last vCPU parks; ~0: never */
 static uint64_t ram_end;
+static uint64_t only_act;   /* stress.only=K: every action of kind K (replaying one kind) */
+static uint64_t timer_pick; /* stress.timer=1: virtual only, 2: physical only */
 
 static uint64_t rnd(uint64_t r, unsigned k)
 {
@@ -342,6 +345,21 @@ static void mem_access(unsigned f, uint64_t a, uint64_t v)
 }
 #define MEM_FORMS 20
 
+/* The device-hole targets: mapped at stage 1, chosen at random below. */
+static const struct {
+    uint64_t base, size;
+} targets[] = {
+    {0x08010000UL, 0x20000},     /* GICv2 GICC/GICH frames: a hole here */
+    {0x08080000UL, 0x20000},     /* GICv3 ITS: a hole here */
+    {0x081A0000UL, 0x60000},     /* beyond 8 redistributors, to 2 MiB */
+    {0x08200000UL, 0x200000},    /* and the next 2 MiB */
+    {0x09001000UL, 0xF000},      /* PL031 and the rest of the UART's 64 KiB */
+    {0x09200000UL, 0x1E00000},   /* to the test device */
+    {0x0B200000UL, 0xE00000},    /* beyond it, to 0x0C00_0000 */
+    {0x4000000000ULL, 0x200000}, /* far above RAM */
+};
+#define NR_TARGETS (sizeof(targets) / sizeof(targets[0]))
+
 static uint64_t random_ipa(uint64_t r)
 {
     uint64_t off = rnd(r, 1);
@@ -361,16 +379,14 @@ static uint64_t random_ipa(uint64_t r)
         a = GUEST_UART_BASE + (off & (GUEST_UART_SIZE - 1));
         break;
     case 4:
-        a = 0x08010000UL + (off % 0x90000); /* GICv2 frames, ITS: holes in this VM */
-        break;
     case 5:
-        a = GUEST_UART_BASE + GUEST_UART_SIZE + (off % (0x0C000000UL - 0x09001000UL));
+    case 7: {
+        unsigned t = (unsigned)((off >> 40) % NR_TARGETS);
+        a = targets[t].base + (off % targets[t].size); /* device holes */
         break;
-    case 6:
-        a = ram_end + (off & 0x1FFFFF); /* beyond RAM */
-        break;
+    }
     default:
-        a = 0x4000000000ULL + (off & 0xFFF); /* far above RAM */
+        a = ram_end + (off & 0x1FFFFF); /* beyond RAM */
         break;
     }
     /* Aligned to the widest access mostly; misaligned a quarter of the time. */
@@ -433,14 +449,21 @@ static void storm_handler(unsigned intid)
 
 static void act_timer(unsigned me, uint64_t r)
 {
-    enum timer_id t = (r >> 8) & 1 ? TIMER_PHYS : TIMER_VIRT;
+    enum timer_id t = timer_pick == 1   ? TIMER_VIRT
+                      : timer_pick == 2 ? TIMER_PHYS
+                      : (r >> 8) & 1    ? TIMER_PHYS
+                                        : TIMER_VIRT;
     uint64_t now = timer_count(t);
 
     storm_left[me] = 1 + (unsigned)((r >> 9) % STORM_MAX);
     timer_arm_at(t, rnd(r, 1) % (now + 1)); /* in the past: fires at once, again after each EOI */
     irq_local_enable();
+    /*
+     * nop, not yield: QEMU's single-threaded TCG (-icount) ends the CPU's
+     * turn at every YIELD, and the other CPUs' turns would stretch the window.
+     */
     for (unsigned i = 0; i < STORM_WINDOW; i++) {
-        cpu_relax();
+        __asm__ __volatile__("nop" : : : "memory");
     }
     irq_local_disable();
     timer_stop(t);
@@ -493,11 +516,12 @@ static void action(unsigned me, uint64_t index)
 {
     struct cstat *s = &cs[me];
     uint64_t r = stress_mix(seed ^ ((uint64_t)me << 56) ^ index);
-    enum act a = (enum act)(r % ACT_COUNT);
+    enum act a = only_act < ACT_COUNT ? (enum act)only_act : (enum act)(r % ACT_COUNT);
     struct fault_record rec;
 
     r = rnd(r, 7);
     s->by_act[a]++;
+    uint64_t t0 = read_cntvct();
     fault_expect(&rec);
     switch (a) {
     case ACT_HVC:
@@ -526,6 +550,7 @@ static void action(unsigned me, uint64_t index)
         break;
     }
     unsigned n = fault_expect_end();
+    s->ticks_by_act[a] += read_cntvct() - t0;
     if (n > 0) {
         s->ec[rec.ec % NR_EC] += n;
     }
@@ -578,10 +603,14 @@ static void report(void)
                " wfi_forever=%u exceptions:%s\n",
                v, s->actions, s->next_index, "", s->ret_ok, s->ret_notsup, s->ret_other,
                s->storm_irqs, s->wfi_forever, ecs);
-        printf("chaos: vcpu %u by kind: %s=%u %s=%u %s=%u %s=%u %s=%u %s=%u %s=%u %s=%u\n", v,
-               act_names[0], s->by_act[0], act_names[1], s->by_act[1], act_names[2], s->by_act[2],
-               act_names[3], s->by_act[3], act_names[4], s->by_act[4], act_names[5], s->by_act[5],
-               act_names[6], s->by_act[6], act_names[7], s->by_act[7]);
+        char kinds[200];
+        n = 0;
+        for (unsigned k = 0; k < ACT_COUNT; k++) {
+            n += (unsigned)fmt_snprintf(kinds + n, sizeof(kinds) - n, " %s=%u/%luus", act_names[k],
+                                        s->by_act[k],
+                                        s->ticks_by_act[k] / (timer_ticks_per_ms() / 1000));
+        }
+        printf("chaos: vcpu %u by kind (count/time):%s\n", v, kinds);
         total += s->actions;
     }
     printf("chaos: total actions=%lu seed=%lu from=%lu vcpus=%u elapsed_ms=%lu\n", total, seed_arg,
@@ -604,6 +633,8 @@ void guest_main(void)
     seed = stress_mix(seed_arg);
     first_index = stress_param("from", 0);
     max_actions = stress_param("actions", 0);
+    only_act = stress_param("only", ACT_COUNT);
+    timer_pick = stress_param("timer", 0);
     ram_end = guest_ram_base() + guest_ram_size();
     wfi_index = stress_param("wfi", 1) ? first_index + stress_mix(seed) % 4096 : ~0ULL;
     printf("chaos: %u vCPU(s), seed %lu, from action %lu, %lu ms, %lu actions per vCPU max, "
@@ -611,17 +642,15 @@ void guest_main(void)
            nr_vcpus, seed_arg, first_index, stress_param("ms", 5000), max_actions,
            read_cntvct() / timer_ticks_per_ms());
     CHECK_EQ(gic_init(), 0, "GIC up");
-    /* Stage 1 for the targets (stage 2 decides what they are). */
-    int rc = mmu_map(0x08010000UL, 0x08010000UL, 0x90000, MMU_DEVICE);
-    rc |= mmu_map(GUEST_GICR_BASE + GUEST_GICR_STRIDE * GUEST_MAX_VCPUS,
-                  GUEST_GICR_BASE + GUEST_GICR_STRIDE * GUEST_MAX_VCPUS, 0x200000, MMU_DEVICE);
-    rc |= mmu_map(GUEST_UART_BASE + GUEST_UART_SIZE, GUEST_UART_BASE + GUEST_UART_SIZE,
-                  GUEST_TESTDEV_BASE - GUEST_UART_BASE - GUEST_UART_SIZE, MMU_DEVICE);
-    rc |= mmu_map(GUEST_TESTDEV_BASE + GUEST_TESTDEV_SIZE, GUEST_TESTDEV_BASE + GUEST_TESTDEV_SIZE,
-                  0x0C000000UL - GUEST_TESTDEV_BASE - GUEST_TESTDEV_SIZE, MMU_DEVICE);
+    /*
+     * Stage 1 for the targets (stage 2 decides what they are): 2 MiB blocks
+     * where possible, few 4 KiB pages (each costs a broadcast TLBI).
+     */
+    int rc = 0;
+    for (unsigned i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
+        rc |= mmu_map(targets[i].base, targets[i].base, targets[i].size, MMU_DEVICE);
+    }
     rc |= mmu_map(ram_end, ram_end, 0x200000, MMU_DEVICE);
-    rc |= mmu_map(0x4000000000ULL, 0x4000000000ULL, PAGE_SIZE, MMU_DEVICE);
-    __asm__ __volatile__("dsb ishst\n\ttlbi vmalle1is\n\tdsb ish\n\tisb" : : : "memory");
     CHECK_EQ(rc, 0, "stage-1 mappings of the targets");
     start_time = read_cntvct();
     deadline = start_time + stress_param("ms", 5000) * timer_ticks_per_ms();
