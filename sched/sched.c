@@ -232,6 +232,14 @@ void sched_wake(struct vcpu *v)
 
 void sched_kick(struct vcpu *v)
 {
+    /*
+     * v is loaded here, so this CPU runs its exit path (IRQs masked): its
+     * next entry flushes, and a WFI it trapped checks vgic_has_pending()
+     * after the queueing that called us. Nothing to do (no self-kick).
+     */
+    if (this_cpu()->loaded == v) {
+        return;
+    }
     uint64_t flags = local_irq_save();
     for (;;) {
         unsigned cpu = __atomic_load_n(&v->se.cpu, __ATOMIC_ACQUIRE);

@@ -487,7 +487,8 @@ static void requeue(struct vgic_dist *d, struct moved *m)
 /* Removes from c's ap_list what belongs on no list, and moves what belongs on another. */
 static void prune(struct vgic_dist *d, struct vgic_cpu *c)
 {
-    struct moved m = {.n = 0};
+    struct moved m;
+    m.n = 0; /* not the array: zeroing it would cost more than the pass */
     struct list_node *next;
     spin_lock(&c->ap_lock);
     for (struct list_node *pos = c->ap_list.next; pos != &c->ap_list; pos = next) {
@@ -623,7 +624,8 @@ static unsigned flush_sorted(struct vgic_dist *d, struct vgic_cpu *c, uint64_t *
 unsigned vgic_flush_lrs(struct vgic_cpu *c, uint64_t *lrs, unsigned nr_lrs)
 {
     struct vgic_dist *d = c->dist;
-    struct moved m = {.n = 0};
+    struct moved m;
+    m.n = 0; /* not the array: zeroing it would cost more than the pass */
     unsigned used = 0;
     struct list_node *next;
     spin_lock(&c->ap_lock);
@@ -676,7 +678,8 @@ static void fold_lr(struct vgic_irq *irq, uint64_t lr)
 void vgic_fold_lrs(struct vgic_cpu *c, const uint64_t *lrs, unsigned used)
 {
     struct vgic_dist *d = c->dist;
-    struct moved m = {.n = 0};
+    struct moved m;
+    m.n = 0; /* not the array: zeroing it would cost more than the pass */
     spin_lock(&c->ap_lock);
     for (unsigned i = 0; i < used; i++) {
         uint32_t intid = (uint32_t)(lrs[i] & ICH_LR_VINTID_MASK);
