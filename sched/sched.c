@@ -479,8 +479,9 @@ void sched_account_switch(struct vcpu *v, bool moved)
 /* Called by the run loop after an IRQ exit: a vCPU queued here meanwhile starts the slice. */
 void sched_irq_exit(void)
 {
-    struct sched_cpu *sc = this_sc();
-    if (sc->curr != 0 && !sc->slice.armed && RQ(sc)->nr_queued != 0) {
+    unsigned cpu = this_cpu_id();
+    struct sched_cpu *sc = &scpus[cpu];
+    if (sc->curr != 0 && !sc->slice.armed && rqs[cpu].nr_queued != 0) {
         spin_lock(&sc->lock);
         arm_slice(sc, counter_read());
         spin_unlock(&sc->lock);

@@ -66,7 +66,7 @@ bool vgic_irq_is_pending(const struct vgic_irq *irq)
     return irq->pending_latch || (!irq->edge && irq->line_level);
 }
 
-static bool group_enabled(const struct vgic_dist *d, const struct vgic_irq *irq)
+static inline bool group_enabled(const struct vgic_dist *d, const struct vgic_irq *irq)
 {
     if (irq->group1) {
         return __atomic_load_n(&d->grp1_enabled, __ATOMIC_RELAXED);
@@ -74,13 +74,16 @@ static bool group_enabled(const struct vgic_dist *d, const struct vgic_irq *irq)
     return __atomic_load_n(&d->grp0_enabled, __ATOMIC_RELAXED);
 }
 
-static bool deliverable(const struct vgic_dist *d, const struct vgic_irq *irq)
+/* Inlined: every queue, flush and fold asks, some twice (a call costs as much as the test). */
+__attribute__((always_inline)) static inline bool deliverable(const struct vgic_dist *d,
+                                                              const struct vgic_irq *irq)
 {
     return vgic_irq_is_pending(irq) && irq->enabled && group_enabled(d, irq);
 }
 
 /* The vCPU whose ap_list irq belongs on, or NULL. */
-static struct vgic_cpu *oracle(struct vgic_dist *d, const struct vgic_irq *irq)
+__attribute__((always_inline)) static inline struct vgic_cpu *oracle(struct vgic_dist *d,
+                                                                     const struct vgic_irq *irq)
 {
     if (irq->active && irq->vcpu != NULL) {
         return irq->vcpu;
