@@ -593,10 +593,12 @@ static bool list_fits(const struct list_node *head, unsigned n)
  * More listed than list registers: one pass keys what belongs here (each key
  * computed once, under its interrupt's lock), the keys are sorted with no
  * lock taken, and the first ones fill the list registers. Returns the count;
- * sets c->underflow if some did not fit. ap_lock held.
+ * sets c->underflow if some did not fit. ap_lock held. Not inlined: its
+ * frame and saved registers would burden the common pass that fits.
  */
-static unsigned flush_sorted(struct vgic_dist *d, struct vgic_cpu *c, uint64_t *lrs,
-                             unsigned nr_lrs, struct moved *m)
+__attribute__((noinline)) static unsigned flush_sorted(struct vgic_dist *d, struct vgic_cpu *c,
+                                                       uint64_t *lrs, unsigned nr_lrs,
+                                                       struct moved *m)
 {
     uint32_t keys[VGIC_LIST_MAX];
     unsigned n = 0, used = 0, i = 0;
