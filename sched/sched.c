@@ -31,6 +31,7 @@
 #include "kernel/bootargs.h"
 #include "kernel/console.h"
 #include "kernel/cpu.h"
+#include "kernel/irq.h"
 #include "kernel/lib.h"
 #include "kernel/log.h"
 #include "kernel/softtimer.h"
@@ -232,6 +233,14 @@ void sched_wake(struct vcpu *v)
 
 void sched_kick(struct vcpu *v)
 {
+    /*
+     * v is loaded here, so this CPU runs its exit path (IRQs masked): its
+     * next entry flushes, and a WFI it trapped checks vgic_has_pending()
+     * after the queueing that called us. Nothing to do (no self-kick).
+     */
+    if (this_cpu()->loaded == v) {
+        return;
+    }
     uint64_t flags = local_irq_save();
     for (;;) {
         unsigned cpu = __atomic_load_n(&v->se.cpu, __ATOMIC_ACQUIRE);
@@ -258,6 +267,60 @@ void sched_kick(struct vcpu *v)
         break;
     }
     local_irq_restore(flags);
+}
+
+/*
+ * v asked to block (WFI, or CPU_SUSPEND) and nothing else waits for this CPU:
+ * wait here with v still loaded, so that its wake-up costs no put, pick and
+ * load. v stays VS_RUNNING, so a kick from elsewhere sets wake_pending and
+ * sends IPI_KICK, which ends the WFI; its own timer's PPI and soft timers on
+ * this CPU queue its interrupts directly. The wait ends, v to re-enter, on
+ * anything deliverable, a wake-up or another request; it ends with false, v
+ * to block for real, when a vCPU is queued here. The time counts as the
+ * CPU's idle time and not as v's run time.
+ */
+bool sched_halt_in_place(struct vcpu *v)
+{
+    struct sched_cpu *sc = this_sc();
+    if (force_ticks != 0) {
+        return false; /* the migration knob wants every block seen by the scheduler */
+    }
+    spin_lock(&sc->lock);
+    bool alone = RQ(sc)->nr_queued == 0;
+    if (alone) {
+        /* Wake-ups from before this point are in the vGIC, which the loop asks first. */
+        v->wake_pending = false;
+        v->stats.blocks++;
+    }
+    spin_unlock(&sc->lock);
+    if (!alone) {
+        return false;
+    }
+    uint64_t from = counter_read();
+    for (;;) {
+        if (vgic_has_pending(&v->vgic) || __atomic_load_n(&v->wake_pending, __ATOMIC_ACQUIRE) ||
+            (__atomic_load_n(&v->requests, __ATOMIC_ACQUIRE) & ~VCPU_REQ_BLOCK) != 0) {
+            break;
+        }
+        if (__atomic_load_n(&RQ(sc)->nr_queued, __ATOMIC_ACQUIRE) != 0) {
+            alone = false;
+            break;
+        }
+        wfi(); /* IRQs masked: a pending interrupt ends it, taken just below */
+        irq_dispatch();
+    }
+    uint64_t now = counter_read();
+    sc->idle_ticks += now - from;
+    if (!alone) {
+        return false; /* v->stats.blocks counted it; after_run() blocks it now */
+    }
+    spin_lock(&sc->lock);
+    set_state(v, VS_RUNNING, from); /* its run time up to the WFI ... */
+    v->state_since = now;           /* ... and none for the wait */
+    v->stats.wakes++;
+    spin_unlock(&sc->lock);
+    __atomic_fetch_and(&v->requests, ~VCPU_REQ_BLOCK, __ATOMIC_ACQ_REL);
+    return true;
 }
 
 /* Where a vCPU powered on first goes: the least loaded allowed CPU. */
@@ -416,8 +479,9 @@ void sched_account_switch(struct vcpu *v, bool moved)
 /* Called by the run loop after an IRQ exit: a vCPU queued here meanwhile starts the slice. */
 void sched_irq_exit(void)
 {
-    struct sched_cpu *sc = this_sc();
-    if (sc->curr != 0 && !sc->slice.armed && RQ(sc)->nr_queued != 0) {
+    unsigned cpu = this_cpu_id();
+    struct sched_cpu *sc = &scpus[cpu];
+    if (sc->curr != 0 && !sc->slice.armed && rqs[cpu].nr_queued != 0) {
         spin_lock(&sc->lock);
         arm_slice(sc, counter_read());
         spin_unlock(&sc->lock);

@@ -31,6 +31,14 @@ void sched_wake(struct vcpu *v);
  */
 void sched_kick(struct vcpu *v);
 
+/*
+ * v, loaded here, asked to block (VCPU_REQ_BLOCK) and nothing else waits for
+ * this CPU: waits with v loaded until it has something to do, then clears the
+ * request and returns true (re-enter v). Returns false, the request kept, if
+ * v must block in the scheduler instead (another vCPU is queued here).
+ */
+bool sched_halt_in_place(struct vcpu *v);
+
 /* Runs what this CPU's queue holds until it is empty; IRQs masked. Returns to idle. */
 void sched_run_this_cpu(void);
 

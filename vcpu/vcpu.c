@@ -272,7 +272,11 @@ static void run_guest(struct vcpu *v)
         if (kind != EXIT_HANDLED) {
             handle_exit(v, kind);
         }
-        if (__atomic_load_n(&v->requests, __ATOMIC_ACQUIRE) != 0) {
+        unsigned req = __atomic_load_n(&v->requests, __ATOMIC_ACQUIRE);
+        if (req != 0) {
+            if (req == VCPU_REQ_BLOCK && sched_halt_in_place(v)) {
+                continue; /* woken while still loaded: no put, pick, load */
+            }
             v->left_at = counter_read();
             return;
         }

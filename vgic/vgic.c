@@ -9,17 +9,22 @@
  * an interrupt on a list, vgic_queue_unlock() drops the interrupt's lock,
  * takes the target's ap_lock, retakes the interrupt's lock and checks again
  * that the interrupt still belongs on that list (retrying if not). To move an
- * interrupt off a list onto another one, prune() takes it off under the old
- * list's lock and queues it again with no lock held: while it is on no list,
- * any other vgic_queue_unlock() may queue it first, which is just as good.
+ * interrupt off a list onto another one, a pass over the old list (flush,
+ * fold, prune) takes it off under that list's lock and queues it again once
+ * the lock is dropped: while it is on no list, any other vgic_queue_unlock()
+ * may queue it first, which is just as good.
  * GICD_CTLR's group enables and GICR_WAKER's sleep bit are read here with
  * atomic loads, without the distributor's lock.
  *
  * Which list: an active interrupt stays on the vCPU it is on (the guest there
  * must deactivate it); otherwise a pending, enabled interrupt of an enabled
  * group goes to vgic_target(); anything else belongs on no list. Interrupts
- * that stop belonging where they are stay on the list until the next prune
- * (at every flush and fold), and flush skips them meanwhile.
+ * that stop belonging where they are stay on the list until the next pass
+ * over it: every flush looks at the whole list, every fold at the interrupts
+ * it folds, and a put (vgic_cpu_set_loaded) at the whole list again.
+ *
+ * Cost: a flush locks each listed interrupt once; only a list longer than
+ * the list registers is ordered, by a key computed once per interrupt.
  *
  * Pending state in list registers: an edge interrupt's latch moves into its
  * list register at flush and back at fold if the guest has not acknowledged
@@ -53,7 +58,6 @@
 /* Sort ranks on the ap_list. */
 #define RANK_ACTIVE  0U
 #define RANK_PENDING 1U
-#define RANK_IDLE    2U
 
 /* --- interrupt state (irq lock held) ------------------------------------- */
 
@@ -62,7 +66,7 @@ bool vgic_irq_is_pending(const struct vgic_irq *irq)
     return irq->pending_latch || (!irq->edge && irq->line_level);
 }
 
-static bool group_enabled(const struct vgic_dist *d, const struct vgic_irq *irq)
+static inline bool group_enabled(const struct vgic_dist *d, const struct vgic_irq *irq)
 {
     if (irq->group1) {
         return __atomic_load_n(&d->grp1_enabled, __ATOMIC_RELAXED);
@@ -70,13 +74,16 @@ static bool group_enabled(const struct vgic_dist *d, const struct vgic_irq *irq)
     return __atomic_load_n(&d->grp0_enabled, __ATOMIC_RELAXED);
 }
 
-static bool deliverable(const struct vgic_dist *d, const struct vgic_irq *irq)
+/* Inlined: every queue, flush and fold asks, some twice (a call costs as much as the test). */
+__attribute__((always_inline)) static inline bool deliverable(const struct vgic_dist *d,
+                                                              const struct vgic_irq *irq)
 {
     return vgic_irq_is_pending(irq) && irq->enabled && group_enabled(d, irq);
 }
 
 /* The vCPU whose ap_list irq belongs on, or NULL. */
-static struct vgic_cpu *oracle(struct vgic_dist *d, const struct vgic_irq *irq)
+__attribute__((always_inline)) static inline struct vgic_cpu *oracle(struct vgic_dist *d,
+                                                                     const struct vgic_irq *irq)
 {
     if (irq->active && irq->vcpu != NULL) {
         return irq->vcpu;
@@ -472,75 +479,86 @@ unsigned vgic_sgi(struct vgic_dist *d, struct vgic_cpu *src, uint64_t sgir, bool
 
 /* --- pruning -------------------------------------------------------------- */
 
+/* Interrupts one pass over a list may take off it for another vCPU's list. */
+#define VGIC_LIST_MAX (VGIC_NR_PRIVATE + VGIC_MAX_SPIS)
+
+/* Interrupts one pass took off c's list for other lists, queued there once c's lock is dropped. */
+struct moved {
+    struct vgic_irq *irq[VGIC_LIST_MAX];
+    unsigned n;
+};
+
 /*
- * One pass over c's ap_list: drops what belongs on no list; returns an
- * interrupt that belongs on another vCPU's list, taken off c's, with its lock
- * held (NULL when the pass is complete).
+ * irq is on c's list, both locks held: true if it belongs there; otherwise
+ * it leaves the list, noted in m when it belongs on another vCPU's.
  */
-static struct vgic_irq *prune_pass(struct vgic_dist *d, struct vgic_cpu *c)
+static bool keep_or_unlist(struct vgic_dist *d, struct vgic_cpu *c, struct vgic_irq *irq,
+                           struct moved *m)
 {
-    struct list_node *next;
-    struct vgic_irq *moved = NULL;
-    spin_lock(&c->ap_lock);
-    for (struct list_node *pos = c->ap_list.next; pos != &c->ap_list; pos = next) {
-        struct vgic_irq *irq = list_entry(pos, struct vgic_irq, ap_link);
-        next = pos->next;
-        spin_lock(&irq->lock);
-        struct vgic_cpu *target = oracle(d, irq);
-        if (target != c) {
-            list_del(&irq->ap_link);
-            irq->vcpu = NULL;
-        }
-        if (target != c && target != NULL) {
-            moved = irq;
-            break;
-        }
-        spin_unlock(&irq->lock);
+    struct vgic_cpu *target = oracle(d, irq);
+    if (target == c) {
+        return true;
     }
-    spin_unlock(&c->ap_lock);
-    return moved;
+    list_del(&irq->ap_link);
+    irq->vcpu = NULL;
+    if (target != NULL && m->n < VGIC_LIST_MAX) {
+        m->irq[m->n++] = irq;
+    }
+    return false;
+}
+
+/* Queues what a pass moved (no lock held): each goes where it belongs now, unless queued since. */
+static void requeue(struct vgic_dist *d, struct moved *m)
+{
+    for (unsigned i = 0; i < m->n; i++) {
+        spin_lock(&m->irq[i]->lock);
+        vgic_queue_unlock(d, m->irq[i]);
+    }
 }
 
 /* Removes from c's ap_list what belongs on no list, and moves what belongs on another. */
 static void prune(struct vgic_dist *d, struct vgic_cpu *c)
 {
-    struct vgic_irq *moved;
-    while ((moved = prune_pass(d, c)) != NULL) {
-        vgic_queue_unlock(d, moved);
+    struct moved m;
+    m.n = 0; /* not the array: zeroing it would cost more than the pass */
+    struct list_node *next;
+    spin_lock(&c->ap_lock);
+    for (struct list_node *pos = c->ap_list.next; pos != &c->ap_list; pos = next) {
+        struct vgic_irq *irq = list_entry(pos, struct vgic_irq, ap_link);
+        next = pos->next;
+        spin_lock(&irq->lock);
+        keep_or_unlist(d, c, irq, &m);
+        spin_unlock(&irq->lock);
     }
+    spin_unlock(&c->ap_lock);
+    requeue(d, &m);
 }
 
 /* --- list registers ------------------------------------------------------- */
 
-static uint32_t sort_key(struct vgic_dist *d, struct list_node *n)
+/*
+ * The order in which interrupts compete for list registers (irq lock held, irq
+ * belongs on its list, so it is active or deliverable): active first, then by
+ * priority (lower value first), ties by INTID, which the key ends with.
+ */
+static uint32_t lr_key(const struct vgic_irq *irq)
 {
-    struct vgic_irq *irq = list_entry(n, struct vgic_irq, ap_link);
-    spin_lock(&irq->lock);
-    uint32_t rank = irq->active ? RANK_ACTIVE : deliverable(d, irq) ? RANK_PENDING : RANK_IDLE;
-    uint32_t key = rank << 24 | (uint32_t)irq->priority << 16 | irq->intid;
-    spin_unlock(&irq->lock);
-    return key;
+    uint32_t rank = irq->active ? RANK_ACTIVE : RANK_PENDING;
+    return rank << 24 | (uint32_t)irq->priority << 16 | irq->intid;
 }
 
-/* Stable insertion sort of c's ap_list (ap_lock held): active, then pending by priority. */
-static void ap_list_sort(struct vgic_dist *d, struct vgic_cpu *c)
+#define LR_KEY_INTID(key) ((key)&0xFFFFU)
+
+/* Insertion sort of n keys (n is at most VGIC_LIST_MAX; usually a few). */
+static void sort_keys(uint32_t *keys, unsigned n)
 {
-    struct list_node sorted;
-    list_init(&sorted);
-    while (!list_empty(&c->ap_list)) {
-        struct list_node *pos = c->ap_list.next;
-        list_del(pos);
-        uint32_t key = sort_key(d, pos);
-        struct list_node *at = sorted.prev;
-        while (at != &sorted && sort_key(d, at) > key) {
-            at = at->prev;
+    for (unsigned i = 1; i < n; i++) {
+        uint32_t k = keys[i];
+        unsigned j = i;
+        for (; j > 0 && keys[j - 1] > k; j--) {
+            keys[j] = keys[j - 1];
         }
-        list_insert_before(at->next, pos);
-    }
-    while (!list_empty(&sorted)) {
-        struct list_node *pos = sorted.next;
-        list_del(pos);
-        list_add_tail(&c->ap_list, pos);
+        keys[j] = k;
     }
 }
 
@@ -588,32 +606,83 @@ static void resample(const struct vgic_dist *d, struct vgic_irq *irq)
     }
 }
 
+/* True if the list holds at most n entries (ap_lock held); counts no further than n + 1. */
+static bool list_fits(const struct list_node *head, unsigned n)
+{
+    const struct list_node *pos = head->next;
+    for (unsigned i = 0; i <= n; i++, pos = pos->next) {
+        if (pos == head) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * More listed than list registers: one pass keys what belongs here (each key
+ * computed once, under its interrupt's lock), the keys are sorted with no
+ * lock taken, and the first ones fill the list registers. Returns the count;
+ * sets c->underflow if some did not fit. ap_lock held. Not inlined: its
+ * frame and saved registers would burden the common pass that fits.
+ */
+__attribute__((noinline)) static unsigned flush_sorted(struct vgic_dist *d, struct vgic_cpu *c,
+                                                       uint64_t *lrs, unsigned nr_lrs,
+                                                       struct moved *m)
+{
+    uint32_t keys[VGIC_LIST_MAX];
+    unsigned n = 0, used = 0, i = 0;
+    struct list_node *next;
+    for (struct list_node *pos = c->ap_list.next; pos != &c->ap_list; pos = next) {
+        struct vgic_irq *irq = list_entry(pos, struct vgic_irq, ap_link);
+        next = pos->next;
+        spin_lock(&irq->lock);
+        resample(d, irq);
+        if (keep_or_unlist(d, c, irq, m) && n < VGIC_LIST_MAX) {
+            keys[n++] = lr_key(irq);
+        }
+        spin_unlock(&irq->lock);
+    }
+    sort_keys(keys, n);
+    for (; i < n && used < nr_lrs; i++) {
+        struct vgic_irq *irq = vgic_get_irq(d, c, LR_KEY_INTID(keys[i]));
+        spin_lock(&irq->lock);
+        if (oracle(d, irq) == c) { /* else: changed since its key; the next pass drops it */
+            lrs[used++] = make_lr(irq);
+        }
+        spin_unlock(&irq->lock);
+    }
+    c->underflow = i < n;
+    return used;
+}
+
 unsigned vgic_flush_lrs(struct vgic_cpu *c, uint64_t *lrs, unsigned nr_lrs)
 {
     struct vgic_dist *d = c->dist;
+    struct moved m;
+    m.n = 0; /* not the array: zeroing it would cost more than the pass */
     unsigned used = 0;
-    bool more = false;
-    prune(d, c);
+    struct list_node *next;
     spin_lock(&c->ap_lock);
-    ap_list_sort(d, c);
-    for (struct list_node *pos = c->ap_list.next; pos != &c->ap_list; pos = pos->next) {
+    if (!list_fits(&c->ap_list, nr_lrs)) {
+        used = flush_sorted(d, c, lrs, nr_lrs, &m);
+        spin_unlock(&c->ap_lock);
+        requeue(d, &m);
+        return used;
+    }
+    /* Everything fits: one pass, each interrupt locked once, in list order (no order needed). */
+    for (struct list_node *pos = c->ap_list.next; pos != &c->ap_list; pos = next) {
         struct vgic_irq *irq = list_entry(pos, struct vgic_irq, ap_link);
+        next = pos->next;
         spin_lock(&irq->lock);
         resample(d, irq);
-        if (oracle(d, irq) == c) {
-            if (used < nr_lrs) {
-                lrs[used++] = make_lr(irq);
-            } else {
-                more = true;
-            }
+        if (keep_or_unlist(d, c, irq, &m)) {
+            lrs[used++] = make_lr(irq);
         }
         spin_unlock(&irq->lock);
-        if (more) {
-            break;
-        }
     }
-    c->underflow = more;
+    c->underflow = false;
     spin_unlock(&c->ap_lock);
+    requeue(d, &m);
     return used;
 }
 
@@ -635,9 +704,17 @@ static void fold_lr(struct vgic_irq *irq, uint64_t lr)
     }
 }
 
+/*
+ * Only the interrupts that had a list register can have changed in the guest,
+ * so only they are looked at (and dropped if done); the rest wait for the
+ * next flush's pass.
+ */
 void vgic_fold_lrs(struct vgic_cpu *c, const uint64_t *lrs, unsigned used)
 {
     struct vgic_dist *d = c->dist;
+    struct moved m;
+    m.n = 0; /* not the array: zeroing it would cost more than the pass */
+    spin_lock(&c->ap_lock);
     for (unsigned i = 0; i < used; i++) {
         uint32_t intid = (uint32_t)(lrs[i] & ICH_LR_VINTID_MASK);
         struct vgic_irq *irq = vgic_get_irq(d, c, intid);
@@ -647,10 +724,12 @@ void vgic_fold_lrs(struct vgic_cpu *c, const uint64_t *lrs, unsigned used)
         spin_lock(&irq->lock);
         if (irq->vcpu == c) { /* else: reset or moved meanwhile; the value is stale */
             fold_lr(irq, lrs[i]);
+            keep_or_unlist(d, c, irq, &m);
         }
         spin_unlock(&irq->lock);
     }
-    prune(d, c);
+    spin_unlock(&c->ap_lock);
+    requeue(d, &m);
 }
 
 bool vgic_has_pending(struct vgic_cpu *c)
@@ -676,6 +755,9 @@ void vgic_cpu_set_loaded(struct vgic_cpu *c, bool loaded)
     spin_lock(&c->ap_lock);
     c->loaded = loaded;
     spin_unlock(&c->ap_lock);
+    if (!loaded) {
+        prune(c->dist, c); /* what a route change left here moves now, while nobody runs c */
+    }
 }
 
 bool vgic_deactivate(struct vgic_cpu *c, uint32_t intid, uint32_t *hwintid)

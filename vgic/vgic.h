@@ -166,7 +166,7 @@ void vgic_queue_unlock(struct vgic_dist *d, struct vgic_irq *irq);
  * irq's route (GICD_IROUTER) changed; called with irq->lock held, releases
  * it. On no list: queued on its new target. On a vCPU's list that is not
  * loaded: moved to the new target at once. On a loaded vCPU's list: left
- * there (it may be in a list register); that vCPU's next fold moves it. The
+ * there (it may be in a list register); that vCPU's next flush or put moves it. The
  * old holder is never kicked: a route change alone interrupts nobody.
  */
 void vgic_route_changed_unlock(struct vgic_dist *d, struct vgic_irq *irq);
@@ -182,25 +182,28 @@ void vgic_map_hw(struct vgic_irq *irq, uint32_t hwintid);
 unsigned vgic_sgi(struct vgic_dist *d, struct vgic_cpu *src, uint64_t sgir, bool group1);
 
 /*
- * Fills up to nr_lrs list-register values from c's ap_list: active interrupts
- * first, then pending ones in priority order (lower value = higher priority;
- * ties by INTID). Sets c->underflow when some did not fit. Returns the number
- * of list registers used.
+ * Fills up to nr_lrs list-register values from c's ap_list, dropping what
+ * belongs on no list and moving what belongs on another vCPU's. When all fit,
+ * in list order; otherwise the chosen ones are active interrupts first, then
+ * pending ones in priority order (lower value = higher priority; ties by
+ * INTID), and c->underflow is set. Returns the number of list registers used.
  */
 unsigned vgic_flush_lrs(struct vgic_cpu *c, uint64_t *lrs, unsigned nr_lrs);
 
 /*
  * Folds list-register values read back after an exit into the interrupts'
  * state (pending/active as the guest left them) and removes from c's
- * ap_list what is neither pending nor active. Interrupts that stayed on the
- * list without a list register keep their state.
+ * ap_list those of them neither pending nor active (or moves them where they
+ * belong now). Interrupts that stayed on the list without a list register
+ * keep their state and wait for the next flush.
  */
 void vgic_fold_lrs(struct vgic_cpu *c, const uint64_t *lrs, unsigned used);
 
 /*
  * The vCPU's CPU interface goes live on a CPU (before its first flush) or
- * leaves it (after its last fold). While it is not loaded, its ap_list is
- * memory only, so a route change can move an SPI off it at once.
+ * leaves it (after its last fold; its list is then pruned whole). While it is
+ * not loaded, its ap_list is memory only, so a route change can move an SPI
+ * off it at once.
  */
 void vgic_cpu_set_loaded(struct vgic_cpu *c, bool loaded);
 

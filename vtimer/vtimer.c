@@ -12,7 +12,9 @@
  *         guest's timer is live, a soft timer is armed for its deadline,
  *         which wakes the vCPU (a vCPU blocked in WFI must run to take it);
  *   load: the soft timer is cancelled; CNTVOFF, CVAL, CTL are restored with
- *         the vCPU, and a timer that already expired fires at once.
+ *         the vCPU; a timer that already expired has its level raised here
+ *         (physical PPI left active, as after vtimer_irq), so the first entry
+ *         delivers it without first exiting for the PPI.
  *
  * EL1 physical timer: CNTHCTL_EL2.EL1PCEN = 0 traps CNTP_* accesses. The
  * state lives here; its output drives virtual INTID 30 as a level, and a soft
@@ -172,11 +174,22 @@ void vtimer_put(struct vcpu *v)
 
 void vtimer_load(struct vcpu *v)
 {
+    const struct vcpu_sysregs *s = &v->arch.sys;
     softtimer_cancel(&v->timer.vwake);
     /* A virtual timer interrupt the guest has not deactivated keeps the physical one active. */
     struct vgic_irq *irq = &v->vgic.private_irqs[VGIC_INTID_VTIMER];
     if (irq->active) {
         gic_ppi_set_active(PPI_VTIMER, true);
+    } else if (vtimer_fires(s->cntv_ctl_el0, s->cntv_cval_el0, counter_read() - v->vm->cntvoff)) {
+        /*
+         * It expired while put (what woke a vCPU blocked in WFI): raise the
+         * level now and leave the physical PPI active, as vtimer_irq() would
+         * once the restored timer fired, so that the first entry delivers it
+         * instead of exiting at once to take the PPI. The guest's
+         * deactivation through the HW list register deactivates the PPI.
+         */
+        gic_ppi_set_active(PPI_VTIMER, true);
+        vgic_set_level(&v->vm->vgic, &v->vgic, VGIC_INTID_VTIMER, true);
     }
 }
 
