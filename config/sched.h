@@ -29,6 +29,14 @@
 #define CONFIG_SLICE_US 10000
 #endif
 
+/*
+ * Window over which a weighted-fair vCPU's cap (vm_config .cap_pct) holds, in
+ * microseconds: a vCPU capped at N% runs at most N% of every window.
+ */
+#ifndef CONFIG_CAP_WINDOW_US
+#define CONFIG_CAP_WINDOW_US 100000
+#endif
+
 /* How often each CPU's load balancer runs, in microseconds. */
 #ifndef CONFIG_BALANCE_PERIOD_US
 #define CONFIG_BALANCE_PERIOD_US 50000
