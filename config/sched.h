@@ -65,6 +65,21 @@
 #define CONFIG_VTIME_STOPS 0
 #endif
 
+/*
+ * CPU pools (sched/pool.h): { name, CPU mask, policy } each, every CPU in
+ * exactly one. Policies: SCHED_POLICY_RR (round robin), SCHED_POLICY_FAIR
+ * (weights, caps and real-time budgets), SCHED_POLICY_DEDICATED (one vCPU
+ * per CPU, no slice timer, no balancing). A VM names its pool by index
+ * (vm_config .pool). The default, one round-robin pool of every CPU, is the
+ * scheduler without pools.
+ */
+#ifndef CONFIG_SCHED_POOLS
+#define CONFIG_SCHED_POOLS                   \
+    {                                        \
+        {"default", ~0ULL, SCHED_POLICY_RR}, \
+    }
+#endif
+
 /* Scheduling events each CPU's trace ring keeps (oldest overwritten). */
 #ifndef CONFIG_TRACE_EVENTS
 #define CONFIG_TRACE_EVENTS 4096
