@@ -47,4 +47,15 @@ enum admit_result {
 enum admit_result sched_admit(const struct rt_reservation *r, unsigned n, unsigned ncpus,
                               uint64_t *util_ppm, unsigned *bad);
 
+struct vm_config;
+
+/*
+ * Boot-time check of every real-time vCPU (.rt_budget_us[i] != 0) of the n
+ * VMs together, per CPU (their .affinity[i] masked to ncpus CPUs). On failure
+ * *bad_vm and *bad_vcpu name the first vCPU refused, for the boot to refuse
+ * that VM by name (vms[*bad_vm]->name).
+ */
+enum admit_result sched_admit_vms(const struct vm_config *const *vms, unsigned n, unsigned ncpus,
+                                  unsigned *bad_vm, unsigned *bad_vcpu);
+
 #endif

@@ -100,6 +100,10 @@ struct sched_entity *edf_pick_next(struct runqueue *rq, uint64_t now, uint64_t *
     se->queued = false;
     rq->nr_queued--;
     *slice_us = se->rt_left_us;
+    /* A throttled server replenished meanwhile may have the earlier deadline: decide then. */
+    if (refill != UINT64_MAX && refill - now < *slice_us) {
+        *slice_us = refill - now;
+    }
     return se;
 }
 

@@ -105,7 +105,8 @@ void edf_enqueue(struct runqueue *rq, struct sched_entity *se);
 /*
  * Takes the queued entity with the earliest deadline that has budget at
  * `now` (replenishing those whose deadline passed); *slice_us = its budget
- * left, which the EL2 timer enforces. NULL if none: *slice_us is then the
+ * left, which the EL2 timer enforces (cut to the next replenishment of a
+ * throttled one, which may preempt it then). NULL if none: *slice_us is then the
  * time until a throttled one is replenished (0: none queued).
  */
 struct sched_entity *edf_pick_next(struct runqueue *rq, uint64_t now, uint64_t *slice_us);

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "config/sched.h"
+#include "config/vm_config.h"
 #include "sched/admission.h"
 #include "sched/pool.h"
 #include "sched/runqueue.h"
@@ -363,6 +364,41 @@ static void test_admission(void)
     EXPECT_EQ(SCHED_RT_PPM(1, 3), 333334);
 }
 
+/* The boot-time check over VM configurations: the second VM to overflow CPU 0 is named. */
+static void test_admission_vms(void)
+{
+    static const struct vm_config a = {.name = "rt-a",
+                                       .vcpus = 2,
+                                       .affinity = {1, 2},
+                                       .rt_budget_us = {2000, 9000},
+                                       .rt_period_us = {10000, 10000}};
+    static const struct vm_config linux_vm = {.name = "linux", .vcpus = 4, .affinity = VM_FLOATING};
+    static const struct vm_config b = {.name = "rt-b",
+                                       .vcpus = 1,
+                                       .affinity = {1},
+                                       .rt_budget_us = {8000},
+                                       .rt_period_us = {10000}};
+    static const struct vm_config c = {
+        .name = "rt-c", .vcpus = 1, .affinity = {1}, .rt_budget_us = {1}, .rt_period_us = {10000}};
+    static const struct vm_config f = {.name = "rt-float",
+                                       .vcpus = 1,
+                                       .affinity = VM_FLOATING,
+                                       .rt_budget_us = {1000},
+                                       .rt_period_us = {10000}};
+    const struct vm_config *const ok[] = {&a, &linux_vm, &b};
+    const struct vm_config *const over[] = {&a, &linux_vm, &b, &c};
+    const struct vm_config *const floating[] = {&linux_vm, &f};
+    unsigned vm = 99;
+    unsigned vcpu = 99;
+
+    EXPECT_EQ(sched_admit_vms(ok, 3, 4, &vm, &vcpu), ADMIT_OK);
+    EXPECT_EQ(sched_admit_vms(over, 4, 4, &vm, &vcpu), ADMIT_OVERLOADED);
+    EXPECT_STREQ(over[vm]->name, "rt-c");
+    EXPECT_EQ(vcpu, 0);
+    EXPECT_EQ(sched_admit_vms(floating, 2, 4, &vm, &vcpu), ADMIT_NOT_PINNED);
+    EXPECT_STREQ(floating[vm]->name, "rt-float");
+}
+
 /*
  * Pools on 6 CPUs: {0,1,2} fair, {3,4} round robin, {5} dedicated. Entities
  * with random affinities are placed in their pool, balanced periodically and
@@ -464,6 +500,7 @@ int main(void)
     test_edf_overrun();
     test_edf_with_fair();
     test_admission();
+    test_admission_vms();
     test_pools();
     return unit_report("sched_fair");
 }
