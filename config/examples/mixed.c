@@ -5,8 +5,8 @@
  * and CPU 3 dedicated to one single-vCPU VM. To use it, put the pool list in
  * config/sched.h (or pass it with -D) and the fields in config/vms/ files;
  * ctest unit.example_mixed compiles this file so that it stays valid.
- * Note: sched/sched.c does not yet act on pools, weights or budgets (they
- * are declared and admitted; the policies are in sched/policy_*.c).
+ * Note: sched/sched.c places and balances within pools but does not yet
+ * schedule by weight, cap or budget (the policies are in sched/policy_*.c).
  */
 #include "config/vm_config.h"
 #include "sched/pool.h"
