@@ -29,6 +29,14 @@
 #define CONFIG_SLICE_US 10000
 #endif
 
+/*
+ * Window over which a weighted-fair vCPU's cap (vm_config .cap_pct) holds, in
+ * microseconds: a vCPU capped at N% runs at most N% of every window.
+ */
+#ifndef CONFIG_CAP_WINDOW_US
+#define CONFIG_CAP_WINDOW_US 100000
+#endif
+
 /* How often each CPU's load balancer runs, in microseconds. */
 #ifndef CONFIG_BALANCE_PERIOD_US
 #define CONFIG_BALANCE_PERIOD_US 50000
@@ -56,6 +64,21 @@
  */
 #ifndef CONFIG_VTIME_STOPS
 #define CONFIG_VTIME_STOPS 0
+#endif
+
+/*
+ * CPU pools (sched/pool.h): { name, CPU mask, policy } each, every CPU in
+ * exactly one. Policies: SCHED_POLICY_RR (round robin), SCHED_POLICY_FAIR
+ * (weights, caps and real-time budgets), SCHED_POLICY_DEDICATED (one vCPU
+ * per CPU, no slice timer, no balancing). A VM names its pool by index
+ * (vm_config .pool). The default, one round-robin pool of every CPU, is the
+ * scheduler without pools.
+ */
+#ifndef CONFIG_SCHED_POOLS
+#define CONFIG_SCHED_POOLS                   \
+    {                                        \
+        {"default", ~0ULL, SCHED_POLICY_RR}, \
+    }
 #endif
 
 /* Scheduling events each CPU's trace ring keeps (oldest overwritten). */

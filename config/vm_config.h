@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sched/admission.h"
+
 #define VM_MAX_VCPUS 8
 #define VM_NAME_MAX  16
 
@@ -38,6 +40,16 @@ struct vm_config {
     const char *initrd_file;  /* optional initial ramdisk (a path), announced in /chosen */
     uint64_t initrd_offset;   /* where it goes, from the start of RAM */
     uint64_t initrd_size;
+    /*
+     * Scheduling (docs/scheduler.md, "Pools, weights, caps and budgets"); all
+     * zero is the default: the first pool of CONFIG_SCHED_POOLS, weight 256,
+     * no cap, no real-time budget.
+     */
+    unsigned pool;                       /* index in CONFIG_SCHED_POOLS */
+    unsigned weight;                     /* each vCPU's share of a contended fair pool */
+    unsigned cap_pct;                    /* each vCPU at most this % of one CPU (0: no cap) */
+    uint32_t rt_budget_us[VM_MAX_VCPUS]; /* per vCPU: EDF budget every rt_period_us (0: none) */
+    uint32_t rt_period_us[VM_MAX_VCPUS];
     /* Filled by the build: the image and DTB linked into shrike (pristine copies). */
     const uint8_t *image;
     const uint8_t *image_end;
@@ -79,5 +91,12 @@ struct vm_config {
 #endif
 
 #define MIB(x) ((uint64_t)(x) << 20)
+
+/*
+ * Build-time admission of a VM's real-time vCPUs: VM_RT_ADMIT(sym, ppm) with
+ * ppm the sum of SCHED_RT_PPM(budget, period) of the vCPUs sharing one CPU
+ * (sched/admission.h) fails the build, naming the VM, above 100%.
+ */
+#define VM_RT_ADMIT(sym, ppm) SCHED_RT_ADMIT(sym, ppm)
 
 #endif

@@ -10,5 +10,7 @@ void rq_init(struct runqueue *rq)
 {
     list_init(&rq->queue);
     rq->nr_queued = 0;
+    list_init(&rq->rt_queue);
+    rq->min_vruntime = 0;
     rq->curr = NULL;
 }

@@ -29,6 +29,7 @@
 
 #include "config/sched.h"
 #include "kernel/bootargs.h"
+#include "kernel/check.h"
 #include "kernel/console.h"
 #include "kernel/cpu.h"
 #include "kernel/irq.h"
@@ -37,6 +38,7 @@
 #include "kernel/softtimer.h"
 #include "kernel/timer.h"
 #include "sched/sched_internal.h"
+#include "sched/pool.h"
 #include "sched/trace.h"
 #include "smp/ipi.h"
 #include "vcpu/vm.h"
@@ -49,6 +51,22 @@ uint64_t boot_time;
 
 struct sched_cpu scpus[CONFIG_MAX_CPUS];
 struct runqueue rqs[CONFIG_MAX_CPUS];
+
+/* CPU pools (config/sched.h; default: one round-robin pool of every CPU). */
+static const struct sched_pool pools[] = CONFIG_SCHED_POOLS;
+#define NPOOLS ((unsigned)(sizeof(pools) / sizeof(pools[0])))
+
+static const struct sched_pool *pool_of_cpu_id(unsigned cpu)
+{
+    unsigned p = pool_of_cpu(pools, NPOOLS, cpu);
+    return &pools[p < NPOOLS ? p : 0];
+}
+
+static const struct sched_pool *pool_of_vcpu(const struct vcpu *v)
+{
+    unsigned p = v->vm->cfg->pool;
+    return &pools[p < NPOOLS ? p : 0];
+}
 
 static struct sched_cpu *this_sc(void)
 {
@@ -129,10 +147,11 @@ static bool balance_once(bool idle_pull)
     struct migration m;
     unsigned me = this_cpu_id();
     lock_all();
-    bool found = idle_pull
-                     ? balance_pull(rqs, cpu_count, online_mask, me, &m)
-                     : balance_find(rqs, cpu_count, online_mask, CONFIG_BALANCE_THRESHOLD, &m) &&
-                           m.from == me;
+    const struct sched_pool *pool = pool_of_cpu_id(me);
+    bool found = idle_pull ? pool_balance_pull(pool, rqs, cpu_count, online_mask, me, &m)
+                           : pool_balance_find(pool, rqs, cpu_count, online_mask,
+                                               CONFIG_BALANCE_THRESHOLD, &m) &&
+                                 m.from == me;
     if (found) {
         move_queued_locked(&m);
     }
@@ -204,7 +223,7 @@ void sched_wake(struct vcpu *v)
         bool kick = true;
         if (v->sstate == VS_IDLE && v->power == VCPU_ON) {
             /* Powered on: place it now, when the queues' loads mean something. */
-            unsigned to = balance_place(rqs, cpu_count, online_mask, v->se.affinity);
+            unsigned to = pool_place(pool_of_vcpu(v), rqs, cpu_count, online_mask, v->se.affinity);
             if (to < cpu_count && to != cpu) {
                 __atomic_store_n(&v->se.cpu, to, __ATOMIC_RELEASE);
                 spin_unlock(&sc->lock);
@@ -326,7 +345,7 @@ bool sched_halt_in_place(struct vcpu *v)
 /* Where a vCPU powered on first goes: the least loaded allowed CPU. */
 static void place(struct vcpu *v)
 {
-    unsigned cpu = balance_place(rqs, cpu_count, online_mask, v->se.affinity);
+    unsigned cpu = pool_place(pool_of_vcpu(v), rqs, cpu_count, online_mask, v->se.affinity);
     v->se.cpu = cpu < cpu_count ? cpu : 0;
 }
 
@@ -507,6 +526,11 @@ void sched_init(void)
         }
         force_ticks = us_to_ticks(ms * 1000);
         log_info("test knob: every running vCPU migrates every %lu ms (no balancing)", ms);
+    }
+    uint64_t present = cpu_count >= 64 ? ~0ULL : (1ULL << cpu_count) - 1U;
+    unsigned bad_cpu;
+    if (!pools_valid(pools, NPOOLS, present, &bad_cpu)) {
+        panic("CONFIG_SCHED_POOLS: CPU %u is in no pool or in two, or a pool is empty", bad_cpu);
     }
     boot_time = counter_read();
     log_info("scheduler: %s, slice %u us, balance every %u us (threshold %u), %s", "round robin",

@@ -63,6 +63,9 @@ set(unit_sched_SOURCES tests/unit/test_sched.c sched/policy_rr.c sched/balance.c
 list(APPEND SHRIKE_UNIT_TESTS sched_sim)
 set(unit_sched_sim_SOURCES tests/unit/test_sched_sim.c sched/policy_rr.c sched/balance.c
     sched/runqueue.c)
+list(APPEND SHRIKE_UNIT_TESTS sched_fair)
+set(unit_sched_fair_SOURCES tests/unit/test_sched_fair.c sched/policy_fair.c sched/policy_edf.c
+    sched/policy_rr.c sched/admission.c sched/pool.c sched/balance.c sched/runqueue.c)
 set(unit_trace_SOURCES tests/unit/test_trace.c sched/trace.c kernel/format.c)
 
 list(APPEND SHRIKE_UNIT_TESTS vconsole vdebug)

@@ -1,0 +1,57 @@
+/*
+ * CPU pools: every physical CPU belongs to exactly one pool; a pool has a
+ * policy, and its CPUs' run queues are balanced only among themselves. A
+ * VM's vCPUs are placed in one pool (vm_config .pool), so placement and
+ * balancing see only the pool's CPUs, within each vCPU's affinity.
+ * A dedicated pool runs one vCPU per CPU: no slice timer, no balancing, and
+ * a vCPU is placed only on a CPU of the pool that has none yet.
+ * The pools are declared in config/sched.h (CONFIG_SCHED_POOLS); the default
+ * is one round-robin pool of every CPU, which is today's scheduler.
+ */
+#ifndef SHRIKE_SCHED_POOL_H
+#define SHRIKE_SCHED_POOL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sched/runqueue.h"
+
+enum sched_policy {
+    SCHED_POLICY_RR,        /* sched/policy_rr.c */
+    SCHED_POLICY_FAIR,      /* sched/policy_fair.c with sched/policy_edf.c ahead of it */
+    SCHED_POLICY_DEDICATED, /* one vCPU per CPU, never preempted or moved */
+};
+
+struct sched_pool {
+    const char *name;
+    uint64_t cpus; /* bit n: CPU n is in this pool */
+    enum sched_policy policy;
+};
+
+#define SCHED_MAX_POOLS 8
+
+/*
+ * Every CPU of `present` in exactly one pool, no pool empty of present CPUs,
+ * at most SCHED_MAX_POOLS pools. On failure *bad_cpu is a CPU in no pool or
+ * in two (or SCHED_MAX_CPUS for a bad pool count or an empty pool).
+ */
+bool pools_valid(const struct sched_pool *pools, unsigned npools, uint64_t present,
+                 unsigned *bad_cpu);
+
+/* The pool holding cpu, or npools. */
+unsigned pool_of_cpu(const struct sched_pool *pools, unsigned npools, unsigned cpu);
+
+/* Where a vCPU of the pool with this affinity goes (balance_place within the pool), or ncpus. */
+unsigned pool_place(const struct sched_pool *pool, const struct runqueue *rqs, unsigned ncpus,
+                    uint64_t online, uint64_t affinity);
+
+/* balance_find and balance_pull within the pool; a dedicated pool never balances. */
+bool pool_balance_find(const struct sched_pool *pool, const struct runqueue *rqs, unsigned ncpus,
+                       uint64_t online, unsigned threshold, struct migration *out);
+bool pool_balance_pull(const struct sched_pool *pool, const struct runqueue *rqs, unsigned ncpus,
+                       uint64_t online, unsigned me, struct migration *out);
+
+/* Whether a CPU of this pool needs a slice timer for what it runs (dedicated: never). */
+bool pool_needs_slice(const struct sched_pool *pool, const struct runqueue *rq, uint64_t now);
+
+#endif
