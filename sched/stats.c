@@ -55,13 +55,25 @@ static void print_switch_cost(void)
                    avg(t[0], n[0]), n[0], avg(t[1], n[1]), n[1]);
 }
 
-static void print_vcpu(const struct vm *vm, const struct vcpu *v)
+/*
+ * run and wait include the current stint: set_state() adds a state's time
+ * only when it ends, so a vCPU running (or waiting) when the statistics print
+ * would otherwise show nothing of it (a lone CPU-bound vCPU printed run=0ms).
+ * Read without the queue lock: a stint that ends meanwhile is counted once
+ * either way, give or take the instant.
+ */
+static void print_vcpu(const struct vm *vm, const struct vcpu *v, uint64_t now)
 {
     const struct vcpu_stats *st = &v->stats;
+    enum vcpu_sched_state s = __atomic_load_n(&v->sstate, __ATOMIC_RELAXED);
+    uint64_t since = __atomic_load_n(&v->state_since, __ATOMIC_RELAXED);
+    uint64_t current = now > since ? now - since : 0;
+    uint64_t run = st->run_ticks + (s == VS_RUNNING ? current : 0);
+    uint64_t wait = st->wait_ticks + (s == VS_RUNNABLE ? current : 0);
     kprintf_locked("shrike: sched: %s:%u run=%lums wait=%lums switches=%lu blocks=%lu "
                    "migrations=%lu exits=%lu (hvc %lu, sysreg %lu, dabt %lu, wfx %lu) cpu=%u\n",
-                   vm->cfg->name, v->id, ticks_to_ms(st->run_ticks), ticks_to_ms(st->wait_ticks),
-                   st->switches_in, st->blocks, st->migrations, v->exits, st->exits_by_class[0x16],
+                   vm->cfg->name, v->id, ticks_to_ms(run), ticks_to_ms(wait), st->switches_in,
+                   st->blocks, st->migrations, v->exits, st->exits_by_class[0x16],
                    st->exits_by_class[0x18], st->exits_by_class[0x24], st->exits_by_class[0x01],
                    v->se.cpu);
 }
@@ -75,7 +87,7 @@ void sched_print_stats(void)
     for (unsigned i = 0; i < CONFIG_MAX_VMS; i++) {
         const struct vm *vm = vm_by_id(i);
         for (unsigned j = 0; vm != 0 && j < vm->nvcpus; j++) {
-            print_vcpu(vm, &vm->vcpus[j]);
+            print_vcpu(vm, &vm->vcpus[j], now);
         }
     }
     console_unlock();
