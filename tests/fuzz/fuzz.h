@@ -43,6 +43,14 @@ static inline uint64_t fuzz_take(struct fuzz_in *in, unsigned bytes)
 #define FUZZ_U32(in) ((uint32_t)fuzz_take((in), 4))
 #define FUZZ_U64(in) fuzz_take((in), 8)
 
+/*
+ * For invariant checks that run after every step: no coverage feedback (their
+ * comparisons are not input decoding, and tracing them costs most of the
+ * time), and FUZZ_PLAIN also no sanitizer checks (reads of state only).
+ */
+#define FUZZ_NO_COVERAGE __attribute__((no_sanitize("coverage")))
+#define FUZZ_PLAIN       __attribute__((no_sanitize("coverage", "address", "undefined")))
+
 #define FUZZ_CHECK(cond)                                                                 \
     do {                                                                                 \
         if (!(cond)) {                                                                   \

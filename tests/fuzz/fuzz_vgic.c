@@ -38,14 +38,15 @@ static void kick(struct vgic_cpu *c)
     FUZZ_CHECK(c != NULL && c->id < dist.nr_cpus && dist.cpus[c->id] == c);
 }
 
-static bool must_be_listed(const struct vgic_irq *irq)
+FUZZ_PLAIN static bool must_be_listed(const struct vgic_irq *irq)
 {
     bool group_on = irq->group1 ? dist.grp1_enabled : dist.grp0_enabled;
     return irq->active || (vgic_irq_is_pending(irq) && irq->enabled && group_on);
 }
 
 /* Marks every interrupt reached from c's list; checks the list's shape. */
-static void walk_list(struct vgic_cpu *c, unsigned *seen_private, unsigned *seen_spi)
+FUZZ_NO_COVERAGE static void walk_list(struct vgic_cpu *c, unsigned *seen_private,
+                                       unsigned *seen_spi)
 {
     unsigned n = 0;
     const struct list_node *prev = &c->ap_list;
@@ -68,7 +69,7 @@ static void walk_list(struct vgic_cpu *c, unsigned *seen_private, unsigned *seen
     FUZZ_CHECK(c->ap_list.prev == prev);
 }
 
-static void check_irq(const struct vgic_irq *irq, unsigned seen)
+FUZZ_PLAIN static void check_irq(const struct vgic_irq *irq, unsigned seen)
 {
     FUZZ_CHECK(seen == (irq->vcpu != NULL));
     FUZZ_CHECK((irq->priority & ~VGIC_PRIO_MASK) == 0);
@@ -84,7 +85,7 @@ static void check_irq(const struct vgic_irq *irq, unsigned seen)
     }
 }
 
-static void check_invariants(void)
+FUZZ_NO_COVERAGE static void check_invariants(void)
 {
     unsigned seen_private[VGIC_MAX_CPUS * VGIC_NR_PRIVATE] = {0};
     unsigned seen_spi[VGIC_MAX_SPIS] = {0};
