@@ -147,6 +147,35 @@ static void check_readback(struct vgic_cpu *c, uint32_t intid)
     }
 }
 
+/*
+ * After a flush: a deliverable interrupt (pending, enabled, group on, not
+ * active, routed to c) left out of the list registers means they are all used
+ * and none holds a pending interrupt of lower priority (higher value).
+ */
+FUZZ_NO_COVERAGE static void check_flush_order(struct vgic_cpu *c)
+{
+    for (const struct list_node *pos = c->ap_list.next; pos != &c->ap_list; pos = pos->next) {
+        const struct vgic_irq *irq =
+            (const struct vgic_irq *)((const char *)pos - offsetof(struct vgic_irq, ap_link));
+        if (irq->active || !must_be_listed(irq) || vgic_target(&dist, irq) != c) {
+            continue;
+        }
+        bool in_lr = false;
+        for (unsigned i = 0; i < c->used_lrs; i++) {
+            in_lr = in_lr || (c->lr[i] & ICH_LR_VINTID_MASK) == irq->intid;
+        }
+        if (in_lr) {
+            continue;
+        }
+        FUZZ_CHECK(c->used_lrs == nr_lrs && c->underflow);
+        for (unsigned i = 0; i < c->used_lrs; i++) {
+            if ((c->lr[i] & (ICH_LR_PENDING | ICH_LR_ACTIVE)) == ICH_LR_PENDING) {
+                FUZZ_CHECK(((c->lr[i] >> ICH_LR_PRIORITY_SHIFT) & 0xFF) <= irq->priority);
+            }
+        }
+    }
+}
+
 static unsigned pick_size(uint8_t b)
 {
     return 1U << (b & 3);
@@ -255,6 +284,7 @@ static void step(struct fuzz_in *in)
                 FUZZ_CHECK((c->lr[k] & ICH_LR_VINTID_MASK) != intid);
             }
         }
+        check_flush_order(c);
         break;
     }
     case 7: /* exit from the guest */
