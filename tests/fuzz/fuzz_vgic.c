@@ -215,10 +215,21 @@ static void fold(struct vgic_cpu *c, struct fuzz_in *in)
     if (!c->loaded) {
         return;
     }
+    /* An edge pending in its list register or pended meanwhile is still pending after the fold. */
+    bool pend[VGIC_MAX_LRS];
     for (unsigned i = 0; i < c->used_lrs; i++) {
         c->lr[i] = guest_lr(c->lr[i], FUZZ_U8(in));
+        const struct vgic_irq *irq =
+            vgic_get_irq(&dist, c, (uint32_t)(c->lr[i] & ICH_LR_VINTID_MASK));
+        pend[i] = irq->vcpu == c && irq->edge && !irq->hw &&
+                  ((c->lr[i] & ICH_LR_PENDING) != 0 || irq->pending_latch);
     }
     vgic_fold_lrs(c, c->lr, c->used_lrs);
+    for (unsigned i = 0; i < c->used_lrs; i++) {
+        const struct vgic_irq *irq =
+            vgic_get_irq(&dist, c, (uint32_t)(c->lr[i] & ICH_LR_VINTID_MASK));
+        FUZZ_CHECK(!pend[i] || vgic_irq_is_pending(irq));
+    }
     c->used_lrs = 0;
     vgic_cpu_set_loaded(c, false);
 }
@@ -265,9 +276,13 @@ static void step(struct fuzz_in *in)
         vgic_set_level(&dist, c, b & 0x7F, (b & 0x80) != 0);
         break;
     }
-    case 5: /* an edge */
-        vgic_set_pending(&dist, c, FUZZ_U8(in) & 0x7F);
+    case 5: { /* an edge: never lost, whatever state the interrupt is in */
+        uint32_t intid = FUZZ_U8(in) & 0x7F;
+        vgic_set_pending(&dist, c, intid);
+        const struct vgic_irq *irq = vgic_get_irq(&dist, c, intid);
+        FUZZ_CHECK(irq == NULL || !irq->guest_owned || vgic_irq_is_pending(irq));
         break;
+    }
     case 6: { /* enter the guest */
         if (c->loaded) {
             break;
