@@ -216,7 +216,7 @@ static void fold(struct vgic_cpu *c, struct fuzz_in *in)
         return;
     }
     /* An edge pending in its list register or pended meanwhile is still pending after the fold. */
-    bool pend[VGIC_MAX_LRS];
+    bool pend[VGIC_MAX_LRS] = {false};
     for (unsigned i = 0; i < c->used_lrs; i++) {
         c->lr[i] = guest_lr(c->lr[i], FUZZ_U8(in));
         const struct vgic_irq *irq =
