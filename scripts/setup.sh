@@ -16,6 +16,7 @@ packages=(
     device-tree-compiler                             # guest DTBs
     gdb-multiarch                                    # debugging (ninja debug-smp4)
     clang-format cppcheck                            # ninja check
+    clang libclang-rt-14-dev                         # fuzz harnesses (libFuzzer, ASan, UBSan runtimes)
 )
 
 missing=()
