@@ -1,7 +1,7 @@
 /*
  * The data-abort path a guest drives: ESR_EL2 syndrome decode (kernel/esr.c),
  * the MMIO bus lookup (vcpu/mmio.c) and the load/store value arithmetic
- * (vcpu/mmio_access.c). Input: up to 8 regions to add, then accesses (ESR,
+ * (vcpu/mmio_access.h). Input: up to 8 regions to add, then accesses (ESR,
  * IPA, register value). Checked: decoded fields in range and equal to the
  * architected bit positions, esr_iss_fields bounded, the bus finds exactly
  * the region a linear search finds, load/store values are the ISS-described
