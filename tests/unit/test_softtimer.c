@@ -120,13 +120,34 @@ static void init_cpus(void)
     }
 }
 
-/* A hang (a corrupted list walked in a circle) is a failure too. */
+/*
+ * A hang (a corrupted list walked in a circle) is a failure too: every loop
+ * below counts its rounds in progress, and an alarm that finds no new round
+ * in 30 s fails the test. Judged by progress, not by total time: on an
+ * overcommitted host each handoff of a ticket lock between the two threads
+ * waits for a scheduler turn, and the 225,000 of them can take minutes.
+ */
+#define WATCHDOG_S 30
+static unsigned long progress;
+
 static void on_alarm(int sig)
 {
+    static unsigned long seen = ~0UL;
     (void)sig;
+    unsigned long now = __atomic_load_n(&progress, __ATOMIC_RELAXED);
+    if (now != seen) {
+        seen = now;
+        alarm(WATCHDOG_S);
+        return;
+    }
     static const char msg[] = "FAIL test_softtimer: hung (a queue no longer a sound list?)\n";
     (void)!write(1, msg, sizeof(msg) - 1);
     _exit(1);
+}
+
+static void made_progress(void)
+{
+    __atomic_add_fetch(&progress, 1, __ATOMIC_RELAXED);
 }
 
 /* --- shared checks ----------------------------------------------------------- */
@@ -209,6 +230,7 @@ static void *arm_race_cpu(void *arg)
 {
     become_cpu((unsigned)(uintptr_t)arg);
     for (unsigned i = 0; i < RACE_ROUNDS; i++) {
+        made_progress();
         softtimer_arm(&shared, 1000 + rnd() % 1000);
         if (rnd() % 8 == 0) {
             softtimer_cancel(&shared);
@@ -252,6 +274,7 @@ static void *expiry_cpu(void *arg)
 {
     become_cpu((unsigned)(uintptr_t)arg);
     while (!__atomic_load_n(&stop_expiry, __ATOMIC_ACQUIRE)) {
+        made_progress();
         advance(1);
         poll_irq();
     }
@@ -262,6 +285,7 @@ static void *trapping_cpu(void *arg)
 {
     become_cpu((unsigned)(uintptr_t)arg);
     for (unsigned i = 0; i < RACE_ROUNDS; i++) {
+        made_progress();
         softtimer_arm(&shared, timer_now() + 1 + rnd() % 8);
         advance(1);
         poll_irq();
@@ -329,6 +353,7 @@ static void *firing_cpu(void *arg)
 {
     become_cpu((unsigned)(uintptr_t)arg);
     for (unsigned r = 1; r <= SYNC_ROUNDS; r++) {
+        made_progress();
         softtimer_arm(&shared, timer_now());
         __atomic_store_n(&current_round, r, __ATOMIC_RELEASE);
         pthread_barrier_wait(&round_start);
@@ -382,8 +407,12 @@ static void test_cancel_sync(void)
 
 int main(void)
 {
-    signal(SIGALRM, on_alarm);
-    alarm(30);
+    /* sigaction, not signal(): with _POSIX_C_SOURCE, signal() resets the handler after one alarm.
+     */
+    struct sigaction sa = {.sa_handler = on_alarm, .sa_flags = SA_RESTART};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGALRM, &sa, NULL);
+    alarm(WATCHDOG_S);
     test_arm_from_two_cpus();
     test_callback_rearm_races_remote_arm();
     test_cancel_sync();
