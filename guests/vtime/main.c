@@ -204,6 +204,7 @@ static void steal(void)
 static void hog(void)
 {
     uint64_t p0 = read_pct();
+    printf("vtime: hog start\n");
     while (read_pct() - p0 < HOG_MS * ticks_per_ms) {
     }
     printf("vtime: hog done\n");
