@@ -117,20 +117,7 @@ void edf_charge(struct sched_entity *se, uint64_t ran_us)
 
 bool edf_remove(struct runqueue *rq, struct sched_entity *se)
 {
-    struct list_node *n;
-
-    if (!se->queued) {
-        return false;
-    }
-    list_for_each (n, &rq->rt_queue) {
-        if (n == &se->link) {
-            list_del(&se->link);
-            se->queued = false;
-            rq->nr_queued--;
-            return true;
-        }
-    }
-    return false;
+    return rq_unlink(rq, &rq->rt_queue, se);
 }
 
 bool edf_preempt_needed(const struct runqueue *rq, const struct sched_entity *curr, uint64_t now)

@@ -114,20 +114,7 @@ void fair_charge(struct runqueue *rq, struct sched_entity *se, uint64_t now, uin
 
 bool fair_remove(struct runqueue *rq, struct sched_entity *se)
 {
-    const struct list_node *n;
-
-    if (!se->queued) {
-        return false;
-    }
-    list_for_each (n, &rq->queue) {
-        if (n == &se->link) {
-            list_del(&se->link);
-            se->queued = false;
-            rq->nr_queued--;
-            return true;
-        }
-    }
-    return false;
+    return rq_unlink(rq, &rq->queue, se);
 }
 
 bool fair_preempt_needed(const struct runqueue *rq, uint64_t now)

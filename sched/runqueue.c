@@ -14,3 +14,21 @@ void rq_init(struct runqueue *rq)
     rq->min_vruntime = 0;
     rq->curr = NULL;
 }
+
+bool rq_unlink(struct runqueue *rq, struct list_node *head, struct sched_entity *se)
+{
+    const struct list_node *n;
+
+    if (!se->queued) {
+        return false;
+    }
+    list_for_each (n, head) {
+        if (n == &se->link) {
+            list_del(&se->link);
+            se->queued = false;
+            rq->nr_queued--;
+            return true;
+        }
+    }
+    return false;
+}

@@ -51,6 +51,9 @@ struct runqueue {
 
 void rq_init(struct runqueue *rq);
 
+/* Takes se off the list at head (one of rq's queues) if it is queued there; false if not. */
+bool rq_unlink(struct runqueue *rq, struct list_node *head, struct sched_entity *se);
+
 /* Runnable vCPUs on rq: queued plus the running one. */
 static inline unsigned rq_load(const struct runqueue *rq)
 {
