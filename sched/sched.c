@@ -209,17 +209,35 @@ static void arm_slice(struct sched_cpu *sc, uint64_t start)
 
 /* --- wake-ups ------------------------------------------------------------------ */
 
-void sched_wake(struct vcpu *v)
+/* Locks the queue of the CPU that v's se.cpu names, following v if it moves meanwhile. */
+static struct sched_cpu *lock_queue_of(struct vcpu *v, unsigned *cpu_out)
 {
-    uint64_t flags = local_irq_save();
     for (;;) {
         unsigned cpu = __atomic_load_n(&v->se.cpu, __ATOMIC_ACQUIRE);
         struct sched_cpu *sc = &scpus[cpu];
         spin_lock(&sc->lock);
-        if (v->se.cpu != cpu) { /* moved meanwhile: follow it */
-            spin_unlock(&sc->lock);
-            continue;
+        if (v->se.cpu == cpu) {
+            *cpu_out = cpu;
+            return sc;
         }
+        spin_unlock(&sc->lock); /* moved meanwhile: follow it */
+    }
+}
+
+/* v becomes runnable on cpu (its queue's lock held). */
+static void wake_locked(struct vcpu *v, unsigned cpu)
+{
+    v->stats.wakes++;
+    enqueue_locked(v, cpu);
+    trace_event(this_cpu_id(), TRACE_WAKE, v->vm->id, v->id, this_cpu_id());
+}
+
+void sched_wake(struct vcpu *v)
+{
+    uint64_t flags = local_irq_save();
+    for (;;) {
+        unsigned cpu;
+        struct sched_cpu *sc = lock_queue_of(v, &cpu);
         bool kick = true;
         if (v->sstate == VS_IDLE && v->power == VCPU_ON) {
             /* Powered on: place it now, when the queues' loads mean something. */
@@ -229,13 +247,9 @@ void sched_wake(struct vcpu *v)
                 spin_unlock(&sc->lock);
                 continue;
             }
-            v->stats.wakes++;
-            enqueue_locked(v, cpu);
-            trace_event(this_cpu_id(), TRACE_WAKE, v->vm->id, v->id, this_cpu_id());
+            wake_locked(v, cpu);
         } else if (v->sstate == VS_BLOCKED) {
-            v->stats.wakes++;
-            enqueue_locked(v, cpu);
-            trace_event(this_cpu_id(), TRACE_WAKE, v->vm->id, v->id, this_cpu_id());
+            wake_locked(v, cpu);
         } else if (v->sstate == VS_RUNNING) {
             v->wake_pending = true; /* it may be deciding to block right now */
         } else {
@@ -261,29 +275,19 @@ void sched_kick(struct vcpu *v)
         return;
     }
     uint64_t flags = local_irq_save();
-    for (;;) {
-        unsigned cpu = __atomic_load_n(&v->se.cpu, __ATOMIC_ACQUIRE);
-        struct sched_cpu *sc = &scpus[cpu];
-        spin_lock(&sc->lock);
-        if (v->se.cpu != cpu) { /* moved meanwhile: follow it */
-            spin_unlock(&sc->lock);
-            continue;
-        }
-        bool ipi = false;
-        if (v->sstate == VS_BLOCKED) {
-            v->stats.wakes++;
-            enqueue_locked(v, cpu);
-            trace_event(this_cpu_id(), TRACE_WAKE, v->vm->id, v->id, this_cpu_id());
-            ipi = true;
-        } else if (v->sstate == VS_RUNNING) {
-            v->wake_pending = true; /* it may be deciding to block right now */
-            ipi = true;
-        }
-        spin_unlock(&sc->lock);
-        if (ipi) {
-            kick_cpu(cpu); /* not this CPU: it flushes before re-entering anyway */
-        }
-        break;
+    unsigned cpu;
+    struct sched_cpu *sc = lock_queue_of(v, &cpu);
+    bool ipi = false;
+    if (v->sstate == VS_BLOCKED) {
+        wake_locked(v, cpu);
+        ipi = true;
+    } else if (v->sstate == VS_RUNNING) {
+        v->wake_pending = true; /* it may be deciding to block right now */
+        ipi = true;
+    }
+    spin_unlock(&sc->lock);
+    if (ipi) {
+        kick_cpu(cpu); /* not this CPU: it flushes before re-entering anyway */
     }
     local_irq_restore(flags);
 }
