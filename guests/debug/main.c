@@ -187,14 +187,7 @@ static unsigned bits(uint64_t m)
 
 static bool wait_flag(const unsigned *flag)
 {
-    uint64_t deadline = deadline_after_ms(READY_MS);
-    while (!load_acquire(flag)) {
-        if (deadline_passed(deadline)) {
-            return false;
-        }
-        cpu_relax();
-    }
-    return true;
+    return SPIN_UNTIL(load_acquire(flag), deadline_after_ms(READY_MS));
 }
 
 /* Starts bystander idx and waits until it is in its loop. */

@@ -14,9 +14,9 @@
 #define SGI_UNICAST  0 /* + sender index */
 #define SGI_BCAST    8 /* + sender index */
 #define SGI_PRIO     0x80
-#define SEND_TIMEOUT 2000 /* ms for all of one vCPU's sending */
-#define QUIET_MS     10   /* after everyone is done: time for stray extra SGIs to show */
-#define RUN_TIMEOUT  5000
+#define SEND_TIMEOUT 20000 /* ms for all of one vCPU's sending: a hang, never a slow host */
+#define QUIET_MS     10    /* after everyone is done: time for stray extra SGIs to show */
+#define RUN_TIMEOUT  30000
 
 static unsigned nr_vcpus;
 /* [receiver][sender], written by the receiver's handler. */
@@ -59,13 +59,7 @@ static void barrier(unsigned *counter, unsigned target, uint64_t deadline)
 /* Waits until *counter >= target; false at the deadline. */
 static bool wait_count(const unsigned *counter, unsigned target, uint64_t deadline)
 {
-    while (load_acquire(counter) < target) {
-        if (deadline_passed(deadline)) {
-            return false;
-        }
-        cpu_relax();
-    }
-    return true;
+    return SPIN_UNTIL(load_acquire(counter) >= target, deadline);
 }
 
 static bool send_all(unsigned me, uint64_t deadline)

@@ -33,6 +33,7 @@
 
 #ifndef __ASSEMBLER__
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define read_sysreg(reg)                                    \
@@ -93,6 +94,22 @@ static inline int deadline_passed(uint64_t deadline)
 {
     return read_cntvct() >= deadline;
 }
+
+/*
+ * Spins (cpu_relax) until cond holds or the deadline passes, and yields cond
+ * as read once more after the deadline was seen: the host may stall QEMU
+ * between a read of cond and the deadline test, and that stall must not read
+ * as a timeout (tests must not depend on host speed). cond is evaluated many
+ * times, so it must have no side effects.
+ */
+#define SPIN_UNTIL(cond, deadline)                                  \
+    __extension__({                                                 \
+        uint64_t spin_until_deadline_ = (deadline);                 \
+        while (!(cond) && !deadline_passed(spin_until_deadline_)) { \
+            cpu_relax();                                            \
+        }                                                           \
+        (bool)(cond);                                               \
+    })
 
 static inline unsigned load_acquire(const unsigned *p)
 {

@@ -76,10 +76,8 @@ static bool all_pending(unsigned n, bool sgis, bool spis)
     uint64_t deadline = deadline_after_ms(WAIT_MS);
 
     for (unsigned i = 0; i < n; i++) {
-        while (!gic_is_pending(round_intid(sgis, spis, i))) {
-            if (deadline_passed(deadline)) {
-                return false;
-            }
+        if (!SPIN_UNTIL(gic_is_pending(round_intid(sgis, spis, i)), deadline)) {
+            return false;
         }
     }
     return true;

@@ -100,12 +100,14 @@ static int64_t wait_pcpu(int64_t on, bool want_on)
     uint64_t deadline = deadline_after_ms(MIGRATE_TIMEOUT_MS);
 
     for (;;) {
+        /* The deadline before the look: a host stall between the two is no timeout. */
+        bool late = deadline_passed(deadline);
         int64_t p = pcpu();
         observe();
         if ((p == on) == want_on) {
             return p;
         }
-        if (deadline_passed(deadline)) {
+        if (late) {
             return -1;
         }
     }

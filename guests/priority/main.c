@@ -53,15 +53,7 @@ static void settle(unsigned ms)
 
 static bool wait_for(const unsigned *counter, unsigned target, unsigned ms)
 {
-    uint64_t deadline = deadline_after_ms(ms);
-
-    while (load_acquire(counter) < target) {
-        if (deadline_passed(deadline)) {
-            return false;
-        }
-        cpu_relax();
-    }
-    return true;
+    return SPIN_UNTIL(load_acquire(counter) >= target, deadline_after_ms(ms));
 }
 
 static void pmr_handler(unsigned intid)

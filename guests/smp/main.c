@@ -23,29 +23,13 @@ static int64_t race_result[GUEST_MAX_VCPUS];
 /* Waits until *p == value; false after WAIT_MS. */
 static bool wait_for(const unsigned *p, unsigned value)
 {
-    uint64_t deadline = deadline_after_ms(WAIT_MS);
-
-    while (load_acquire(p) != value) {
-        if (deadline_passed(deadline)) {
-            return false;
-        }
-        cpu_relax();
-    }
-    return true;
+    return SPIN_UNTIL(load_acquire(p) == value, deadline_after_ms(WAIT_MS));
 }
 
 /* Polls AFFINITY_INFO(idx) until it reads state; false after WAIT_MS. */
 static bool wait_affinity(unsigned idx, int64_t state)
 {
-    uint64_t deadline = deadline_after_ms(WAIT_MS);
-
-    while (psci_affinity_info(idx, 0) != state) {
-        if (deadline_passed(deadline)) {
-            return false;
-        }
-        cpu_relax();
-    }
-    return true;
+    return SPIN_UNTIL(psci_affinity_info(idx, 0) == state, deadline_after_ms(WAIT_MS));
 }
 
 /* A secondary of any round: report, then wait to be told to switch off (the runtime's CPU_OFF). */

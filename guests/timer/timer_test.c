@@ -96,15 +96,7 @@ static void check_periodic(unsigned idx)
 /* Polls the INTID's pending bit for up to PENDING_WAIT ms until it reads want. */
 static bool pending_becomes(unsigned intid, bool want)
 {
-    uint64_t deadline = deadline_after_ms(PENDING_WAIT);
-
-    while (gic_is_pending(intid) != want) {
-        if (deadline_passed(deadline)) {
-            return false;
-        }
-        cpu_relax();
-    }
-    return true;
+    return SPIN_UNTIL(gic_is_pending(intid) == want, deadline_after_ms(PENDING_WAIT));
 }
 
 static void check_pending(unsigned idx)
