@@ -31,29 +31,8 @@ guest_enter:
     stp     x27, x28, [sp, #80]
     mrs     x1, tpidr_el2
     str     x0, [x1, #CPU_GUEST_REGS]
-
-/* Loads the guest's registers from x0 (struct vcpu_regs *) and enters it. */
-guest_resume:
-    ldp     x1, x2, [x0, #VCPU_REGS_PC]
-    msr     elr_el2, x1
-    msr     spsr_el2, x2
-    ldp     x2, x3, [x0, #VCPU_REGS_X + 2 * 8]
-    ldp     x4, x5, [x0, #VCPU_REGS_X + 4 * 8]
-    ldp     x6, x7, [x0, #VCPU_REGS_X + 6 * 8]
-    ldp     x8, x9, [x0, #VCPU_REGS_X + 8 * 8]
-    ldp     x10, x11, [x0, #VCPU_REGS_X + 10 * 8]
-    ldp     x12, x13, [x0, #VCPU_REGS_X + 12 * 8]
-    ldp     x14, x15, [x0, #VCPU_REGS_X + 14 * 8]
-    ldp     x16, x17, [x0, #VCPU_REGS_X + 16 * 8]
-    ldp     x18, x19, [x0, #VCPU_REGS_X + 18 * 8]
-    ldp     x20, x21, [x0, #VCPU_REGS_X + 20 * 8]
-    ldp     x22, x23, [x0, #VCPU_REGS_X + 22 * 8]
-    ldp     x24, x25, [x0, #VCPU_REGS_X + 24 * 8]
-    ldp     x26, x27, [x0, #VCPU_REGS_X + 26 * 8]
-    ldp     x28, x29, [x0, #VCPU_REGS_X + 28 * 8]
-    ldr     x30, [x0, #VCPU_REGS_X + 30 * 8]
-    ldp     x0, x1, [x0, #VCPU_REGS_X + 0 * 8]
-    eret
+    mov     x19, x0
+    b       guest_resume
 
 /*
  * Entered from the lower-EL vectors with the guest's registers live and
@@ -104,10 +83,34 @@ guest_exit:
     cbnz    x0, 2f                          /* not EXIT_SYNC */
     mov     x0, x19
     bl      trap_exit                       /* EXIT_RESUME, EXIT_SYNC or EXIT_HANDLED */
-    cmp     x0, #EXIT_RESUME_KIND
-    b.ne    2f
-    mov     x0, x19
-    b       guest_resume
+    tbz     x0, #0, 2f                      /* only EXIT_RESUME has bit 0 set (trap.c) */
+
+/*
+ * Loads the guest's registers from x19 (struct vcpu_regs *) and enters it;
+ * the lean exit falls through to here. x19 is the base, so it is loaded last.
+ */
+guest_resume:
+    ldp     x1, x2, [x19, #VCPU_REGS_PC]
+    msr     elr_el2, x1
+    msr     spsr_el2, x2
+    ldp     x0, x1, [x19, #VCPU_REGS_X + 0 * 8]
+    ldp     x2, x3, [x19, #VCPU_REGS_X + 2 * 8]
+    ldp     x4, x5, [x19, #VCPU_REGS_X + 4 * 8]
+    ldp     x6, x7, [x19, #VCPU_REGS_X + 6 * 8]
+    ldp     x8, x9, [x19, #VCPU_REGS_X + 8 * 8]
+    ldp     x10, x11, [x19, #VCPU_REGS_X + 10 * 8]
+    ldp     x12, x13, [x19, #VCPU_REGS_X + 12 * 8]
+    ldp     x14, x15, [x19, #VCPU_REGS_X + 14 * 8]
+    ldp     x16, x17, [x19, #VCPU_REGS_X + 16 * 8]
+    ldp     x20, x21, [x19, #VCPU_REGS_X + 20 * 8]
+    ldp     x22, x23, [x19, #VCPU_REGS_X + 22 * 8]
+    ldp     x24, x25, [x19, #VCPU_REGS_X + 24 * 8]
+    ldp     x26, x27, [x19, #VCPU_REGS_X + 26 * 8]
+    ldp     x28, x29, [x19, #VCPU_REGS_X + 28 * 8]
+    ldr     x30, [x19, #VCPU_REGS_X + 30 * 8]
+    ldp     x18, x19, [x19, #VCPU_REGS_X + 18 * 8]
+    eret
+
 2:
     ldp     x19, x20, [sp, #16]
     ldp     x21, x22, [sp, #32]

@@ -134,17 +134,20 @@ static struct vcpu *__attribute__((noinline)) std_secure_call(struct vcpu *v, ui
 #define OWNER_STD_HYP    5 /* PV time */
 #define OWNER_VENDOR_HYP 6
 
-/* Dispatch by owner first: an unknown ID is NOT_SUPPORTED after one switch. */
+/*
+ * SMCCC_VERSION first (the null call guests and benchmarks make), then by
+ * owner: an unknown ID is NOT_SUPPORTED after one switch.
+ */
 static inline struct vcpu *smccc_call(struct vcpu *v)
 {
     uint64_t *x = v->arch.regs.x;
     uint32_t fid = (uint32_t)x[0];
+    if (fid == SMCCC_VERSION) {
+        x[0] = SMCCC_VERSION_1_1;
+        return v;
+    }
     switch (SMCCC_OWNER(fid)) {
     case OWNER_ARCH:
-        if (fid == SMCCC_VERSION) {
-            x[0] = SMCCC_VERSION_1_1;
-            return v;
-        }
         if (fid == SMCCC_ARCH_FEATURES || fid == SMCCC_ARCH_WORKAROUND_1 ||
             fid == SMCCC_ARCH_WORKAROUND_2 || fid == SMCCC_ARCH_WORKAROUND_3) {
             return arch_call(v, fid);
@@ -175,6 +178,17 @@ static struct vcpu *__attribute__((noinline)) numbered_hvc(struct vcpu *v, uint1
     x[1] = x[0] + imm;
     x[0] = imm;
     return v;
+}
+
+/*
+ * Every call but PSCI's only answers in registers or raises the console's
+ * line (SHRIKE_HC_CONSOLE_WRITE): it may run with list registers live
+ * (vcpu/trap.c, handles_listed). PSCI changes vCPUs and waits for
+ * interrupts (CPU_SUSPEND), so it gets folded list registers.
+ */
+bool hypercall_lines_only(const struct vcpu *v, uint64_t esr)
+{
+    return (esr & 0xFFFF) != 0 || SMCCC_OWNER((uint32_t)v->arch.regs.x[0]) != OWNER_STD_SECURE;
 }
 
 struct vcpu *hypercall_hvc(struct vcpu *v, uint64_t esr)

@@ -19,6 +19,14 @@ struct vcpu;
 struct mmio_ops {
     bool (*read)(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned size, uint64_t *value);
     bool (*write)(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned size, uint64_t value);
+    /*
+     * True if the device reads no interrupt state and changes interrupts only
+     * by raising or lowering its lines (vgic_set_level/vgic_set_pending): its
+     * accesses may then be emulated while the vCPU's list registers are live,
+     * unfolded (vcpu/trap.c, handles_listed). False (the default) for
+     * anything else, the vGIC's own registers above all.
+     */
+    bool lines_only;
 };
 
 struct mmio_region {

@@ -232,3 +232,8 @@ struct vcpu *sysreg_trap(struct vcpu *v, uint64_t esr)
     vcpu_skip_insn(v);
     return v;
 }
+
+bool sysreg_lines_only(uint64_t esr)
+{
+    return esr_sysreg_key_of(esr) == ICC_SGI1R_EL1 && !(esr & 1);
+}

@@ -18,6 +18,7 @@
 #include "vcpu/sysreg.h"
 #include "vcpu/vdebug.h"
 #include "vcpu/vm.h"
+#include "vgic/vgic_hw.h"
 
 typedef struct vcpu *(*exit_handler_t)(struct vcpu *v, uint64_t esr);
 
@@ -219,22 +220,82 @@ struct vcpu *trap_sync(struct vcpu *v)
     return dispatch(v);
 }
 
-/* Nothing for the vGIC to fold or flush: what run_guest() checks around guest_enter(). */
-static inline bool vgic_idle(const struct vcpu *v)
+/*
+ * The guest can be re-entered at once: no request, and nothing happened that
+ * its list registers do not show yet (vgic_cpu.changed: something queued on
+ * its list, or the state of a listed interrupt changed; cleared by the run
+ * loop before each flush). A relaxed load of the requests is enough here: a
+ * set bit sends the exit to the run loop, which reads them again with acquire.
+ */
+static inline bool resume_now(const struct vcpu *v)
 {
-    return v->vgic.used_lrs == 0 && list_empty(&v->vgic.ap_list);
+    /* Volatile single loads (GCC's relaxed atomic loads cost an extra add here). */
+    unsigned req = *(const volatile unsigned *)&v->requests;
+    unsigned changed = *(const volatile unsigned *)&v->vgic.changed;
+    return (req | changed) == 0;
 }
+
+/*
+ * Traps whose handlers may run while list registers hold the guest's
+ * interrupts, before they are folded: the handler reads no interrupt state
+ * the fold brings back (so no WFI, no GIC register emulation, no PSCI) and
+ * changes interrupts only by raising or lowering lines or pending SGIs
+ * (vgic_set_level, vgic_set_pending), which commute with the fold: a fold
+ * after such a change leaves what a fold before it would have. The console
+ * (PL011 writes), hypercalls and SGI generation are what Linux traps for most
+ * while its timer holds a list register.
+ */
+static bool handles_listed(struct vcpu *v, uint64_t esr)
+{
+    switch (esr_ec(esr)) {
+    case ESR_EC_HVC64:
+    case ESR_EC_SMC64:
+        return hypercall_lines_only(v, esr);
+    case ESR_EC_SYS64:
+        return sysreg_lines_only(esr);
+    case ESR_EC_DABT_LOW: {
+        const struct mmio_region *r = mmio_bus_find(&v->vm->mmio, fault_ipa());
+        return r != 0 && (esr & ESR_DABT_ISV) && r->ops->lines_only;
+    }
+    default:
+        return false;
+    }
+}
+
+/*
+ * A trap while list registers are in use. One that handles_listed() admits
+ * runs with them live; if it changed nothing they show, or nothing needs the
+ * run loop, the guest resumes with them untouched; otherwise they are folded
+ * now (after the handler: see handles_listed) and the run loop flushes or
+ * puts. Anything else goes to the run loop, which folds first.
+ */
+static unsigned long __attribute__((noinline)) trap_exit_listed(struct vcpu *v)
+{
+    if (!handles_listed(v, read_sysreg(esr_el2))) {
+        return EXIT_SYNC;
+    }
+    v->exits++;
+    v = dispatch(v);
+    if (resume_now(v)) {
+        return EXIT_RESUME;
+    }
+    vgic_hw_fold(&v->vgic);
+    return EXIT_HANDLED;
+}
+
+/* vcpu/entry.S tests bit 0 alone: set for "resume", clear for the other two answers. */
+_Static_assert((EXIT_RESUME & 1) == 1 && (EXIT_SYNC & 1) == 0 && (EXIT_HANDLED & 1) == 0,
+               "trap_exit's answers");
 
 unsigned long trap_exit(struct vcpu_regs *regs)
 {
     struct vcpu *v = list_entry(regs, struct vcpu, arch.regs);
     if (v->vgic.used_lrs != 0) {
-        return EXIT_SYNC; /* a handler may look at state the fold brings back */
+        return trap_exit_listed(v);
     }
     v->exits++;
     v = dispatch(v); /* every handler returns the vCPU that trapped */
-    bool quiet = __atomic_load_n(&v->requests, __ATOMIC_ACQUIRE) == 0 && vgic_idle(v);
-    return quiet ? EXIT_RESUME : EXIT_HANDLED;
+    return resume_now(v) ? EXIT_RESUME : EXIT_HANDLED;
 }
 
 void trap_async(struct vcpu *v, unsigned long kind)

@@ -264,7 +264,13 @@ static void handle_exit(struct vcpu *v, unsigned long kind)
 static void run_guest(struct vcpu *v)
 {
     for (;;) {
-        /* Nothing queued and no list register in use: the vGIC has nothing to do. */
+        /*
+         * Cleared before the flush: a change after this store is either seen
+         * by the flush or leaves the flag set for trap_exit(), and a change
+         * from another CPU also kicks. Nothing queued and no list register
+         * in use: the vGIC has nothing to do.
+         */
+        __atomic_store_n(&v->vgic.changed, 0U, __ATOMIC_RELAXED);
         if (!list_empty(&v->vgic.ap_list) || v->vgic.used_lrs != 0) {
             vgic_hw_flush(&v->vgic);
         }

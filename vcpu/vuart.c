@@ -364,6 +364,7 @@ static bool vuart_write(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned 
 const struct mmio_ops vuart_mmio_ops = {
     .read = vuart_read,
     .write = vuart_write,
+    .lines_only = true, /* its only interrupt effect is its line (the irq hook) */
 };
 
 /* --- API ------------------------------------------------------------------ */

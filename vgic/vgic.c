@@ -317,6 +317,7 @@ void vgic_queue_unlock(struct vgic_dist *d, struct vgic_irq *irq)
              * the interrupt is deliverable now (KVM does the same).
              */
             bool again = deliverable(d, irq);
+            __atomic_store_n(&holder->changed, 1U, __ATOMIC_RELAXED);
             spin_unlock(&irq->lock);
             if (again) {
                 kick_cpu(d, holder);
@@ -335,6 +336,7 @@ void vgic_queue_unlock(struct vgic_dist *d, struct vgic_irq *irq)
         if (irq->vcpu == NULL && oracle(d, irq) == target) {
             list_add_tail(&target->ap_list, &irq->ap_link);
             irq->vcpu = target;
+            __atomic_store_n(&target->changed, 1U, __ATOMIC_RELAXED);
             spin_unlock(&irq->lock);
             spin_unlock(&target->ap_lock);
             kick_cpu(d, target);

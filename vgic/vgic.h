@@ -87,6 +87,14 @@ struct vgic_cpu {
     struct list_node ap_list;
     bool sleeping; /* GICR_WAKER.ProcessorSleep (reset: 1) */
     bool loaded;   /* its list registers are live on a CPU (ap_lock held to change it) */
+    /*
+     * Something its list registers do not show happened since the last
+     * flush: an interrupt was queued on its list, or one on it changed state
+     * (set in vgic_queue_unlock; cleared by the run loop before a flush).
+     * With it clear, a trap handled without the run loop resumes the guest
+     * with the list registers as they are (vcpu/trap.c).
+     */
+    unsigned changed; /* 0 or 1; a word, so that trap_exit() loads it in one instruction */
 
     /* The virtual CPU interface while the vCPU is not loaded (vgic/vgic_hw.c). */
     uint64_t lr[VGIC_MAX_LRS];

@@ -32,7 +32,7 @@ static bool dev_write(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned si
     return true;
 }
 
-static const struct mmio_ops dev_ops = {dev_read, dev_write};
+static const struct mmio_ops dev_ops = {.read = dev_read, .write = dev_write};
 
 static void check_dabt(uint64_t esr)
 {
