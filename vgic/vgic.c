@@ -119,6 +119,9 @@ static void irq_reset(struct vgic_irq *irq)
     irq->pending_latch = false;
     irq->line_level = false;
     irq->active = false;
+    irq->targets = 0;
+    irq->sgi_sources = 0;
+    irq->active_source = 0;
 }
 
 static void irq_init(struct vgic_irq *irq, uint32_t intid, struct vgic_cpu *owner)
@@ -285,10 +288,25 @@ static struct vgic_cpu *any_cpu(const struct vgic_dist *d)
     return d->cpus[0];
 }
 
+/*
+ * GICv2: ITARGETSR may name several vCPUs (1-of-N); the lowest one gets it.
+ * A uniprocessor's ITARGETSRs are RAZ/WI and every SPI is its CPU's.
+ */
+static struct vgic_cpu *v2_target(const struct vgic_dist *d, const struct vgic_irq *irq)
+{
+    if (d->nr_cpus == 1) {
+        return d->cpus[0];
+    }
+    return irq->targets != 0 ? d->cpus[__builtin_ctz(irq->targets)] : NULL;
+}
+
 struct vgic_cpu *vgic_target(struct vgic_dist *d, const struct vgic_irq *irq)
 {
     if (irq->intid < VGIC_NR_PRIVATE) {
         return irq->owner;
+    }
+    if (d->v2) {
+        return v2_target(d, irq);
     }
     if (irq->irouter & IROUTER_IRM) {
         return any_cpu(d);
@@ -564,9 +582,52 @@ static void sort_keys(uint32_t *keys, unsigned n)
     }
 }
 
+/* A GICv2 VM's SGI: pending per source (GICv2 4.3.19), one source per list register. */
+static inline bool is_v2_sgi(const struct vgic_irq *irq)
+{
+    return irq->intid < VGIC_NR_SGIS && irq->owner->dist->v2;
+}
+
+/*
+ * A GICv2 SGI's list register carries one source (CPUID). Active: the
+ * activation's source, pending too only if that source alone pends again;
+ * other sources wait, and the EOI bit brings an exit when the guest
+ * deactivates, so the next flush lists the next one (as KVM does). Pending:
+ * the lowest source moves into the list register; EOI if more remain.
+ */
+static uint64_t make_lr_v2_sgi(struct vgic_irq *irq)
+{
+    uint64_t lr = irq->intid | (uint64_t)irq->priority << ICH_LR_PRIORITY_SHIFT;
+    unsigned pend = irq->sgi_sources;
+    unsigned src;
+    if (irq->pending_latch && pend == 0) {
+        pend = 1; /* pended without a source (not through GICD_SGIR): say vCPU 0 */
+    }
+    if (irq->group1) {
+        lr |= ICH_LR_GROUP1;
+    }
+    if (irq->active) {
+        lr |= ICH_LR_ACTIVE | (uint64_t)irq->active_source << VGIC_LR_SOURCE_SHIFT;
+        if (pend != (1U << irq->active_source)) {
+            return pend != 0 ? lr | ICH_LR_EOI : lr;
+        }
+        src = irq->active_source;
+    } else {
+        src = (unsigned)__builtin_ctz(pend);
+    }
+    pend &= ~(1U << src);
+    irq->sgi_sources = (uint8_t)pend;
+    irq->pending_latch = pend != 0;
+    lr |= ICH_LR_PENDING | (uint64_t)src << VGIC_LR_SOURCE_SHIFT;
+    return pend != 0 ? lr | ICH_LR_EOI : lr;
+}
+
 /* The list-register value for irq (its lock held); moves a pending latch into it. */
 static uint64_t make_lr(struct vgic_irq *irq)
 {
+    if (is_v2_sgi(irq)) {
+        return make_lr_v2_sgi(irq);
+    }
     uint64_t lr = irq->intid | (uint64_t)irq->priority << ICH_LR_PRIORITY_SHIFT;
     bool pending = vgic_irq_is_pending(irq);
     if (irq->group1) {
@@ -688,9 +749,27 @@ unsigned vgic_flush_lrs(struct vgic_cpu *c, uint64_t *lrs, unsigned nr_lrs)
     return used;
 }
 
+/* A GICv2 SGI's list register back: its source still pends, or its activation is that source's. */
+static void fold_lr_v2_sgi(struct vgic_irq *irq, uint64_t lr)
+{
+    unsigned src = (unsigned)((lr & VGIC_LR_SOURCE_MASK) >> VGIC_LR_SOURCE_SHIFT);
+    irq->active = (lr & ICH_LR_ACTIVE) != 0;
+    if (irq->active) {
+        irq->active_source = (uint8_t)src;
+    }
+    if (lr & ICH_LR_PENDING) {
+        irq->sgi_sources |= (uint8_t)(1U << src);
+        irq->pending_latch = true;
+    }
+}
+
 /* One list register's state back into its interrupt (irq lock held). */
 static void fold_lr(struct vgic_irq *irq, uint64_t lr)
 {
+    if (is_v2_sgi(irq)) {
+        fold_lr_v2_sgi(irq, lr);
+        return;
+    }
     bool pending = (lr & ICH_LR_PENDING) != 0;
     irq->active = (lr & ICH_LR_ACTIVE) != 0;
     if (irq->hw) {

@@ -54,6 +54,14 @@
 #define ICH_LR_PENDING        (1ULL << 62)
 #define ICH_LR_ACTIVE         (1ULL << 63)
 
+/*
+ * GICv2 SGIs: the source vCPU in bits [34:32] of the list-register image
+ * (pINTID bits, RES0 in ICH_LR with HW = 0, and never set for a GICv3 VM);
+ * vgic_v2_make_lr() (vgic_lr_v2.h) moves it to GICH_LR.CPUID.
+ */
+#define VGIC_LR_SOURCE_SHIFT 32
+#define VGIC_LR_SOURCE_MASK  (7ULL << 32)
+
 struct vgic_cpu;
 
 struct vgic_irq {
@@ -73,6 +81,10 @@ struct vgic_irq {
     bool active;
     bool hw;          /* mapped to a physical interrupt: the guest's deactivation reaches it */
     bool guest_owned; /* false: reserved for shrike; the guest's writes to it are ignored */
+    /* GICv2 VMs only (vgic_mmio_dist_v2.c): */
+    uint8_t targets;       /* SPIs: GICD_ITARGETSR, a bit per vCPU; the lowest set one routes */
+    uint8_t sgi_sources;   /* SGIs: the vCPUs it is pending from; pending_latch = (sources != 0) */
+    uint8_t active_source; /* SGIs: the source of the activation in progress */
 };
 
 struct vgic_dist;
@@ -107,6 +119,7 @@ struct vgic_cpu {
 
 struct vgic_dist {
     spinlock_t lock; /* GICD_CTLR */
+    bool v2;         /* GICv2 model: ITARGETSR routing, SGIs pending per source */
     bool grp0_enabled;
     bool grp1_enabled;
     unsigned nr_spis;
@@ -154,7 +167,10 @@ void vgic_cpu_reset(struct vgic_cpu *c);
 /* The interrupt for intid as seen from vCPU c (private ones are c's), or NULL if out of range. */
 struct vgic_irq *vgic_get_irq(struct vgic_dist *d, struct vgic_cpu *c, uint32_t intid);
 
-/* The vCPU an interrupt should be delivered to (private: its owner; SPI: per IROUTER). */
+/*
+ * The vCPU an interrupt should be delivered to (private: its owner; SPI: per
+ * IROUTER, or on a GICv2 VM the lowest vCPU its ITARGETSR names).
+ */
 struct vgic_cpu *vgic_target(struct vgic_dist *d, const struct vgic_irq *irq);
 
 /* A device or timer drives a level-triggered input. */

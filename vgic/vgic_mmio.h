@@ -38,6 +38,23 @@ extern const struct mmio_ops vgic_dist_mmio_ops;
 extern const struct mmio_ops vgic_redist_mmio_ops;
 
 /*
+ * The GICv2 distributor (vgic_mmio_dist_v2.c; dev = struct vgic_dist, at
+ * GUEST_GICD_BASE, no redistributors): vgic_dist_v2_setup() once after
+ * vgic_dist_init() puts the core in the GICv2 model (ITARGETSR routing, SGIs
+ * pending per source). The accessing struct vcpu must be the owner given to
+ * its vgic_cpu_init().
+ */
+void vgic_dist_v2_setup(struct vgic_dist *d);
+extern const struct mmio_ops vgic_dist_v2_mmio_ops;
+
+/*
+ * A GICD_SGIR write by vCPU src: TargetListFilter 0 (CPUTargetList), 1 (all
+ * but src) or 2 (src only) pends SGI [3:0] from src on each target. Returns
+ * how many were targeted.
+ */
+unsigned vgic_v2_sgir_write(struct vgic_dist *d, struct vgic_cpu *src, uint32_t sgir);
+
+/*
  * Called (if set) for every access outside the implemented registers, so that
  * the hypervisor can log it; offset is from the start of the region.
  */

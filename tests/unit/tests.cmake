@@ -51,6 +51,9 @@ list(APPEND SHRIKE_UNIT_TESTS vgic_deactivate)
 set(unit_vgic_deactivate_SOURCES tests/unit/test_vgic_deactivate.c vgic/vgic.c tests/unit/host_panic.c)
 set(unit_vgic_mmio_SOURCES tests/unit/test_vgic_mmio.c vgic/vgic.c vgic/vgic_mmio_dist.c
     vgic/vgic_mmio_redist.c tests/unit/host_panic.c)
+list(APPEND SHRIKE_UNIT_TESTS vgic_v2)
+set(unit_vgic_v2_SOURCES tests/unit/test_vgic_v2.c vgic/vgic.c vgic/vgic_mmio_dist.c
+    vgic/vgic_mmio_dist_v2.c tests/unit/host_panic.c)
 list(APPEND SHRIKE_UNIT_TESTS vgic_many)
 set(unit_vgic_many_SOURCES tests/unit/test_vgic_many.c vgic/vgic.c tests/unit/host_panic.c)
 list(APPEND SHRIKE_UNIT_TESTS vgic_races)
