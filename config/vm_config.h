@@ -22,6 +22,13 @@ struct vm_stage2_config {
     bool demand;          /* map RAM page by page on stage-2 faults instead of eagerly */
 };
 
+/* What a trapped WFI does (.wfi); docs/scheduler.md, "Dedicated pools". */
+enum vm_wfi {
+    VM_WFI_TRAP,   /* trap and block until an interrupt (the default) */
+    VM_WFI_POLL,   /* trap, poll for an interrupt for .wfi_poll_us, then block */
+    VM_WFI_NATIVE, /* on a dedicated CPU: no trap (HCR_EL2.TWI clear), the CPU waits itself */
+};
+
 struct vm_config {
     const char *name;                /* console prefix, at most VM_NAME_MAX - 1 chars */
     unsigned vcpus;                  /* 1..VM_MAX_VCPUS */
@@ -50,6 +57,8 @@ struct vm_config {
     unsigned cap_pct;                    /* each vCPU at most this % of one CPU (0: no cap) */
     uint32_t rt_budget_us[VM_MAX_VCPUS]; /* per vCPU: EDF budget every rt_period_us (0: none) */
     uint32_t rt_period_us[VM_MAX_VCPUS];
+    enum vm_wfi wfi;      /* VM_WFI_NATIVE applies on a dedicated pool only (elsewhere: trap) */
+    unsigned wfi_poll_us; /* VM_WFI_POLL: how long a WFI polls before it blocks */
     /* Filled by the build: the image and DTB linked into shrike (pristine copies). */
     const uint8_t *image;
     const uint8_t *image_end;

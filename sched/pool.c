@@ -91,3 +91,59 @@ bool pool_needs_slice(const struct sched_pool *pool, const struct runqueue *rq, 
         return policy_preempt_needed(rq);
     }
 }
+
+void pool_enqueue(const struct sched_pool *pool, struct runqueue *rq, struct sched_entity *se,
+                  bool woke, uint64_t now)
+{
+    if (pool->policy != SCHED_POLICY_FAIR) {
+        policy_enqueue(rq, se);
+    } else if (se->rt_budget_us == 0) {
+        fair_enqueue(rq, se);
+    } else if (woke) {
+        edf_wake(rq, se, now);
+    } else {
+        edf_enqueue(rq, se);
+    }
+}
+
+struct sched_entity *pool_pick_next(const struct sched_pool *pool, struct runqueue *rq,
+                                    uint64_t now, uint64_t *slice_us)
+{
+    if (pool->policy != SCHED_POLICY_FAIR) {
+        return policy_pick_next(rq, slice_us);
+    }
+    return mixed_pick_next(rq, now, slice_us);
+}
+
+bool pool_remove(const struct sched_pool *pool, struct runqueue *rq, struct sched_entity *se)
+{
+    if (pool->policy != SCHED_POLICY_FAIR) {
+        return policy_remove(rq, se);
+    }
+    return fair_remove(rq, se) || edf_remove(rq, se);
+}
+
+void pool_charge(const struct sched_pool *pool, struct runqueue *rq, struct sched_entity *se,
+                 uint64_t now, uint64_t ran_us)
+{
+    if (pool->policy != SCHED_POLICY_FAIR) {
+        return; /* round robin keeps no account */
+    }
+    if (se->rt_budget_us != 0) {
+        edf_charge(se, ran_us);
+    } else {
+        fair_charge(rq, se, now, ran_us);
+    }
+}
+
+bool pool_preempt_now(const struct sched_pool *pool, const struct runqueue *rq, uint64_t now)
+{
+    return pool->policy == SCHED_POLICY_FAIR && edf_preempt_needed(rq, rq->curr, now);
+}
+
+bool pool_needs_balance(const struct sched_pool *pool, const struct runqueue *rq)
+{
+    /* Only a queued (not running) vCPU can be pushed: a CPU with none has nothing to give. */
+    return pool->policy != SCHED_POLICY_DEDICATED && (pool->cpus & (pool->cpus - 1U)) != 0 &&
+           rq->nr_queued != 0;
+}

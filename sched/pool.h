@@ -54,4 +54,26 @@ bool pool_balance_pull(const struct sched_pool *pool, const struct runqueue *rqs
 /* Whether a CPU of this pool needs a slice timer for what it runs (dedicated: never). */
 bool pool_needs_slice(const struct sched_pool *pool, const struct runqueue *rq, uint64_t now);
 
+/*
+ * The run-queue API by the pool's policy (times in microseconds). Round robin
+ * and dedicated: sched/policy_rr.c. Fair: a real-time entity (rt_budget_us)
+ * goes to EDF (a wake-up applies the CBS rule), any other to the fair queue;
+ * the pick is mixed_pick_next (EDF first).
+ */
+void pool_enqueue(const struct sched_pool *pool, struct runqueue *rq, struct sched_entity *se,
+                  bool woke, uint64_t now);
+struct sched_entity *pool_pick_next(const struct sched_pool *pool, struct runqueue *rq,
+                                    uint64_t now, uint64_t *slice_us);
+bool pool_remove(const struct sched_pool *pool, struct runqueue *rq, struct sched_entity *se);
+
+/* se ran ran_us up to `now`: its vruntime and cap window, or its budget (fair pools only). */
+void pool_charge(const struct sched_pool *pool, struct runqueue *rq, struct sched_entity *se,
+                 uint64_t now, uint64_t ran_us);
+
+/* A queued real-time entity should take the CPU from the running one now. */
+bool pool_preempt_now(const struct sched_pool *pool, const struct runqueue *rq, uint64_t now);
+
+/* Whether the pool's periodic balancer has anything to do on a CPU with this queue. */
+bool pool_needs_balance(const struct sched_pool *pool, const struct runqueue *rq);
+
 #endif

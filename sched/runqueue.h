@@ -34,6 +34,11 @@ struct sched_entity {
     uint64_t rt_deadline;  /* absolute server deadline, us */
     uint64_t rt_left_us;   /* budget left before rt_deadline */
     uint64_t rt_exhausted; /* times the budget ran out (overruns, in the statistics) */
+    /* kept by sched/sched.c */
+    uint64_t rt_misses;  /* server deadlines passed with budget left (not given in time) */
+    uint64_t rt_missed;  /* the last deadline counted in rt_misses */
+    uint64_t charged_us; /* run time already charged to the policy */
+    bool wfi_native;     /* HCR_EL2.TWI clear while it runs (a dedicated CPU, .wfi native) */
 };
 
 /*

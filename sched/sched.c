@@ -37,11 +37,14 @@
 #include "kernel/log.h"
 #include "kernel/softtimer.h"
 #include "kernel/timer.h"
+#include "sched/admission.h"
 #include "sched/sched_internal.h"
 #include "sched/pool.h"
 #include "sched/trace.h"
 #include "smp/ipi.h"
 #include "vcpu/vm.h"
+
+static uint64_t us_to_ticks(uint64_t us);
 
 static uint64_t slice_ticks;
 static uint64_t balance_ticks;
@@ -62,10 +65,26 @@ static const struct sched_pool *pool_of_cpu_id(unsigned cpu)
     return &pools[p < NPOOLS ? p : 0];
 }
 
+const struct sched_pool *sched_pool_of_cpu(unsigned cpu)
+{
+    return pool_of_cpu_id(cpu);
+}
+
+const struct sched_pool *sched_pool_of_vm(const struct vm_config *c)
+{
+    return &pools[c->pool < NPOOLS ? c->pool : 0];
+}
+
 static const struct sched_pool *pool_of_vcpu(const struct vcpu *v)
 {
-    unsigned p = v->vm->cfg->pool;
-    return &pools[p < NPOOLS ? p : 0];
+    return sched_pool_of_vm(v->vm->cfg);
+}
+
+/* The policies count in microseconds of the physical counter. */
+static uint64_t ticks_to_us(uint64_t ticks)
+{
+    uint64_t f = timer_freq();
+    return ticks / f * 1000000U + ticks % f * 1000000U / f;
 }
 
 static struct sched_cpu *this_sc(void)
@@ -108,9 +127,11 @@ static void kick_cpu(unsigned cpu)
 /* Queues v on cpu's run queue (its lock held); the caller kicks cpu. */
 static void enqueue_locked(struct vcpu *v, unsigned cpu)
 {
+    uint64_t now = counter_read();
+    bool woke = v->sstate == VS_BLOCKED || v->sstate == VS_IDLE; /* the CBS rule applies */
     __atomic_store_n(&v->se.cpu, cpu, __ATOMIC_RELEASE);
-    set_state(v, VS_RUNNABLE, counter_read());
-    policy_enqueue(&rqs[cpu], &v->se);
+    set_state(v, VS_RUNNABLE, now);
+    pool_enqueue(pool_of_cpu_id(cpu), &rqs[cpu], &v->se, woke, ticks_to_us(now));
 }
 
 /* --- balancing -------------------------------------------------------------- */
@@ -134,7 +155,7 @@ static void unlock_all(void)
 static void move_queued_locked(const struct migration *m)
 {
     struct vcpu *v = vcpu_of(m->se);
-    policy_remove(&rqs[m->from], &v->se);
+    pool_remove(pool_of_cpu_id(m->from), &rqs[m->from], &v->se);
     enqueue_locked(v, m->to);
     scpus[m->from].migrations_out++;
     scpus[m->to].migrations_in++;
@@ -199,11 +220,19 @@ static void force_fire(struct soft_timer *t, uint64_t now)
     softtimer_arm(t, now + force_ticks);
 }
 
-/* Arms the end of the running vCPU's slice if someone waits and it is not armed yet. */
+/*
+ * Arms the end of the running vCPU's slice if its pool needs it and it is not
+ * armed yet: round robin when someone waits (a slice from `start`); a fair
+ * pool when someone may run or the running vCPU has a budget or a cap (at
+ * sc->slice_end, which the pick set: the slice, budget or cap left, or the
+ * next replenishment); a dedicated CPU never.
+ */
 static void arm_slice(struct sched_cpu *sc, uint64_t start)
 {
-    if (!sc->slice.armed && policy_preempt_needed(RQ(sc))) {
-        softtimer_arm(&sc->slice, start + slice_ticks);
+    const struct sched_pool *pool = sc->pool;
+    if (!sc->slice.armed && pool_needs_slice(pool, RQ(sc), ticks_to_us(start))) {
+        softtimer_arm(&sc->slice,
+                      pool->policy == SCHED_POLICY_FAIR ? sc->slice_end : start + slice_ticks);
     }
 }
 
@@ -355,21 +384,39 @@ static void place(struct vcpu *v)
 
 /* --- the per-CPU loop -------------------------------------------------------------- */
 
+/* A real-time vCPU past its server deadline with budget left was not served in time. */
+static void count_rt_miss(struct sched_entity *se, uint64_t now_us)
+{
+    if (se->rt_budget_us != 0 && se->rt_left_us != 0 && now_us > se->rt_deadline &&
+        se->rt_missed != se->rt_deadline) {
+        se->rt_missed = se->rt_deadline;
+        se->rt_misses++;
+    }
+}
+
 static struct vcpu *pick(struct sched_cpu *sc, uint64_t now)
 {
     uint64_t slice;
+    const struct sched_pool *pool = sc->pool;
     spin_lock(&sc->lock);
-    struct sched_entity *se = policy_pick_next(RQ(sc), &slice);
+    struct sched_entity *se = pool_pick_next(pool, RQ(sc), ticks_to_us(now), &slice);
     struct vcpu *v = se ? vcpu_of(se) : 0;
     if (v != 0) {
+        count_rt_miss(se, ticks_to_us(now));
         set_state(v, VS_RUNNING, now);
         v->wake_pending = false;
+        /* Read by vcpu_load(): WFI executes in the guest, without a trap. */
+        se->wfi_native = pool->policy == SCHED_POLICY_DEDICATED && v->vm->cfg->wfi == VM_WFI_NATIVE;
         RQ(sc)->curr = se;
         sc->curr = v;
         sc->switches++;
         v->stats.switches_in++;
+        sc->slice_end = now + us_to_ticks(slice);
         softtimer_cancel(&sc->slice);
         arm_slice(sc, now);
+    } else if (slice != 0) {
+        /* Only throttled vCPUs wait (a cap or a budget): idle until the first may run. */
+        softtimer_arm(&sc->slice, now + us_to_ticks(slice));
     }
     spin_unlock(&sc->lock);
     return v;
@@ -405,10 +452,26 @@ static void migrate_out(struct sched_cpu *sc, struct vcpu *v, uint64_t now)
     kick_cpu(to);
 }
 
+/*
+ * Charges v's run time since its last charge to its pool's policy: every
+ * stint it ran, without the time it halted in place (set_state() keeps that
+ * out of run_ticks).
+ */
+static void charge(struct sched_cpu *sc, struct vcpu *v, uint64_t now)
+{
+    uint64_t run = v->stats.run_ticks + (v->sstate == VS_RUNNING ? now - v->state_since : 0);
+    uint64_t run_us = ticks_to_us(run);
+    uint64_t ran = run_us > v->se.charged_us ? run_us - v->se.charged_us : 0;
+    v->se.charged_us = run_us;
+    count_rt_miss(&v->se, ticks_to_us(now));
+    pool_charge(sc->pool, RQ(sc), &v->se, ticks_to_us(now), ran);
+}
+
 /* v left the guest with these requests; decide where it goes. */
 static void after_run(struct sched_cpu *sc, struct vcpu *v, unsigned why, uint64_t now)
 {
     spin_lock(&sc->lock);
+    charge(sc, v, now);
     RQ(sc)->curr = 0;
     sc->curr = 0;
     softtimer_cancel(&sc->slice);
@@ -504,9 +567,16 @@ void sched_irq_exit(void)
 {
     unsigned cpu = this_cpu_id();
     struct sched_cpu *sc = &scpus[cpu];
-    if (sc->curr != 0 && !sc->slice.armed && rqs[cpu].nr_queued != 0) {
+    if (sc->curr != 0 && rqs[cpu].nr_queued != 0 &&
+        (!sc->slice.armed || sc->pool->policy == SCHED_POLICY_FAIR)) {
+        uint64_t now = counter_read();
         spin_lock(&sc->lock);
-        arm_slice(sc, counter_read());
+        if (pool_preempt_now(sc->pool, RQ(sc), ticks_to_us(now))) {
+            /* A real-time vCPU with an earlier deadline is ready: it runs now. */
+            __atomic_fetch_or(&sc->curr->requests, VCPU_REQ_RESCHED, __ATOMIC_RELEASE);
+        } else {
+            arm_slice(sc, now);
+        }
         spin_unlock(&sc->lock);
     }
 }
@@ -543,10 +613,55 @@ void sched_init(void)
                                 : "virtual time follows physical time");
 }
 
+static const char *admit_why(enum admit_result r)
+{
+    switch (r) {
+    case ADMIT_BAD_PARAMS:
+        return "has a budget of 0, a period of 0 or a budget above its period";
+    case ADMIT_NOT_PINNED:
+        return "is not pinned to exactly one CPU (EDF is partitioned)";
+    case ADMIT_OVERLOADED:
+        return "would take its CPU's real-time utilisation above 100%";
+    default:
+        return "is admissible";
+    }
+}
+
+/* The VMs admitted so far: admission checks each new one together with them. */
+static const struct vm_config *admitted[CONFIG_MAX_VMS];
+static unsigned nadmitted;
+
+bool sched_admit_vm(const struct vm_config *c)
+{
+    const struct sched_pool *pool = sched_pool_of_vm(c);
+    for (unsigned i = 0; i < c->vcpus && i < VM_MAX_VCPUS; i++) {
+        if (c->rt_budget_us[i] != 0 &&
+            (pool->policy != SCHED_POLICY_FAIR || (c->affinity[i] & ~pool->cpus) != 0)) {
+            log_err("VM %s refused: vCPU %u has a real-time budget, which needs a fair pool "
+                    "(pool %s) and an affinity within it",
+                    c->name, i, pool->name);
+            return false;
+        }
+    }
+    if (nadmitted == CONFIG_MAX_VMS) {
+        return true; /* vm_boot() refuses it anyway */
+    }
+    admitted[nadmitted] = c;
+    unsigned bad_vm = 0, bad_vcpu = 0;
+    enum admit_result r = sched_admit_vms(admitted, nadmitted + 1, cpu_count, &bad_vm, &bad_vcpu);
+    if (r != ADMIT_OK) {
+        log_err("VM %s refused: real-time vCPU %u %s", c->name, bad_vcpu, admit_why(r));
+        return false;
+    }
+    nadmitted++;
+    return true;
+}
+
 void sched_cpu_init(void)
 {
     struct sched_cpu *sc = this_sc();
     rq_init(RQ(sc));
+    sc->pool = pool_of_cpu_id(this_cpu_id());
     sc->slice.fn = slice_fire;
     sc->balance.fn = balance_fire;
     sc->force.fn = force_fire;
@@ -558,7 +673,10 @@ void sched_cpu_start(void)
 {
     struct sched_cpu *sc = this_sc();
     uint64_t now = counter_read();
-    softtimer_arm(&sc->balance, now + balance_ticks);
+    sc->el2_irqs_at_start = timer_irq_count(this_cpu_id());
+    if (pool_of_cpu_id(this_cpu_id())->policy != SCHED_POLICY_DEDICATED) {
+        softtimer_arm(&sc->balance, now + balance_ticks); /* a dedicated CPU never balances */
+    }
     if (force_ticks != 0) {
         softtimer_arm(&sc->force, now + force_ticks);
     }
@@ -568,6 +686,11 @@ void sched_vcpu_init(struct vcpu *v, uint64_t affinity)
 {
     v->se.affinity = affinity & online_mask;
     v->se.id = (v->vm->id << 8) | v->id;
+    /* The VM's share, cap and budget (config/vm_config.h); used by a fair pool only. */
+    v->se.weight = v->vm->cfg->weight;
+    v->se.cap_pct = v->vm->cfg->cap_pct;
+    v->se.rt_budget_us = v->id < VM_MAX_VCPUS ? v->vm->cfg->rt_budget_us[v->id] : 0;
+    v->se.rt_period_us = v->id < VM_MAX_VCPUS ? v->vm->cfg->rt_period_us[v->id] : 0;
     v->sstate = VS_IDLE;
     v->state_since = counter_read();
     place(v);

@@ -45,6 +45,15 @@ void sched_run_this_cpu(void);
 /* Per vCPU, at VM creation: its affinity (bit n: CPU n) and first placement. */
 void sched_vcpu_init(struct vcpu *v, uint64_t affinity);
 
+/*
+ * Admission control at VM creation (sched/admission.h): false, with the VM
+ * named on the console, if a real-time vCPU of c is not on a fair pool,
+ * not pinned to one CPU of it, or would overload its CPU together with the
+ * VMs admitted before. The build checks one VM's set with VM_RT_ADMIT.
+ */
+struct vm_config;
+bool sched_admit_vm(const struct vm_config *c);
+
 /* Per CPU, once VMs exist: the balancer (and the test knob's forced migrations). */
 void sched_cpu_start(void);
 

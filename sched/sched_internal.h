@@ -10,22 +10,26 @@
 #include "sched/runqueue.h"
 
 struct vcpu;
+struct sched_pool;
 
 struct sched_cpu {
-    spinlock_t lock; /* guards rqs[cpu] */
+    spinlock_t lock;               /* guards rqs[cpu] */
+    const struct sched_pool *pool; /* the CPU's pool (config/sched.h), from sched_cpu_init() */
     struct vcpu *curr;
     struct soft_timer slice;
     struct soft_timer balance;
     struct soft_timer force; /* test knob: sched.migrate_ms */
     uint64_t idle_since;     /* 0 while not idle */
+    uint64_t slice_end;      /* fair pools: when the running vCPU's slice, budget or cap ends */
     /* statistics */
     uint64_t switches;
     uint64_t migrations_in;
     uint64_t migrations_out;
     uint64_t idle_ticks;
     uint64_t timer_irqs;
-    uint64_t last_exit;       /* when the last vCPU here left its guest (0: none) */
-    uint64_t switch_ticks[2]; /* exit-to-entry time of switches: [incoming vCPU moved] */
+    uint64_t el2_irqs_at_start; /* timer_irq_count() when the scheduler started here */
+    uint64_t last_exit;         /* when the last vCPU here left its guest (0: none) */
+    uint64_t switch_ticks[2];   /* exit-to-entry time of switches: [incoming vCPU moved] */
     uint64_t switch_count[2];
 };
 
@@ -33,5 +37,9 @@ extern struct sched_cpu scpus[CONFIG_MAX_CPUS];
 extern struct runqueue rqs[CONFIG_MAX_CPUS]; /* an array, as sched/balance.c wants */
 extern uint64_t online_mask;
 extern uint64_t boot_time;
+
+struct vm_config;
+const struct sched_pool *sched_pool_of_cpu(unsigned cpu);
+const struct sched_pool *sched_pool_of_vm(const struct vm_config *c);
 
 #endif

@@ -184,7 +184,8 @@ void vcpu_load(struct vcpu *v)
     write_sysreg(vm->vttbr, vttbr_el2);
     write_sysreg(v->arch.vmpidr, vmpidr_el2);
     write_sysreg(read_sysreg(midr_el1), vpidr_el2);
-    write_sysreg(HCR_GUEST, hcr_el2);
+    /* A vCPU alone on a dedicated CPU may wait in its own WFI (sched/sched.c sets it). */
+    write_sysreg(HCR_GUEST & ~(v->se.wfi_native ? HCR_TWI : 0ULL), hcr_el2);
     write_sysreg(CPTR_GUEST, cptr_el2);
     write_sysreg(MDCR_TRAPS | trap_pmu_hpmn(), mdcr_el2);
     write_sysreg(CNTHCTL_EL1PCTEN, cnthctl_el2);

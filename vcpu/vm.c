@@ -305,7 +305,7 @@ static void release(struct vm *vm)
 static bool vm_create(struct vm *vm, const struct vm_config *c)
 {
     vm->cfg = c;
-    if (!config_ok(c)) {
+    if (!config_ok(c) || !sched_admit_vm(c)) {
         return false;
     }
     if (vmid_alloc(&vm->vmid) != 0) {
