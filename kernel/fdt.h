@@ -123,6 +123,8 @@ struct fdt_platform {
     unsigned gic_version;
     struct fdt_range gic_regs[FDT_MAX_GIC]; /* v3: GICD, GICR...; v2: GICD, GICC, GICH, GICV */
     unsigned ngic_regs;
+    bool gic_maint_valid;     /* its interrupts specifier names a PPI: the maintenance interrupt */
+    uint32_t gic_maint_intid; /* that PPI as an INTID (16 + PPI number) */
 
     /* first available "arm,pl011" node */
     bool uart_present;

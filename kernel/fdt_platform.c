@@ -219,6 +219,18 @@ static void read_psci(const struct fdt_view *v, struct fdt_platform *out)
     out->psci_present = out->psci_hvc || fdt_prop_str_is(v, node, "method", "smc");
 }
 
+/* The GIC node's own interrupt (v2 and v3: the maintenance PPI), first specifier only. */
+static void read_gic_maint(const struct fdt_view *v, int node, struct fdt_platform *out)
+{
+    int len;
+    const uint8_t *irq = fdt_find_prop(v, node, "interrupts", &len);
+
+    if (irq != NULL && len >= 8 && fdt_be32(irq) == 1 && fdt_be32(irq + 4) < 16) {
+        out->gic_maint_valid = true;
+        out->gic_maint_intid = 16 + fdt_be32(irq + 4);
+    }
+}
+
 static int read_gic(const struct fdt_view *v, struct fdt_platform *out)
 {
     static const char *const compats[] = {"arm,gic-v3", "arm,cortex-a15-gic", "arm,gic-400"};
@@ -240,6 +252,7 @@ static int read_gic(const struct fdt_view *v, struct fdt_platform *out)
     }
     if (rc == FDT_OK) {
         out->gic_version = versions[i - 1];
+        read_gic_maint(v, node, out);
     }
     return rc;
 }
@@ -310,6 +323,8 @@ static void platform_reset(struct fdt_platform *out)
         out->gic_regs[i].size = 0;
     }
     out->nmem = out->ncpus = out->ngic_regs = out->gic_version = 0;
+    out->gic_maint_valid = false;
+    out->gic_maint_intid = 0;
     out->mem_truncated = out->cpus_truncated = false;
     out->psci_present = out->psci_hvc = false;
     out->uart_present = out->uart_spi_valid = false;

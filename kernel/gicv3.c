@@ -1,9 +1,9 @@
 /*
- * Physical GICv3 driver (see gicv3.h). Register offsets from the GICv3
+ * Physical GICv3 driver (the gicv3_* calls of gic.h). Register offsets from the GICv3
  * architecture specification (IHI 0069): distributor at GICD, per-CPU
  * redistributor frames RD_base and SGI_base (RD_base + 64 KiB).
  */
-#include "kernel/gicv3.h"
+#include "kernel/gic.h"
 
 #include "kernel/cpu.h"
 #include "kernel/log.h"
@@ -46,7 +46,6 @@ static struct {
     uint64_t gicr;
     uint64_t gicr_size;
     unsigned nlines; /* interrupt lines the distributor implements */
-    bool ready;
 } gic;
 
 static inline volatile uint32_t *reg32(uint64_t addr)
@@ -65,7 +64,7 @@ static void gicd_wait_rwp(void)
     }
 }
 
-bool gic_init(const struct fdt_platform *plat)
+bool gicv3_init(const struct fdt_platform *plat)
 {
     if (plat->gic_version != 3 || plat->ngic_regs < 2) {
         return false;
@@ -95,13 +94,7 @@ bool gic_init(const struct fdt_platform *plat)
     gicd_wait_rwp();
     *reg32(gic.gicd + GICD_CTLR) = GICD_CTLR_ARE | GICD_CTLR_ENABLE_G1 | GICD_CTLR_ENABLE_G0;
     gicd_wait_rwp();
-    gic.ready = true;
     return true;
-}
-
-bool gic_ready(void)
-{
-    return gic.ready;
 }
 
 /* Walks the redistributor frames for the one whose affinity is this CPU's MPIDR. */
@@ -130,7 +123,7 @@ static void gicr_wake(uint64_t rd)
     }
 }
 
-bool gic_cpu_init(void)
+bool gicv3_cpu_init(void)
 {
     struct cpu *cpu = this_cpu();
     uint64_t rd = find_redistributor(cpu->mpidr);
@@ -163,7 +156,7 @@ static void set_priority(uint64_t base, unsigned intid, uint8_t prio)
     *p = prio;
 }
 
-void gic_enable_irq(unsigned intid, uint8_t prio)
+void gicv3_enable_irq(unsigned intid, uint8_t prio)
 {
     if (intid < 32) {
         uint64_t sgi = this_cpu()->gicr_base + GICR_SGI_OFFSET;
@@ -176,7 +169,7 @@ void gic_enable_irq(unsigned intid, uint8_t prio)
     *reg32(gic.gicd + GICD_ISENABLER + (intid / 32) * 4) = 1U << (intid % 32);
 }
 
-void gic_disable_irq(unsigned intid)
+void gicv3_disable_irq(unsigned intid)
 {
     if (intid < 32) {
         *reg32(this_cpu()->gicr_base + GICR_SGI_OFFSET + GICR_ICENABLER0) = 1U << intid;
@@ -186,19 +179,19 @@ void gic_disable_irq(unsigned intid)
     gicd_wait_rwp();
 }
 
-bool gic_ppi_active(unsigned intid)
+bool gicv3_ppi_active(unsigned intid)
 {
     return (*reg32(this_cpu()->gicr_base + GICR_SGI_OFFSET + GICR_ISACTIVER0) >> intid) & 1;
 }
 
-void gic_ppi_set_active(unsigned intid, bool active)
+void gicv3_ppi_set_active(unsigned intid, bool active)
 {
     uint64_t reg = active ? GICR_ISACTIVER0 : GICR_ICACTIVER0;
     *reg32(this_cpu()->gicr_base + GICR_SGI_OFFSET + reg) = 1U << intid;
     dsb(sy);
 }
 
-void gic_send_sgi(unsigned sgi, uint64_t mpidr)
+void gicv3_send_sgi(unsigned sgi, uint64_t mpidr)
 {
     uint64_t aff0 = mpidr & 0xFF;
     uint64_t val = ((mpidr >> 32) & 0xFF) << 48 | ((mpidr >> 16) & 0xFF) << 32 |
@@ -209,20 +202,20 @@ void gic_send_sgi(unsigned sgi, uint64_t mpidr)
     isb();
 }
 
-unsigned gic_ack(void)
+unsigned gicv3_ack(void)
 {
     unsigned intid = (unsigned)(read_sysreg(icc_iar1_el1) & 0xFFFFFF);
     dsb(sy);
     return intid;
 }
 
-void gic_eoi(unsigned intid)
+void gicv3_eoi(unsigned intid)
 {
     write_sysreg(intid, icc_eoir1_el1);
     isb();
 }
 
-void gic_deactivate(unsigned intid)
+void gicv3_deactivate(unsigned intid)
 {
     write_sysreg(intid, icc_dir_el1);
     isb();

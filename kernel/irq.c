@@ -2,7 +2,7 @@
 #include "kernel/irq.h"
 
 #include "kernel/exception.h"
-#include "kernel/gicv3.h"
+#include "kernel/gic.h"
 #include "kernel/log.h"
 
 static struct {

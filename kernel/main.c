@@ -3,7 +3,7 @@
  *   1. console on the early UART; read the host DTB (RAM, CPUs, GIC, UART)
  *   2. page allocator over the RAM above the image
  *   3. EL2 stage-1 tables, MMU and caches on
- *   4. GIC distributor, this CPU's redistributor, IPIs, EL2 timer
+ *   4. GIC (v3 or v2, from the DTB) distributor, this CPU's interface, IPIs, EL2 timer
  *   5. secondaries started with PSCI CPU_ON (smp/smp.c)
  *   6. boot self-checks, then the idle loop
  * Secondaries enter at secondary_main() (smp/smp.c).
@@ -14,7 +14,7 @@
 #include "kernel/cpu.h"
 #include "kernel/entropy.h"
 #include "kernel/fdt.h"
-#include "kernel/gicv3.h"
+#include "kernel/gic.h"
 #include "kernel/lib.h"
 #include "kernel/log.h"
 #include "kernel/panic.h"
@@ -129,7 +129,8 @@ _Noreturn void boot_main(const void *dtb)
     log_info("EL2 MMU on: %zu free pages, PA size %u bits", page_alloc_free_pages(), el2_pa_bits());
 
     if (!gic_init(&platform)) {
-        panic("no GICv3 in the host DTB (GICv%u): not supported yet", platform.gic_version);
+        panic("no usable GIC in the host DTB (GICv%u; a GICv2 needs its GICH and GICV frames)",
+              platform.gic_version);
     }
     cpu_local_init();
     local_irq_enable();

@@ -14,7 +14,7 @@
 #include "kernel/cpu.h"
 #include "kernel/esr.h"
 #include "kernel/exception.h"
-#include "kernel/gicv3.h"
+#include "kernel/gic.h"
 #include "smp/ipi.h"
 #include "smp/psci.h"
 

@@ -3,7 +3,7 @@
 
 #include "kernel/check.h"
 #include "kernel/cpu.h"
-#include "kernel/gicv3.h"
+#include "kernel/gic.h"
 #include "kernel/irq.h"
 
 #define CNTHP_CTL_ENABLE (1U << 0)

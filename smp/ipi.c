@@ -3,7 +3,7 @@
 
 #include "kernel/check.h"
 #include "kernel/cpu.h"
-#include "kernel/gicv3.h"
+#include "kernel/gic.h"
 #include "kernel/irq.h"
 #include "kernel/panic.h"
 #include "smp/call.h"

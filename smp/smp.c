@@ -9,7 +9,7 @@
 
 #include "kernel/check.h"
 #include "kernel/cpu.h"
-#include "kernel/gicv3.h"
+#include "kernel/gic.h"
 #include "kernel/log.h"
 #include "kernel/softtimer.h"
 #include "kernel/timer.h"

@@ -13,7 +13,7 @@
 #include "vcpu/vconsole.h"
 
 #include "kernel/console.h"
-#include "kernel/gicv3.h"
+#include "kernel/gic.h"
 #include "kernel/irq.h"
 #include "kernel/spinlock.h"
 #include "vcpu/vuart.h"

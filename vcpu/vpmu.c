@@ -41,7 +41,7 @@ enum vpmu_reg vpmu_decode(unsigned op1, unsigned crn, unsigned crm, unsigned op2
 #ifndef SHRIKE_HOST_TEST
 #include "kernel/check.h"
 #include "kernel/cpu.h"
-#include "kernel/gicv3.h"
+#include "kernel/gic.h"
 #include "kernel/irq.h"
 #include "kernel/lib.h"
 #include "kernel/sysreg.h"

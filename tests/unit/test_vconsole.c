@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kernel/gicv3.h"
+#include "kernel/gic.h"
 #include "unit.h"
 #include "vcpu/vconsole.h"
 #include "vcpu/vuart.h"

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "kernel/console.h"
-#include "kernel/gicv3.h"
+#include "kernel/gic.h"
 #include "kernel/softtimer.h"
 #include "kernel/timer.h"
 #include "unit.h"

@@ -1,0 +1,114 @@
+/*
+ * The physical GIC as shrike uses it, GICv3 (kernel/gicv3.c) or GICv2 with
+ * the virtualization extensions (kernel/gicv2.c), chosen once at boot from
+ * the host DTB (gic_init). Both run with split priority drop and
+ * deactivation (EOImode 1), so that a hardware-mapped virtual interrupt can
+ * be deactivated by its guest. The hot calls (acknowledge, EOI, deactivate,
+ * SGI) dispatch inline on gic_host_v2, which never changes after gic_init.
+ */
+#ifndef SHRIKE_KERNEL_GIC_H
+#define SHRIKE_KERNEL_GIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kernel/fdt.h"
+
+#define GIC_INTID_SPURIOUS 1020
+#define GIC_PRIO_DEFAULT   0xA0
+#define GIC_PRIO_IPI       0x80
+
+/* Distributor setup, once, on the boot CPU. Returns false if the DTB lacks a usable GIC. */
+bool gic_init(const struct fdt_platform *plat);
+
+/* This CPU's redistributor (v3: wake-up) or banked distributor registers (v2), CPU interface. */
+bool gic_cpu_init(void);
+
+bool gic_ready(void);
+
+/* 3 or 2 once gic_init() succeeded, else 0. */
+unsigned gic_version(void);
+
+/* SGIs and PPIs act on this CPU's banked registers; SPIs on the distributor, routed to this CPU. */
+void gic_enable_irq(unsigned intid, uint8_t prio);
+void gic_disable_irq(unsigned intid);
+
+/* Active state of an SGI/PPI on this CPU (for forwarded interrupts). */
+bool gic_ppi_active(unsigned intid);
+void gic_ppi_set_active(unsigned intid, bool active);
+
+/*
+ * GICv2 only: the virtual interface control (GICH) and virtual CPU interface
+ * (GICV) frames from the host DTB, for vgic/vgic_hw_v2.c and stage 2, and the
+ * maintenance interrupt's INTID.
+ */
+struct gicv2_frames {
+    uint64_t gich;
+    uint64_t gicv;
+    uint64_t gicv_size;
+    unsigned maint_intid;
+};
+const struct gicv2_frames *gicv2_frames(void);
+
+/* --- the two drivers; callers use the gic_* calls ------------------------ */
+bool gicv3_init(const struct fdt_platform *plat);
+bool gicv3_cpu_init(void);
+void gicv3_enable_irq(unsigned intid, uint8_t prio);
+void gicv3_disable_irq(unsigned intid);
+bool gicv3_ppi_active(unsigned intid);
+void gicv3_ppi_set_active(unsigned intid, bool active);
+void gicv3_send_sgi(unsigned sgi, uint64_t target_mpidr);
+unsigned gicv3_ack(void);
+void gicv3_eoi(unsigned intid);
+void gicv3_deactivate(unsigned intid);
+
+bool gicv2_init(const struct fdt_platform *plat);
+bool gicv2_cpu_init(void);
+void gicv2_enable_irq(unsigned intid, uint8_t prio);
+void gicv2_disable_irq(unsigned intid);
+bool gicv2_ppi_active(unsigned intid);
+void gicv2_ppi_set_active(unsigned intid, bool active);
+void gicv2_send_sgi(unsigned sgi, uint64_t target_mpidr);
+unsigned gicv2_ack(void);
+void gicv2_eoi(unsigned intid);
+void gicv2_deactivate(unsigned intid);
+
+extern bool gic_host_v2; /* set by gic_init() before any interrupt is enabled */
+
+/* SGI sgi to the CPU whose MPIDR affinity is target_mpidr. */
+static inline void gic_send_sgi(unsigned sgi, uint64_t target_mpidr)
+{
+    if (gic_host_v2) {
+        gicv2_send_sgi(sgi, target_mpidr);
+    } else {
+        gicv3_send_sgi(sgi, target_mpidr);
+    }
+}
+
+/* Acknowledge (v3 ICC_IAR1, v2 GICC_IAR): the INTID, without a v2 SGI's source CPU. */
+static inline unsigned gic_ack(void)
+{
+    return gic_host_v2 ? gicv2_ack() : gicv3_ack();
+}
+
+/* Priority drop (ICC_EOIR1 / GICC_EOIR). */
+static inline void gic_eoi(unsigned intid)
+{
+    if (gic_host_v2) {
+        gicv2_eoi(intid);
+    } else {
+        gicv3_eoi(intid);
+    }
+}
+
+/* Deactivation (ICC_DIR / GICC_DIR). */
+static inline void gic_deactivate(unsigned intid)
+{
+    if (gic_host_v2) {
+        gicv2_deactivate(intid);
+    } else {
+        gicv3_deactivate(intid);
+    }
+}
+
+#endif

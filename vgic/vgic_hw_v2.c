@@ -1,0 +1,153 @@
+/*
+ * The GICv2 virtual CPU interface, per physical CPU, through the virtual
+ * interface control frame GICH (IHI 0048B 5.3), the banked copy at GICH's
+ * base that addresses the CPU doing the access. The same life as the GICv3
+ * back end (vgic_hw.c): while a vCPU is loaded its GICH_VMCR and GICH_APR
+ * are live; before each entry its ap_list is flushed into the list
+ * registers and after each exit they are folded back. The vGIC core speaks
+ * ICH_LR images; vgic_lr_v2.h converts them to and from the GICH_LR format
+ * (an SGI's source CPU included).
+ *
+ * What differs from GICv3: the guest's CPU interface is not system
+ * registers but the GICV frame, which stage 2 maps at the guest's GICC
+ * (vcpu/vm.c), so nothing of the CPU interface traps: the guest's
+ * GICC_CTLR, PMR, BPR, IAR, EOIR and DIR reach the virtual interface
+ * directly, and GICH_VMCR (saved at put) is the guest's own view of them.
+ * There is one active-priority register, GICH_APR, kept in c->ap0r[0].
+ * A hardware-mapped list register (HW bit) deactivates the physical
+ * interrupt when the guest deactivates the virtual one, as on GICv3.
+ */
+#include "vgic/vgic_hw_v2.h"
+
+#include "kernel/check.h"
+#include "kernel/cpu.h"
+#include "kernel/gic.h"
+#include "kernel/irq.h"
+#include "vgic/vgic_lr_v2.h"
+
+#define GICH_HCR   0x000
+#define GICH_VTR   0x004
+#define GICH_VMCR  0x008
+#define GICH_EISR0 0x020
+#define GICH_APR   0x0F0
+#define GICH_LR0   0x100
+
+#define GICH_HCR_EN  (1U << 0)
+#define GICH_HCR_UIE (1U << 1) /* maintenance interrupt when at most one list register is valid */
+
+static uint64_t gich;
+static unsigned nr_lrs;
+static unsigned min_bpr;
+
+static inline volatile uint32_t *gich_reg(uint32_t off)
+{
+    return (volatile uint32_t *)(uintptr_t)(gich + off);
+}
+
+static inline void write_lr(unsigned i, uint32_t v)
+{
+    *gich_reg(GICH_LR0 + 4 * i) = v;
+}
+
+static inline uint32_t read_lr(unsigned i)
+{
+    return *gich_reg(GICH_LR0 + 4 * i);
+}
+
+void vgic_hw_v2_init(void)
+{
+    gich = gicv2_frames()->gich;
+    uint32_t vtr = *gich_reg(GICH_VTR);
+    nr_lrs = (vtr & 0x3F) + 1; /* ListRegs: up to 64; the vGIC uses at most VGIC_MAX_LRS */
+    nr_lrs = nr_lrs > VGIC_MAX_LRS ? VGIC_MAX_LRS : nr_lrs;
+    min_bpr = vgic_v2_min_bpr(vtr);
+}
+
+unsigned vgic_hw_v2_nr_lrs(void)
+{
+    return nr_lrs;
+}
+
+/*
+ * As on GICv3: the list registers ran dry with more pending (UIE), or the
+ * guest EOI'd an interrupt whose list register asked to be told (EOI bit,
+ * GICH_EISR0). The exit already folded the list registers; the next entry
+ * refills them. The interrupt is level: drop both causes before the EOI.
+ */
+static void maintenance_irq(unsigned intid, void *ctx)
+{
+    (void)intid;
+    (void)ctx;
+    uint32_t eisr = *gich_reg(GICH_EISR0); /* nr_lrs <= 16: EISR1 is never needed */
+    for (unsigned i = 0; i < nr_lrs; i++) {
+        if ((eisr >> i) & 1) {
+            write_lr(i, 0);
+        }
+    }
+    *gich_reg(GICH_HCR) &= ~GICH_HCR_UIE;
+    dsb(sy);
+}
+
+void vgic_hw_v2_cpu_init(void)
+{
+    unsigned maint = gicv2_frames()->maint_intid;
+    vgic_hw_v2_init();
+    if (this_cpu_id() == 0) {
+        CHECK(irq_register(maint, maintenance_irq, 0));
+    }
+    *gich_reg(GICH_HCR) = 0;
+    *gich_reg(GICH_APR) = 0;
+    for (unsigned i = 0; i < nr_lrs; i++) {
+        write_lr(i, 0);
+    }
+    gic_enable_irq(maint, GIC_PRIO_DEFAULT);
+}
+
+void vgic_hw_v2_load(struct vgic_cpu *c)
+{
+    /* Every GICH_APR bit is one preemption level (at most 32 of them): any saved value is
+     * reachable. */
+    *gich_reg(GICH_VMCR) = vgic_v2_vmcr_sanitise((uint32_t)c->vmcr, min_bpr);
+    *gich_reg(GICH_APR) = c->ap0r[0];
+    *gich_reg(GICH_HCR) = GICH_HCR_EN;
+}
+
+void vgic_hw_v2_put(struct vgic_cpu *c)
+{
+    /* The exit already folded the list registers: clear them for the next vCPU loaded here. */
+    for (unsigned i = 0; i < c->used_lrs; i++) {
+        write_lr(i, 0);
+    }
+    c->used_lrs = 0;
+    c->vmcr = *gich_reg(GICH_VMCR);
+    c->ap0r[0] = *gich_reg(GICH_APR);
+    *gich_reg(GICH_HCR) = 0;
+    dsb(sy);
+}
+
+void vgic_hw_v2_flush(struct vgic_cpu *c)
+{
+    if (list_empty(&c->ap_list) && c->used_lrs == 0) {
+        return;
+    }
+    unsigned used = vgic_flush_lrs(c, c->lr, nr_lrs);
+    for (unsigned i = 0; i < used; i++) {
+        write_lr(i, vgic_v2_make_lr(c->lr[i]));
+    }
+    for (unsigned i = used; i < c->used_lrs; i++) {
+        write_lr(i, 0);
+    }
+    c->used_lrs = used;
+    *gich_reg(GICH_HCR) = GICH_HCR_EN | (c->underflow ? GICH_HCR_UIE : 0);
+}
+
+void vgic_hw_v2_fold(struct vgic_cpu *c)
+{
+    if (c->used_lrs == 0) {
+        return;
+    }
+    for (unsigned i = 0; i < c->used_lrs; i++) {
+        c->lr[i] = vgic_v2_lr_image(read_lr(i));
+    }
+    vgic_fold_lrs(c, c->lr, c->used_lrs);
+}
