@@ -235,6 +235,10 @@ static int map_magic_page(struct vm *vm)
 static int map_gicc(struct vm *vm)
 {
     const struct gicv2_frames *f = gicv2_frames();
+    /* Whole pages, and at most two 64 KiB frames (a GIC-400 aliased for 64 KiB pages). */
+    if (f->gicv_size % PAGE_SIZE != 0 || f->gicv_size > GUEST_GICC_MAX_SIZE) {
+        return -EINVAL;
+    }
     return pt_map(&vm->s2, GUEST_GICC_BASE, f->gicv, f->gicv_size, PT_READ | PT_WRITE | PT_DEVICE);
 }
 
