@@ -3,7 +3,8 @@
 # Every config/vms/SYM.c defines vm_config_SYM; image VMs (below) and the Linux
 # VMs (config/linux-vms.cmake) get theirs generated. From those this file
 #   1. builds the host tool vmgen from scripts/vmgen.c + every configuration,
-#   2. runs vmgen + dtc for each VM's DTB (generated/vms/SYM.dtb),
+#   2. runs vmgen + dtc for each VM's DTBs (generated/vms/SYM.dtb, and SYM.v2.dtb
+#      with a GICv2 for a GICv2 host),
 #   3. per VM set, writes DIR/vm_registry.c (the table shrike looks VMs up in)
 #      and runs vmgen for DIR/vm_blobs.S, which .incbin's images and DTBs:
 #      shrike.elf links the set of SHRIKE_VM_SYMS, shrike-linux.elf adds the
@@ -145,11 +146,15 @@ add_custom_command(
 foreach(sym IN LISTS SHRIKE_ALL_VM_SYMS)
     set(dts ${CMAKE_BINARY_DIR}/generated/vms/${sym}.dts)
     set(dtb ${CMAKE_BINARY_DIR}/generated/vms/${sym}.dtb)
+    set(dts_v2 ${CMAKE_BINARY_DIR}/generated/vms/${sym}.v2.dts)
+    set(dtb_v2 ${CMAKE_BINARY_DIR}/generated/vms/${sym}.v2.dtb)
     add_custom_command(
-        OUTPUT ${dtb}
+        OUTPUT ${dtb} ${dtb_v2}
         COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/generated/vms
         COMMAND ${VMGEN} dts ${sym} > ${dts}
         COMMAND dtc -q -I dts -O dtb -o ${dtb} ${dts}
+        COMMAND ${VMGEN} dts ${sym} v2 > ${dts_v2}
+        COMMAND dtc -q -I dts -O dtb -o ${dtb_v2} ${dts_v2}
         DEPENDS ${VMGEN}
         COMMENT "VM ${sym}: device tree"
         VERBATIM)
@@ -167,7 +172,8 @@ function(shrike_vm_set dir)
     set(configs)
     set(bins)
     foreach(sym IN LISTS ARGN)
-        list(APPEND dtbs ${CMAKE_BINARY_DIR}/generated/vms/${sym}.dtb)
+        list(APPEND dtbs ${CMAKE_BINARY_DIR}/generated/vms/${sym}.dtb
+                         ${CMAKE_BINARY_DIR}/generated/vms/${sym}.v2.dtb)
         list(APPEND configs ${SHRIKE_VM_CONFIG_${sym}})
         list(APPEND bins ${SHRIKE_IMAGE_VM_BINS_${sym}})
     endforeach()

@@ -64,6 +64,8 @@ struct vm_config {
     const uint8_t *image_end;
     const uint8_t *dtb;
     const uint8_t *dtb_end;
+    const uint8_t *dtb_v2; /* the same VM with a GICv2, loaded on a GICv2 host (vcpu/vm.c) */
+    const uint8_t *dtb_v2_end;
     const uint8_t *initrd;
     const uint8_t *initrd_end;
 };
@@ -88,13 +90,15 @@ struct vm_config {
 #define VM_BLOBS(sym)  .image = 0
 #define VM_CONFIG(sym) const struct vm_config vm_config_##sym
 #else
-#define VM_BLOBS(sym)                                                       \
-    .image = vm_blob_##sym##_image, .image_end = vm_blob_##sym##_image_end, \
-    .dtb = vm_blob_##sym##_dtb, .dtb_end = vm_blob_##sym##_dtb_end,         \
+#define VM_BLOBS(sym)                                                           \
+    .image = vm_blob_##sym##_image, .image_end = vm_blob_##sym##_image_end,     \
+    .dtb = vm_blob_##sym##_dtb, .dtb_end = vm_blob_##sym##_dtb_end,             \
+    .dtb_v2 = vm_blob_##sym##_dtb_v2, .dtb_v2_end = vm_blob_##sym##_dtb_v2_end, \
     .initrd = vm_blob_##sym##_initrd, .initrd_end = vm_blob_##sym##_initrd_end
 #define VM_CONFIG(sym)                                                           \
     extern const uint8_t vm_blob_##sym##_image[], vm_blob_##sym##_image_end[];   \
     extern const uint8_t vm_blob_##sym##_dtb[], vm_blob_##sym##_dtb_end[];       \
+    extern const uint8_t vm_blob_##sym##_dtb_v2[], vm_blob_##sym##_dtb_v2_end[]; \
     extern const uint8_t vm_blob_##sym##_initrd[], vm_blob_##sym##_initrd_end[]; \
     const struct vm_config vm_config_##sym
 #endif

@@ -9,6 +9,9 @@
 /* --- IPA layout (the same for every VM; RAM size varies) ----------------- */
 #define GUEST_GICD_BASE      0x08000000UL
 #define GUEST_GICD_SIZE      0x00010000UL
+#define GUEST_GICC_BASE      0x08010000UL /* GICv2 VMs: the host's GICV frame (stage 2) */
+#define GUEST_GICC_SIZE      0x00002000UL /* the DTB's placeholder; vcpu/vm.c writes GICV's size */
+#define GUEST_GICC_MAX_SIZE  0x00020000UL /* the largest GICV frame shrike maps there */
 #define GUEST_GICR_BASE      0x080A0000UL
 #define GUEST_GICR_STRIDE    0x00020000UL
 #define GUEST_UART_BASE      0x09000000UL /* emulated PL011, SPI 1 (INTID 33) */

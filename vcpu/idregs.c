@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #ifndef SHRIKE_HOST_TEST
+#include "kernel/gic.h"
 #include "kernel/sysreg.h"
 #endif
 
@@ -115,6 +116,17 @@ uint64_t idreg_sanitize(unsigned crm, unsigned op2, uint64_t hw)
 #ifdef SHRIKE_HOST_TEST
 
 static uint64_t (*host_reader)(unsigned crm, unsigned op2);
+static bool host_gic_v2;
+
+void idregs_set_host_gic_v2(bool v2)
+{
+    host_gic_v2 = v2;
+}
+
+static bool gic_v2(void)
+{
+    return host_gic_v2;
+}
 
 void idregs_set_host_reader(uint64_t (*read)(unsigned crm, unsigned op2))
 {
@@ -146,6 +158,11 @@ static uint64_t read_hw(unsigned crm, unsigned op2)
     READ_CASE(crm, 6)       \
     READ_CASE(crm, 7)
 
+static bool gic_v2(void)
+{
+    return gic_host_v2;
+}
+
 static uint64_t read_hw(unsigned crm, unsigned op2)
 {
     switch (IDX(crm, op2)) {
@@ -169,6 +186,13 @@ void idregs_init(void)
         for (unsigned op2 = 0; op2 <= IDREG_OP2_LAST; op2++) {
             guest_values[IDX(crm, op2)] = idreg_sanitize(crm, op2, read_hw(crm, op2));
         }
+    }
+    /*
+     * A GICv2 host gives its VMs a GICv2 (vcpu/vm.c): no GICv3 system-register
+     * interface, so ID_AA64PFR0_EL1.GIC reads 0 (the guest's ICC_* accesses UNDEF).
+     */
+    if (gic_v2()) {
+        guest_values[IDX(4, 0)] &= ~PFR0_GIC;
     }
 }
 

@@ -9,6 +9,7 @@
 #ifndef SHRIKE_VCPU_IDREGS_H
 #define SHRIKE_VCPU_IDREGS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* The TID3 group: CRm 1..7, op2 0..7. */
@@ -30,6 +31,7 @@ void idregs_init(void);
 
 #ifdef SHRIKE_HOST_TEST
 void idregs_set_host_reader(uint64_t (*read)(unsigned crm, unsigned op2));
+void idregs_set_host_gic_v2(bool v2); /* idregs_init() as on a GICv2 host */
 #endif
 
 /* Trap-handler lookup: the sanitized value, or 0 for (crm, op2) outside the group. */

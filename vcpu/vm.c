@@ -11,6 +11,7 @@
 #include "kernel/entropy.h"
 #include "kernel/errno.h"
 #include "kernel/fdt.h"
+#include "kernel/gic.h"
 #include "kernel/lib.h"
 #include "kernel/log.h"
 #include "mm/cache.h"
@@ -78,17 +79,43 @@ static uint64_t dtb_offset(const struct vm_config *c)
     return guest_dtb_offset(c->ram_size, c->load_offset + image_footprint(c), initrd_end);
 }
 
+/*
+ * The pristine DTB this host loads: vmgen makes two per VM, one describing a
+ * GICv3 and one a GICv2 (a VM gets the GIC version of its host).
+ */
+static const uint8_t *vm_dtb(const struct vm_config *c)
+{
+    return gic_host_v2 ? c->dtb_v2 : c->dtb;
+}
+
+static size_t vm_dtb_size(const struct vm_config *c)
+{
+    return gic_host_v2 ? (size_t)(c->dtb_v2_end - c->dtb_v2) : (size_t)(c->dtb_end - c->dtb);
+}
+
 /* The pristine DTB has /chosen property name of len bytes (vmgen writes them). */
 static bool chosen_has(const struct vm_config *c, const char *name, int len)
 {
     int have = 0;
-    return fdt_getprop(c->dtb, fdt_path_offset(c->dtb, "/chosen"), name, &have) && have == len;
+    const uint8_t *dtb = vm_dtb(c);
+    return fdt_getprop(dtb, fdt_path_offset(dtb, "/chosen"), name, &have) && have == len;
+}
+
+/* GICv2 VMs: the GIC node's reg (GICD, then GICC), whose GICC size vmgen left a placeholder. */
+#define GIC_NODE "/interrupt-controller@8000000"
+
+static bool gic_node_ok(const struct vm_config *c)
+{
+    int have = 0;
+    const uint8_t *dtb = vm_dtb(c);
+    return !gic_host_v2 ||
+           (fdt_getprop(dtb, fdt_path_offset(dtb, GIC_NODE), "reg", &have) && have == 32);
 }
 
 /* The pristine DTB is well formed and has what shrike fills in at every load. */
 static bool dtb_ok(const struct vm_config *c)
 {
-    return fdt_check(c->dtb, (size_t)(c->dtb_end - c->dtb)) == FDT_OK &&
+    return vm_dtb(c) != 0 && fdt_check(vm_dtb(c), vm_dtb_size(c)) == FDT_OK && gic_node_ok(c) &&
            chosen_has(c, "shrike,reset-count", 4) &&
            chosen_has(c, "rng-seed", GUEST_RNG_SEED_BYTES) && chosen_has(c, "kaslr-seed", 8);
 }
@@ -114,7 +141,7 @@ static void fill_seeds(void *dtb)
 static bool config_ok(const struct vm_config *c)
 {
     uint64_t initrd = (uint64_t)(c->initrd_end - c->initrd);
-    uint64_t dtb = (uint64_t)(c->dtb_end - c->dtb);
+    uint64_t dtb = vm_dtb_size(c);
     const char *why = 0;
     if (c->vcpus == 0 || c->vcpus > VM_MAX_VCPUS) {
         why = "vCPU count out of range";
@@ -135,13 +162,31 @@ static bool config_ok(const struct vm_config *c)
                c->initrd_offset + initrd > c->load_offset) {
         why = "initrd overlaps the image";
     } else if (!dtb_ok(c)) {
-        why = "DTB malformed or without /chosen/shrike,reset-count, rng-seed or kaslr-seed "
-              "(not made by vmgen?)";
+        why = "DTB malformed or without /chosen/shrike,reset-count, rng-seed or kaslr-seed, "
+              "or (GICv2) the GIC node's reg (not made by vmgen?)";
     }
     if (why) {
         log_err("VM %s: bad configuration: %s", c->name, why);
     }
     return why == 0;
+}
+
+static void put_be64(uint8_t *p, uint64_t v)
+{
+    for (unsigned i = 0; i < 8; i++) {
+        p[i] = (uint8_t)(v >> (56 - 8 * i));
+    }
+}
+
+/* The GICC region the guest sees is the whole GICV frame the host DTB gives (map_gicc()). */
+static void set_gic_reg(uint8_t *dtb)
+{
+    uint8_t reg[32];
+    put_be64(reg, GUEST_GICD_BASE);
+    put_be64(reg + 8, GUEST_GICD_SIZE);
+    put_be64(reg + 16, GUEST_GICC_BASE);
+    put_be64(reg + 24, gicv2_frames()->gicv_size);
+    (void)fdt_setprop_inplace(dtb, GIC_NODE, "reg", reg, sizeof(reg));
 }
 
 /*
@@ -156,10 +201,13 @@ static void load_images(struct vm *vm)
     memset(ram, 0, c->ram_size);
     memcpy(ram + c->load_offset, c->image, (size_t)(c->image_end - c->image));
     uint8_t *dtb = ram + dtb_offset(c);
-    memcpy(dtb, c->dtb, (size_t)(c->dtb_end - c->dtb));
+    memcpy(dtb, vm_dtb(c), vm_dtb_size(c));
     memcpy(ram + c->initrd_offset, c->initrd, (size_t)(c->initrd_end - c->initrd));
     /* config_ok() checked the pristine DTB has these properties; this cannot fail. */
     (void)fdt_setprop_u32_inplace(dtb, "/chosen", "shrike,reset-count", vm->resets);
+    if (gic_host_v2) {
+        set_gic_reg(dtb);
+    }
     fill_seeds(dtb);
     cache_guest_written(ram, c->ram_size); /* the guest starts with MMU and caches off */
 }
@@ -175,6 +223,23 @@ static int map_magic_page(struct vm *vm)
     }
     dcache_clean_inval_poc(w, PAGE_SIZE);
     return pt_map(&vm->s2, GUEST_MAGIC_PAGE_IPA, pa_addr(vm->magic_page), PAGE_SIZE, PT_READ);
+}
+
+/*
+ * GICv2 (IHI 0048B 5.1, the seed's lab 10): the guest's CPU interface is the
+ * host's GICV frame, mapped by stage 2 at the guest's GICC, so that its IAR,
+ * EOIR, DIR, PMR... reach the virtual CPU interface without a trap. Device
+ * memory (stage 2 Device-nGnRE, never executable) and only that frame: the
+ * GICD stays an emulated hole, GICC and GICH are never mapped.
+ */
+static int map_gicc(struct vm *vm)
+{
+    const struct gicv2_frames *f = gicv2_frames();
+    /* Whole pages, and at most two 64 KiB frames (a GIC-400 aliased for 64 KiB pages). */
+    if (f->gicv_size % PAGE_SIZE != 0 || f->gicv_size > GUEST_GICC_MAX_SIZE) {
+        return -EINVAL;
+    }
+    return pt_map(&vm->s2, GUEST_GICC_BASE, f->gicv, f->gicv_size, PT_READ | PT_WRITE | PT_DEVICE);
 }
 
 /* pt_unmap/pt_destroy free a stage-2 table page only after this (mm/pgtable.h). */
@@ -201,6 +266,9 @@ static int build_stage2(struct vm *vm)
     }
     if (!err) {
         err = pvtime_map(vm);
+    }
+    if (!err && gic_host_v2) {
+        err = map_gicc(vm);
     }
     vm->vtcr = pt_vtcr(&vm->s2, el2_pa_bits(), vmid_width == 16);
     vm->vttbr = ((uint64_t)vm->vmid << 48) | pa_addr(vm->s2.root);
@@ -230,6 +298,13 @@ static void add_vgic(struct vm *vm)
         vgic_map_hw(&v->vgic.private_irqs[VGIC_INTID_VTIMER], VGIC_INTID_VTIMER);
         vtimer_vcpu_reset(v);
         vpmu_reset(v);
+    }
+    if (gic_host_v2) {
+        /* GICv2: the v2 distributor, no redistributors; the CPU interface is GICV (map_gicc). */
+        vgic_dist_v2_setup(&vm->vgic);
+        CHECK(mmio_bus_add(&vm->mmio, GUEST_GICD_BASE, GUEST_GICD_SIZE, &vgic_dist_v2_mmio_ops,
+                           &vm->vgic) == 0);
+        return;
     }
     CHECK(mmio_bus_add(&vm->mmio, GUEST_GICD_BASE, GUEST_GICD_SIZE, &vgic_dist_mmio_ops,
                        &vm->vgic) == 0);

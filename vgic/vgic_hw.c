@@ -16,6 +16,9 @@
  * and DIR, emulated below for the loaded vCPU (vcpu/sysreg.c decodes them).
  * c->vmcr is the guest's view of ICH_VMCR_EL2: the hardware's at the last put,
  * except VCBPR, which is the guest's CBPR, kept there while loaded too.
+ *
+ * On a GICv2 host (gic_host_v2, fixed at boot) the first line of each call
+ * hands it to the GICH back end (vgic_hw_v2.c); the ICC traps never happen there.
  */
 #include "vgic/vgic_hw.h"
 
@@ -23,6 +26,7 @@
 #include "kernel/cpu.h"
 #include "kernel/gicv3.h"
 #include "kernel/irq.h"
+#include "vgic/vgic_hw_v2.h"
 #include "vgic/vgic_vmcr.h"
 
 #define ICH_HCR_EN    (1ULL << 0)
@@ -37,6 +41,10 @@ static struct vgic_vif_shape shape;
 
 void vgic_hw_init(void)
 {
+    if (gic_host_v2) {
+        vgic_hw_v2_init();
+        return;
+    }
     uint64_t vtr = read_sysreg(ich_vtr_el2);
     shape = vgic_vif_shape(vtr);
     nr_lrs = (unsigned)(vtr & 0x1F) + 1;
@@ -46,6 +54,9 @@ void vgic_hw_init(void)
 
 unsigned vgic_hw_nr_lrs(void)
 {
+    if (gic_host_v2) {
+        return vgic_hw_v2_nr_lrs();
+    }
     return nr_lrs;
 }
 
@@ -163,6 +174,10 @@ static void maintenance_irq(unsigned intid, void *ctx)
 
 void vgic_hw_cpu_init(void)
 {
+    if (gic_host_v2) {
+        vgic_hw_v2_cpu_init();
+        return;
+    }
     vgic_hw_init();
     if (this_cpu_id() == 0) {
         CHECK(irq_register(VGIC_INTID_MAINTENANCE, maintenance_irq, 0));
@@ -220,6 +235,10 @@ static void read_apr(unsigned n, uint32_t *ap0, uint32_t *ap1)
 
 void vgic_hw_load(struct vgic_cpu *c)
 {
+    if (gic_host_v2) {
+        vgic_hw_v2_load(c);
+        return;
+    }
     /*
      * c->vmcr is what the last put read back, or the vGIC's reset value 0,
      * whose binary points are below their minimums: write a reachable value.
@@ -236,6 +255,10 @@ void vgic_hw_load(struct vgic_cpu *c)
 
 void vgic_hw_put(struct vgic_cpu *c)
 {
+    if (gic_host_v2) {
+        vgic_hw_v2_put(c);
+        return;
+    }
     /*
      * The exit already folded the list registers into c's list: clear them,
      * or the next vCPU loaded here (with nothing of its own to flush) would
@@ -255,6 +278,10 @@ void vgic_hw_put(struct vgic_cpu *c)
 
 void vgic_hw_flush(struct vgic_cpu *c)
 {
+    if (gic_host_v2) {
+        vgic_hw_v2_flush(c);
+        return;
+    }
     if (list_empty(&c->ap_list) && c->used_lrs == 0) {
         return;
     }
@@ -271,6 +298,10 @@ void vgic_hw_flush(struct vgic_cpu *c)
 
 void vgic_hw_fold(struct vgic_cpu *c)
 {
+    if (gic_host_v2) {
+        vgic_hw_v2_fold(c);
+        return;
+    }
     if (c->used_lrs == 0) {
         return;
     }

@@ -130,11 +130,40 @@ static uint64_t ctlr_read(const struct vgic_access *a)
     return v;
 }
 
-/* The v3 distributor's GICD_CTLR write keeps its ARE/DS bits read-only: the enables are the same.
+/* A group was enabled: queue whatever became deliverable (pending and enabled, now in it). */
+static void queue_all(struct vgic_dist *d)
+{
+    for (unsigned i = 0; i < d->nr_cpus; i++) {
+        struct vgic_cpu *c = d->cpus[i];
+        for (unsigned n = 0; c != NULL && n < VGIC_NR_PRIVATE; n++) {
+            spin_lock(&c->private_irqs[n].lock);
+            vgic_queue_unlock(d, &c->private_irqs[n]);
+        }
+    }
+    for (unsigned n = 0; n < d->nr_spis; n++) {
+        spin_lock(&d->spis[n].lock);
+        vgic_queue_unlock(d, &d->spis[n]);
+    }
+}
+
+/*
+ * EnableGrp0 and EnableGrp1 (4.3.1, no Security Extensions); the other bits
+ * are RAZ/WI. Disabling a group leaves its interrupts where they are: the
+ * next flush skips them and the prune drops them.
  */
 static void ctlr_write(const struct vgic_access *a, uint64_t value)
 {
-    vgic_dist_mmio_ops.write(a->d, NULL, GICD_CTLR, 4, value & 3U);
+    struct vgic_dist *d = a->d;
+    bool grp0 = (value & CTLR_ENABLE_GRP0) != 0;
+    bool grp1 = (value & CTLR_ENABLE_GRP1) != 0;
+    spin_lock(&d->lock);
+    bool enabling = (grp0 && !d->grp0_enabled) || (grp1 && !d->grp1_enabled);
+    __atomic_store_n(&d->grp0_enabled, grp0, __ATOMIC_RELAXED);
+    __atomic_store_n(&d->grp1_enabled, grp1, __ATOMIC_RELAXED);
+    spin_unlock(&d->lock);
+    if (enabling) {
+        queue_all(d);
+    }
 }
 
 /* ITLinesNumber: 32 * (N + 1) INTIDs; CPUNumber: vCPUs - 1; SecurityExtn 0. */

@@ -11,7 +11,11 @@
  * its physical timer, raises its priority mask, acknowledges one SGI without
  * an EOI (active, so the running priority drops to it) and leaves another
  * pending, then calls CPU_OFF. Started again by CPU_ON, it must find its
- * redistributor and CPU interface in their reset state.
+ * redistributor and CPU interface in their reset state. On a GICv2 the
+ * private INTIDs are the distributor's banked registers and the CPU interface
+ * is GICC (on shrike the GICV frame, its state in GICH_VMCR/GICH_APR): the
+ * redistributor's sleep check becomes GICC_APR0 = 0 (no active priority
+ * left), ICC_IGRPEN1_EL1 becomes GICC_CTLR = 0.
  */
 #include "guests/lib/gic.h"
 #include "guests/lib/guest.h"
@@ -105,7 +109,8 @@ static void first_life(unsigned me)
     uint64_t iar = gic_ack(); /* active, never EOI'd */
     gic_send_sgi(SGI_PENDING, me);
     gic_set_pmr(0x90);
-    CHECK_EQ(iar & 0xFFFFFF, SGI_ACTIVE, "vcpu 1: SGI %u acknowledged, left active", SGI_ACTIVE);
+    CHECK_EQ(gic_iar_intid(iar), SGI_ACTIVE, "vcpu 1: SGI %u acknowledged, left active",
+             SGI_ACTIVE);
     CHECK_EQ(gic_rpr(), 0x40, "vcpu 1: running priority 0x40 before CPU_OFF");
     store_release(&first_life_done, 1);
 }
@@ -113,15 +118,26 @@ static void first_life(unsigned me)
 /* vCPU 1, second life: nothing of the first may remain. */
 static void second_life(unsigned me)
 {
-    uint64_t sgi_base = gic_redist_sgi_base(me);
+    bool v2 = gic_version() == 2;
+    uint64_t sgi_base = v2 ? gic_dist_base() : gic_redist_sgi_base(me); /* v2: banked */
     CHECK_EQ(mmio_read32(sgi_base + GICR_ISENABLER0), 0, "vcpu 1 after CPU_ON: no SGI/PPI enabled");
     CHECK_EQ(mmio_read32(sgi_base + GICR_ISPENDR0), 0, "vcpu 1 after CPU_ON: none pending");
     CHECK_EQ(mmio_read32(sgi_base + GICR_ISACTIVER0), 0, "vcpu 1 after CPU_ON: none active");
-    CHECK(mmio_read32(gic_redist_base(me) + GICR_WAKER) & WAKER_SLEEP,
-          "vcpu 1 after CPU_ON: redistributor asleep");
-    CHECK_EQ(gic_pmr(), 0, "vcpu 1 after CPU_ON: ICC_PMR_EL1 is 0");
+    if (v2) {
+        CHECK_EQ(mmio_read32(gic_cpuif_base() + GICC_APR0), 0,
+                 "vcpu 1 after CPU_ON: GICC_APR0 is 0 (no active priority)");
+    } else {
+        CHECK(mmio_read32(gic_redist_base(me) + GICR_WAKER) & WAKER_SLEEP,
+              "vcpu 1 after CPU_ON: redistributor asleep");
+    }
+    CHECK_EQ(gic_pmr(), 0, "vcpu 1 after CPU_ON: %s is 0", v2 ? "GICC_PMR" : "ICC_PMR_EL1");
     CHECK_EQ(gic_rpr(), 0xFF, "vcpu 1 after CPU_ON: running priority idle (no active priority)");
-    CHECK_EQ(read_sysreg(icc_igrpen1_el1), 0, "vcpu 1 after CPU_ON: ICC_IGRPEN1_EL1 is 0");
+    if (v2) {
+        CHECK_EQ(mmio_read32(gic_cpuif_base() + GICC_CTLR), 0,
+                 "vcpu 1 after CPU_ON: GICC_CTLR is 0");
+    } else {
+        CHECK_EQ(read_sysreg(icc_igrpen1_el1), 0, "vcpu 1 after CPU_ON: ICC_IGRPEN1_EL1 is 0");
+    }
     CHECK_EQ(timer_ctl(TIMER_PHYS) & TIMER_CTL_ENABLE, 0, "vcpu 1 after CPU_ON: CNTP_CTL off");
     CHECK_EQ(timer_cval(TIMER_PHYS), 0, "vcpu 1 after CPU_ON: CNTP_CVAL 0");
     /* And it works from there: one self-SGI, taken once. */

@@ -97,6 +97,52 @@ int dtb_memory(uint64_t *base, uint64_t *size)
     return 0;
 }
 
+static const struct {
+    const char *compat;
+    unsigned version;
+} gic_compats[] = {
+    {"arm,gic-v3", 3},
+    {"arm,cortex-a15-gic", 2},
+    {"arm,gic-400", 2},
+};
+
+int dtb_gic(struct dtb_gic *out)
+{
+    int ac, sc, len, node = FDT_ERR_NOTFOUND;
+    unsigned i;
+    const uint8_t *reg;
+
+    if (!blob_ok) {
+        return FDT_ERR_BADMAGIC;
+    }
+    for (i = 0; i < sizeof(gic_compats) / sizeof(gic_compats[0]); i++) {
+        node = fdt_find_compatible(blob, -1, gic_compats[i].compat);
+        if (node >= 0) {
+            break;
+        }
+    }
+    if (node < 0) {
+        return node;
+    }
+    /* The GIC node is a child of the root: its reg uses the root's cell counts. */
+    ac = root_cells("#address-cells", 2);
+    sc = root_cells("#size-cells", 1);
+    reg = fdt_getprop(blob, node, "reg", &len);
+    if (reg == NULL) {
+        return len;
+    }
+    if (ac < 1 || ac > 2 || sc < 1 || sc > 2 || len < 8 * (ac + sc)) {
+        return FDT_ERR_BADVALUE;
+    }
+    out->version = gic_compats[i].version;
+    out->compat = gic_compats[i].compat;
+    out->dist_base = fdt_read_cells(reg, ac);
+    out->dist_size = fdt_read_cells(reg + 4 * ac, sc);
+    out->cpu_base = fdt_read_cells(reg + 4 * (ac + sc), ac);
+    out->cpu_size = fdt_read_cells(reg + 4 * (2 * ac + sc), sc);
+    return 0;
+}
+
 bool dtb_bootargs_have(const char *word)
 {
     int node = fdt_path_offset(dtb_blob(), "/chosen");

@@ -31,6 +31,24 @@ bool dtb_bootargs_have(const char *word);
 /* The decimal number after NAME= in /chosen/bootargs (e.g. "rt.periods=" ... ); false if absent. */
 bool dtb_bootargs_u64(const char *name, uint64_t *val);
 
+/* The VM's interrupt controller, as its DTB's GIC node describes it. */
+struct dtb_gic {
+    unsigned version;   /* 2 or 3 */
+    const char *compat; /* the compatible string that matched */
+    uint64_t dist_base; /* reg[0]: GICD */
+    uint64_t dist_size;
+    uint64_t cpu_base; /* reg[1]: GICC (v2) or the redistributors (v3) */
+    uint64_t cpu_size;
+};
+
+/*
+ * Finds the first node compatible with "arm,gic-v3" (version 3), or else
+ * "arm,cortex-a15-gic" / "arm,gic-400" (version 2), and reads its first two
+ * reg ranges. 0, or a negative FDT_ERR_* code (no valid DTB, no such node, a
+ * reg shorter than two ranges).
+ */
+int dtb_gic(struct dtb_gic *out);
+
 /*
  * Prints "seeds: rng-seed N bytes, begins HEX16" (or "seeds: no rng-seed"),
  * and the same for kaslr-seed: what the hypervisor gave this boot.

@@ -1,16 +1,21 @@
 /*
- * GICv3 driver for test guests (see gic.h): distributor and redistributor
- * setup after Linux's irq-gic-v3.c, per-interrupt helpers, SGIs through
- * ICC_SGI1R_EL1, and the IRQ dispatcher. Every MMIO access is a single plain
- * ldr/str (gic.h's mmio_* helpers), so a hypervisor can emulate it from the
- * abort syndrome.
+ * GIC driver for test guests (see gic.h): the choice of version, the GICv3
+ * half (distributor and redistributor setup after Linux's irq-gic-v3.c, SGIs
+ * through ICC_SGI1R_EL1, the ICC_* CPU interface), the per-interrupt helpers
+ * both versions share (GICD/GICR offsets coincide; GICv2 banks the private
+ * ones at GICD), and the IRQ dispatcher. Each entry point that differs hands
+ * a GICv2 over to gicv2.c on its first line. Every MMIO access is a single
+ * plain ldr/str (gic.h's mmio_* helpers), so a hypervisor can emulate it
+ * from the abort syndrome.
  */
 #include "guests/lib/gic.h"
 
 #include <stddef.h>
 
 #include "guests/lib/arch.h"
+#include "guests/lib/dtb.h"
 #include "guests/lib/fault.h"
+#include "guests/lib/gicv2.h"
 #include "guests/lib/mmu.h"
 #include "vcpu/abi.h"
 
@@ -26,7 +31,32 @@ static unsigned depth[GUEST_MAX_VCPUS];
 static unsigned spurious[GUEST_MAX_VCPUS];
 static unsigned unhandled[GUEST_MAX_VCPUS];
 static unsigned unhandled_last[GUEST_MAX_VCPUS];
+static uint64_t cur_iar[GUEST_MAX_VCPUS];
 static unsigned nr_intids;
+static bool v2; /* set once by gic_init() on vCPU 0, before any other vCPU starts */
+static const char *compat = "";
+
+#define ID_AA64PFR0_GIC_SHIFT 24
+
+unsigned gic_version(void)
+{
+    return v2 ? 2 : 3;
+}
+
+const char *gic_compatible(void)
+{
+    return compat;
+}
+
+uint64_t gic_cpuif_base(void)
+{
+    return v2 ? gicv2_cpuif_base() : 0;
+}
+
+unsigned gic_cpu_mask(unsigned vcpu)
+{
+    return v2 ? gicv2_cpu_mask(vcpu) : 1U << (vcpu % 16);
+}
 
 uint64_t gic_dist_base(void)
 {
@@ -54,6 +84,9 @@ unsigned gic_nr_intids(void)
  */
 static uint64_t frame_of(unsigned intid)
 {
+    if (v2) {
+        return GUEST_GICD_BASE;
+    }
     return intid < 32 ? gic_redist_sgi_base(guest_vcpu_index()) : GUEST_GICD_BASE;
 }
 
@@ -154,9 +187,31 @@ static int dist_init(void)
     return rc;
 }
 
+/* GICv2 when the DTB says so; without a GIC node, when there are no ICC_* registers. */
+static bool pick_v2(struct dtb_gic *g)
+{
+    if (dtb_gic(g) == 0) {
+        compat = g->compat;
+        return g->version == 2;
+    }
+    g->dist_base = GUEST_GICD_BASE;
+    g->cpu_base = GUEST_GICC_BASE;
+    g->cpu_size = GUEST_GICC_SIZE;
+    return ((read_sysreg(id_aa64pfr0_el1) >> ID_AA64PFR0_GIC_SHIFT) & 0xF) == 0;
+}
+
 int gic_init(void)
 {
-    int rc = map_gic();
+    struct dtb_gic g;
+    int rc;
+
+    v2 = pick_v2(&g);
+    if (v2) {
+        rc = gicv2_init(g.dist_base, g.cpu_base, g.cpu_size);
+        irq_set_handler(gic_handle_irq);
+        return rc;
+    }
+    rc = map_gic();
 
     if (rc != 0) {
         return -1;
@@ -213,6 +268,9 @@ int gic_cpu_init(void)
 {
     unsigned idx = guest_vcpu_index();
 
+    if (v2) {
+        return gicv2_cpu_init();
+    }
     if (idx >= GUEST_MAX_VCPUS) {
         return -1;
     }
@@ -229,7 +287,9 @@ void gic_enable(unsigned intid)
 void gic_disable(unsigned intid)
 {
     mmio_write32(bit_reg(intid, GICD_ICENABLER), bit_of(intid));
-    wait_rwp(intid);
+    if (!v2) { /* GICv2 has no RWP: the write takes effect in finite time */
+        wait_rwp(intid);
+    }
 }
 
 bool gic_is_enabled(unsigned intid)
@@ -250,18 +310,32 @@ uint8_t gic_priority(unsigned intid)
 void gic_set_group1(unsigned intid, bool group1)
 {
     uint64_t reg = bit_reg(intid, GICD_IGROUPR);
-    uint32_t v = mmio_read32(reg);
+    uint32_t v;
+
+    if (v2) {
+        gicv2_set_group(intid, group1);
+        return;
+    }
+    v = mmio_read32(reg);
 
     mmio_write32(reg, group1 ? v | bit_of(intid) : v & ~bit_of(intid));
 }
 
 void gic_set_pending(unsigned intid)
 {
+    if (v2 && intid < GIC_NR_SGIS) {
+        gicv2_set_sgi_pending(intid, true);
+        return;
+    }
     mmio_write32(bit_reg(intid, GICD_ISPENDR), bit_of(intid));
 }
 
 void gic_clear_pending(unsigned intid)
 {
+    if (v2 && intid < GIC_NR_SGIS) {
+        gicv2_set_sgi_pending(intid, false);
+        return;
+    }
     mmio_write32(bit_reg(intid, GICD_ICPENDR), bit_of(intid));
 }
 
@@ -288,20 +362,27 @@ void gic_set_edge(unsigned intid, bool edge)
 
 void gic_route(unsigned intid, unsigned vcpu)
 {
-    if (intid >= 32) {
+    if (v2) {
+        gicv2_route(intid, vcpu);
+    } else if (intid >= 32) {
         mmio_write64(GUEST_GICD_BASE + GICD_IROUTER + 8 * intid, vcpu_router(vcpu));
     }
 }
 
 void gic_route_any(unsigned intid)
 {
-    if (intid >= 32) {
+    if (v2) {
+        gicv2_route_any(intid);
+    } else if (intid >= 32) {
         mmio_write64(GUEST_GICD_BASE + GICD_IROUTER + 8 * intid, GICD_IROUTER_IRM);
     }
 }
 
 uint64_t gic_route_get(unsigned intid)
 {
+    if (v2) {
+        return gicv2_route_get(intid);
+    }
     return intid >= 32 ? mmio_read64(GUEST_GICD_BASE + GICD_IROUTER + 8 * intid) : 0;
 }
 
@@ -314,16 +395,52 @@ void gic_write_sgi1r(uint64_t value)
     isb();
 }
 
-void gic_send_sgi(unsigned sgi, unsigned vcpu)
+void gic_write_sgir(uint32_t value)
+{
+    if (v2) {
+        gicv2_write_sgir(value);
+    }
+}
+
+/* One ICC_SGI1R_EL1 write per group of 16 vCPUs (Aff1) the set names. */
+void gic_send_sgi_set(unsigned sgi, uint32_t vcpus)
 {
     uint64_t v = (uint64_t)(sgi % GIC_NR_SGIS) << ICC_SGIR_INTID_SHIFT;
 
-    v |= (uint64_t)(vcpu / 16) << 16 | 1U << (vcpu % 16); /* Aff1, TargetList */
-    gic_write_sgi1r(v);
+    if (v2) {
+        gicv2_send_sgi_set(sgi, vcpus);
+        return;
+    }
+    for (unsigned aff1 = 0; aff1 < 2; aff1++) {
+        uint32_t list = (vcpus >> (16 * aff1)) & 0xFFFF;
+        if (list != 0) {
+            gic_write_sgi1r(v | (uint64_t)aff1 << 16 | list); /* Aff1, TargetList */
+        }
+    }
+}
+
+void gic_send_sgi(unsigned sgi, unsigned vcpu)
+{
+    if (vcpu < 32) {
+        gic_send_sgi_set(sgi, 1U << vcpu);
+    }
+}
+
+void gic_send_sgi_self(unsigned sgi)
+{
+    if (v2) {
+        gicv2_send_sgi_self(sgi);
+    } else {
+        gic_send_sgi(sgi, guest_vcpu_index());
+    }
 }
 
 void gic_send_sgi_others(unsigned sgi)
 {
+    if (v2) {
+        gicv2_send_sgi_others(sgi);
+        return;
+    }
     gic_write_sgi1r((uint64_t)(sgi % GIC_NR_SGIS) << ICC_SGIR_INTID_SHIFT | ICC_SGIR_IRM);
 }
 
@@ -331,34 +448,105 @@ void gic_send_sgi_others(unsigned sgi)
 
 uint64_t gic_ack(void)
 {
+    if (v2) {
+        return gicv2_cpuif_read(GICC_IAR);
+    }
     return read_sysreg(icc_iar1_el1);
 }
 
 void gic_eoi(uint64_t iar)
 {
+    if (v2) {
+        gicv2_cpuif_write(GICC_EOIR, (uint32_t)iar); /* with the SGI's source bits */
+        return;
+    }
     write_sysreg(icc_eoir1_el1, iar);
     isb();
 }
 
+void gic_deactivate(uint64_t iar)
+{
+    if (v2) {
+        gicv2_cpuif_write(GICC_DIR, (uint32_t)iar);
+        return;
+    }
+    write_sysreg(icc_dir_el1, iar);
+    isb();
+}
+
+void gic_set_eoimode(bool split)
+{
+    uint64_t ctlr;
+
+    if (v2) {
+        ctlr = gicv2_cpuif_read(GICC_CTLR) & ~GICC_CTLR_EOIMODE;
+        gicv2_cpuif_write(GICC_CTLR, (uint32_t)ctlr | (split ? GICC_CTLR_EOIMODE : 0));
+        return;
+    }
+    ctlr = read_sysreg(icc_ctlr_el1) & ~(uint64_t)ICC_CTLR_EOIMODE;
+    write_sysreg(icc_ctlr_el1, ctlr | (split ? ICC_CTLR_EOIMODE : 0));
+    isb();
+}
+
+bool gic_eoimode(void)
+{
+    if (v2) {
+        return (gicv2_cpuif_read(GICC_CTLR) & GICC_CTLR_EOIMODE) != 0;
+    }
+    return (read_sysreg(icc_ctlr_el1) & ICC_CTLR_EOIMODE) != 0;
+}
+
 void gic_set_pmr(uint8_t prio)
 {
+    if (v2) {
+        gicv2_cpuif_write(GICC_PMR, prio);
+        return;
+    }
     write_sysreg(icc_pmr_el1, prio);
     isb();
 }
 
 uint8_t gic_pmr(void)
 {
-    return (uint8_t)read_sysreg(icc_pmr_el1);
+    return (uint8_t)(v2 ? gicv2_cpuif_read(GICC_PMR) : read_sysreg(icc_pmr_el1));
+}
+
+void gic_set_bpr(uint8_t bpr)
+{
+    if (v2) {
+        gicv2_cpuif_write(GICC_BPR, bpr & 7U);
+        return;
+    }
+    write_sysreg(icc_bpr1_el1, bpr & 7U);
+    isb();
+}
+
+uint8_t gic_bpr(void)
+{
+    return (uint8_t)((v2 ? gicv2_cpuif_read(GICC_BPR) : read_sysreg(icc_bpr1_el1)) & 7U);
 }
 
 uint8_t gic_rpr(void)
 {
-    return (uint8_t)read_sysreg(icc_rpr_el1);
+    return (uint8_t)(v2 ? gicv2_cpuif_read(GICC_RPR) : read_sysreg(icc_rpr_el1));
 }
 
 unsigned gic_hppir(void)
 {
+    if (v2) {
+        return gicv2_cpuif_read(GICC_HPPIR) & GICC_IAR_INTID;
+    }
     return (unsigned)(read_sysreg(icc_hppir1_el1) & ICC_IAR_INTID);
+}
+
+unsigned gic_iar_intid(uint64_t iar)
+{
+    return (unsigned)(iar & (v2 ? GICC_IAR_INTID : ICC_IAR_INTID));
+}
+
+unsigned gic_iar_source(uint64_t iar)
+{
+    return v2 ? (unsigned)(iar >> GICC_IAR_SOURCE_SHIFT) & 7U : 0;
 }
 
 /* --- dispatch ---------------------------------------------------------------- */
@@ -378,6 +566,13 @@ void gic_set_handler(unsigned intid, gic_handler_fn fn)
 unsigned gic_irq_depth(void)
 {
     return depth[guest_vcpu_index()];
+}
+
+uint64_t gic_irq_iar(void)
+{
+    unsigned cpu = guest_vcpu_index();
+
+    return cpu < GUEST_MAX_VCPUS ? cur_iar[cpu] : GIC_SPURIOUS;
 }
 
 unsigned gic_spurious_count(unsigned vcpu)
@@ -425,17 +620,20 @@ static void gic_handle_irq(struct exc_frame *frame)
     }
     for (;;) {
         uint64_t iar = gic_ack();
-        unsigned intid = (unsigned)(iar & ICC_IAR_INTID);
+        uint64_t outer = cur_iar[cpu];
+        unsigned intid = gic_iar_intid(iar);
 
         if (intid >= 1020 && intid <= 1023) {
             break;
         }
         any = true;
         depth[cpu]++;
+        cur_iar[cpu] = iar;
         __atomic_signal_fence(__ATOMIC_SEQ_CST);
         run_handler(cpu, intid);
         irq_local_disable(); /* the handler may have enabled nesting */
         __atomic_signal_fence(__ATOMIC_SEQ_CST);
+        cur_iar[cpu] = outer;
         depth[cpu]--;
         gic_eoi(iar);
     }

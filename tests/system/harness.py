@@ -3,14 +3,15 @@
 
 Usage:
     harness.py --spec tests/system/NAME.json --build-dir BUILD
-               [--log FILE] [--qemu BINARY] [--cpu NAME]
+               [--log FILE] [--qemu BINARY] [--cpu NAME] [--gic 2]
 
 The harness runs QEMU through scripts/qemu.py (the same command line as
 interactive use), saves the raw serial log to --log (default
 BUILD/tests/NAME.log), then prints one "PASS ..." / "FAIL ..." line per check
 and a final "harness: N passed, N failed". It exits 0 only if every check
 passed (1 on a failed check, 2 on a bad spec or usage); on failure it also
-prints the last 40 lines of the log. --cpu overrides the spec's CPU model.
+prints the last 40 lines of the log. --cpu overrides the spec's CPU model;
+--gic 2 runs the spec's GICv2 variant (its "gicv2" field, below).
 
 Before matching, the log is decoded as UTF-8 (errors="replace"), "\\r" is
 dropped and it is split at "\\n". Every regex is a Python re.search() applied
@@ -33,7 +34,8 @@ Spec (JSON; every field but "image" is optional; unknown fields are errors):
       "absent": ["regex"],
       "values": [{"regex": "ticks=(\\\\d+)", "min": 10, "max": 10, "count": 4}],
       "distinct": [{"regex": "seed ([0-9a-f]+)", "count": 2}],
-      "summaries": [{"prefix": "shrike", "passed": 7}]
+      "summaries": [{"prefix": "shrike", "passed": 7}],
+      "gicv2": true
     }
 
 image       the ELF to boot, relative to the build directory.
@@ -69,6 +71,11 @@ summaries   the LAST line containing "PREFIX: N passed, M failed" or
             "[PREFIX] N passed, M failed" must have M == 0 and, if "passed"
             is given, N == passed. PREFIX must not be preceded by a letter,
             digit, "_", "-" or ".".
+gicv2       the spec also runs on a GICv2 host (ctest: system.NAME.gicv2;
+            harness --gic 2 runs that variant: qemu.py --gic 2). true: with
+            the same checks; an object: fields that replace the spec's for the
+            GICv2 run (its "qemu" fields replace single "qemu" fields), for the
+            few facts that differ (e.g. a log line naming the GIC version).
 """
 
 import argparse
@@ -88,7 +95,8 @@ TAIL_LINES = 40
 MAX_LISTED = 8  # line numbers listed in a message
 
 SPEC_KEYS = {"description", "image", "qemu", "timeout", "timeout_ok", "exit_status",
-             "in_order", "counts", "absent", "values", "distinct", "summaries", "input"}
+             "in_order", "counts", "absent", "values", "distinct", "summaries", "input",
+             "gicv2"}
 QEMU_KEYS = {"smp", "cpu", "memory", "gic", "append", "icount", "loader", "extra"}
 ENTRY_KEYS = {"counts": {"regex", "count"}, "values": {"regex", "min", "max", "count"},
               "distinct": {"regex", "count"},
@@ -111,8 +119,8 @@ class Match(NamedTuple):
 
 # ---------------------------------------------------------------- spec
 
-def load_spec(path: Path) -> dict[str, Any]:
-    """Read and validate a spec; regexes are compiled in place."""
+def load_spec(path: Path, gic: int | None = None) -> dict[str, Any]:
+    """Read and validate a spec (its GICv2 variant if gic == 2); regexes are compiled in place."""
     try:
         spec = json.loads(path.read_text())
     except (OSError, ValueError) as e:
@@ -120,6 +128,8 @@ def load_spec(path: Path) -> dict[str, Any]:
     if not isinstance(spec, dict) or not isinstance(spec.get("image"), str):
         raise SpecError(f"{path}: a JSON object with a string \"image\" is required")
     unknown(spec, SPEC_KEYS, "spec")
+    if gic == 2:
+        spec = gicv2_variant(spec)
     unknown(spec.get("qemu", {}), QEMU_KEYS, "qemu")
     timeout = spec.get("timeout", DEFAULT_TIMEOUT)
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
@@ -149,6 +159,23 @@ def load_spec(path: Path) -> dict[str, Any]:
         if not isinstance(entry.get("prefix"), str):
             raise SpecError("summaries entry needs a string \"prefix\"")
     return spec
+
+
+def gicv2_variant(spec: dict[str, Any]) -> dict[str, Any]:
+    """The spec as its GICv2 run sees it: "gicv2"'s fields replace the spec's, gic = 2."""
+    over = spec.get("gicv2", True)
+    if over is True:
+        over = {}
+    unknown(over, SPEC_KEYS - {"gicv2"}, "gicv2")
+    out = {k: v for k, v in spec.items() if k != "gicv2"}
+    qemu = dict(out.get("qemu", {}))
+    for k, v in over.items():
+        if k != "qemu":
+            out[k] = v
+    qemu.update(over.get("qemu", {}))
+    qemu["gic"] = 2
+    out["qemu"] = qemu
+    return out
 
 
 def unknown(obj: Any, allowed: set[str], where: str) -> None:
@@ -409,6 +436,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--log", type=Path, help="serial log (default BUILD/tests/NAME.log)")
     p.add_argument("--qemu", help="QEMU binary to use instead of qemu.py's default")
     p.add_argument("--cpu", help="CPU model, overriding the spec's")
+    p.add_argument("--gic", type=int, choices=(2, 3),
+                   help="2: the spec's GICv2 variant (its \"gicv2\" field) on a GICv2 host")
     return p.parse_args(argv)
 
 
@@ -427,7 +456,7 @@ def report(results: list[Result], lines: list[str], log: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     try:
-        spec = load_spec(args.spec)
+        spec = load_spec(args.spec, args.gic)
     except SpecError as e:
         print(f"harness: bad spec: {e}", file=sys.stderr)
         return 2

@@ -120,6 +120,23 @@ class HarnessTest(unittest.TestCase):
         self.assertIn(f"-device loader,file={self.build}/guests/x.bin,addr=0x48000000,"
                       "force-raw=on -s\n", r.stdout)
 
+    def test_gicv2_variant(self) -> None:
+        """--gic 2: QEMU gets gic-version=2 and the spec's "gicv2" fields replace its own."""
+        spec = self.spec(gicv2={"counts": [{"regex": r"cpu\d: online", "count": 5}],
+                                "qemu": {"smp": 2}})
+        self.assertPasses(self.run_harness(spec))  # the plain run ignores "gicv2"
+        r = self.run_harness(spec, args=["--gic", "2"])
+        self.assertFails(r, "FAIL count /cpu\\d: online/: expected 5, got 4")
+        self.assertIn("gic-version=2 ", r.stdout)
+        self.assertIn(" -smp 2 ", r.stdout)
+        self.assertIn("-device loader,", r.stdout)  # other "qemu" fields stay
+        r = self.run_harness(self.spec(gicv2=True), args=["--gic", "2"])
+        self.assertPasses(r)
+        self.assertIn("gic-version=2 ", r.stdout)
+        r = self.run_harness(self.spec(gicv2={"nonsense": 1}), args=["--gic", "2"])
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        self.assertIn("gicv2: unknown field(s) nonsense", r.stderr)
+
     # ---- failing
 
     def test_count_off_by_one_fails(self) -> None:

@@ -315,6 +315,24 @@ static void test_init(void)
     EXPECT(zero);
 }
 
+/* On a GICv2 host ID_AA64PFR0_EL1.GIC reads 0 (no ICC_* registers), every other field the same. */
+static void test_init_gic_v2(void)
+{
+    reader_salt = 4;
+    idregs_set_host_reader(test_reader);
+    idregs_set_host_gic_v2(true);
+    idregs_init();
+    EXPECT_EQ(idregs_guest_value(4, 0), idreg_sanitize(4, 0, hw_value(4, 0)) & ~(0xFULL << 24));
+    EXPECT_EQ(idregs_guest_value(4, 0) >> 24 & 0xF, 0);
+    EXPECT_EQ(idregs_guest_value(7, 0), hw_value(7, 0));
+    idregs_set_host_reader(0);
+    idregs_init();
+    EXPECT_EQ(idregs_guest_value(4, 0), 0);
+    idregs_set_host_gic_v2(false);
+    idregs_init();
+    EXPECT_EQ(idregs_guest_value(4, 0), 1ULL << 24);
+}
+
 static void test_lookup_out_of_range(void)
 {
     reader_salt = 3;
@@ -346,6 +364,7 @@ int main(void)
     test_model();
     test_sanitize_out_of_range();
     test_init();
+    test_init_gic_v2();
     test_lookup_out_of_range();
     return unit_report("idregs");
 }

@@ -170,6 +170,18 @@ static void test_ctlr(void)
     wr32(0, 0x000, 0x1);
     EXPECT(spi(40)->vcpu == &cpus[1]);
     EXPECT_EQ(kicks[1], 1);
+    /* Enabling Group 1 too queues a pending Group 1 SGI; enabling nothing new kicks nobody. */
+    wr32(2, 0x080, 1U << 5);       /* vCPU 2's SGI 5: Group 1 */
+    wr32(2, 0x100, 1U << 5);       /* enabled */
+    EXPECT(wr(2, 0xF25, 1, 0x01)); /* SGI 5 pending on vCPU 2 from vCPU 0 */
+    EXPECT(cpus[2].private_irqs[5].vcpu == NULL);
+    wr32(0, 0x000, 0x3);
+    EXPECT(cpus[2].private_irqs[5].vcpu == &cpus[2]);
+    EXPECT_EQ(kicks[2], 1);
+    unsigned before = kicks[0] + kicks[1] + kicks[2] + kicks[3];
+    wr32(0, 0x000, 0x3);
+    EXPECT_EQ(kicks[0] + kicks[1] + kicks[2] + kicks[3], before);
+    EXPECT_EQ(rd32(0, 0x000), 0x3);
 }
 
 static void test_widths(void)
