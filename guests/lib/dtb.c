@@ -62,13 +62,19 @@ int dtb_cpu_count(void)
     return node == FDT_ERR_NOTFOUND ? count : node;
 }
 
-/* A one-cell property of the root (#address-cells, #size-cells), or dflt. */
-static int root_cells(const char *name, int dflt)
+/* A one-cell property of node (#address-cells, #size-cells), or dflt. */
+static int node_cells(int node, const char *name, int dflt)
 {
     int len;
-    const void *p = fdt_getprop(blob, fdt_path_offset(blob, "/"), name, &len);
+    const void *p = node >= 0 ? fdt_getprop(blob, node, name, &len) : NULL;
 
     return p != NULL && len == 4 ? (int)fdt_read_cells(p, 1) : dflt;
+}
+
+/* The same of the root. */
+static int root_cells(const char *name, int dflt)
+{
+    return node_cells(fdt_path_offset(blob, "/"), name, dflt);
 }
 
 int dtb_memory(uint64_t *base, uint64_t *size)
@@ -124,9 +130,10 @@ int dtb_gic(struct dtb_gic *out)
     if (node < 0) {
         return node;
     }
-    /* The GIC node is a child of the root: its reg uses the root's cell counts. */
-    ac = root_cells("#address-cells", 2);
-    sc = root_cells("#size-cells", 1);
+    /* reg is in the parent's cells (the root's for QEMU's and shrike's GIC; a bus's on many
+     * boards). */
+    ac = node_cells(fdt_parent_offset(blob, node), "#address-cells", 2);
+    sc = node_cells(fdt_parent_offset(blob, node), "#size-cells", 1);
     reg = fdt_getprop(blob, node, "reg", &len);
     if (reg == NULL) {
         return len;

@@ -44,8 +44,8 @@ struct dtb_gic {
 /*
  * Finds the first node compatible with "arm,gic-v3" (version 3), or else
  * "arm,cortex-a15-gic" / "arm,gic-400" (version 2), and reads its first two
- * reg ranges. 0, or a negative FDT_ERR_* code (no valid DTB, no such node, a
- * reg shorter than two ranges).
+ * reg ranges (in its parent's #address-cells / #size-cells). 0, or a negative FDT_ERR_* code (no
+ * valid DTB, no such node, a reg shorter than two ranges).
  */
 int dtb_gic(struct dtb_gic *out);
 

@@ -86,3 +86,6 @@ set(unit_softtimer_SOURCES tests/unit/test_softtimer.c kernel/softtimer.c)
 set(unit_softtimer_OPTIONS -pthread)
 list(APPEND SHRIKE_UNIT_TESTS vtimer_math)
 set(unit_vtimer_math_SOURCES tests/unit/test_vtimer_math.c)
+list(APPEND SHRIKE_UNIT_TESTS guest_dtb)
+set(unit_guest_dtb_SOURCES tests/unit/test_guest_dtb.c tests/unit/fdt_testlib.c guests/lib/dtb.c
+    kernel/fdt.c kernel/fdt_platform.c)
