@@ -129,7 +129,15 @@ static void kick_cpu(unsigned cpu)
     }
 }
 
-/* Queues v on cpu's run queue (its lock held); the caller kicks cpu. */
+static void queued_beside_curr(struct sched_cpu *sc, uint64_t now);
+
+/*
+ * Queues v on cpu's run queue (its lock held); the caller kicks cpu. Queued
+ * by this CPU beside the vCPU running here (a vCPU powering on or waking
+ * another of this CPU), no kick and maybe no exit follows, so the slice (or
+ * a preemption) starts now: the running vCPU kept the CPU for good until a
+ * balancer tick happened to exit it.
+ */
 static void enqueue_locked(struct vcpu *v, unsigned cpu)
 {
     uint64_t now = counter_read();
@@ -137,6 +145,9 @@ static void enqueue_locked(struct vcpu *v, unsigned cpu)
     __atomic_store_n(&v->se.cpu, cpu, __ATOMIC_RELEASE);
     set_state(v, VS_RUNNABLE, now);
     pool_enqueue(pool_of_cpu_id(cpu), &rqs[cpu], &v->se, woke, ticks_to_us(now));
+    if (cpu == this_cpu_id() && scpus[cpu].curr != 0 && scpus[cpu].curr != v) {
+        queued_beside_curr(&scpus[cpu], now);
+    }
 }
 
 /* --- balancing -------------------------------------------------------------- */
@@ -192,13 +203,30 @@ static bool balance_once(bool idle_pull)
     return found;
 }
 
+/*
+ * Tickless balancing: a CPU's balancer runs only while its pool balances and
+ * it has a queued vCPU to give (pool_needs_balance); it is armed again by the
+ * CPU itself when a vCPU waits there (arm_balance from pick and the IRQ
+ * exit). An idle CPU, or one running a single vCPU, has no balancer timer:
+ * the CPUs with work to give push it, and a CPU that goes idle pulls.
+ */
+static void arm_balance(struct sched_cpu *sc, uint64_t now)
+{
+    if (force_ticks == 0 && !sc->balance.armed && pool_needs_balance(sc->pool, RQ(sc))) {
+        softtimer_arm(&sc->balance, now + balance_ticks);
+    }
+}
+
 static void balance_fire(struct soft_timer *t, uint64_t now)
 {
     if (force_ticks != 0) {
         return; /* the test knob decides placement: no balancing meanwhile */
     }
     balance_once(false);
-    softtimer_arm(t, now + balance_ticks);
+    struct sched_cpu *sc = list_entry(t, struct sched_cpu, balance);
+    spin_lock(&sc->lock);
+    arm_balance(sc, now);
+    spin_unlock(&sc->lock);
 }
 
 static bool pull_work(void)
@@ -426,6 +454,7 @@ static struct vcpu *pick(struct sched_cpu *sc, uint64_t now)
         sc->slice_end = now + us_to_ticks(slice);
         softtimer_cancel(&sc->slice);
         arm_slice(sc, now);
+        arm_balance(sc, now);
     } else if (slice != 0) {
         /* Only throttled vCPUs wait (a cap or a budget): idle until the first may run. */
         softtimer_arm(&sc->slice, now + us_to_ticks(slice));
@@ -584,14 +613,24 @@ void sched_irq_exit(void)
         (!sc->slice.armed || sc->pool->policy == SCHED_POLICY_FAIR)) {
         uint64_t now = counter_read();
         spin_lock(&sc->lock);
-        if (pool_preempt_now(sc->pool, RQ(sc), ticks_to_us(now))) {
-            /* A real-time vCPU with an earlier deadline is ready: it runs now. */
-            __atomic_fetch_or(&sc->curr->requests, VCPU_REQ_RESCHED, __ATOMIC_RELEASE);
-        } else {
-            arm_slice(sc, now);
-        }
+        queued_beside_curr(sc, now);
         spin_unlock(&sc->lock);
     }
+}
+
+/* A vCPU waits beside the running one (this CPU's queue lock held): preempt, or arm the slice. */
+static void queued_beside_curr(struct sched_cpu *sc, uint64_t now)
+{
+    if (sc->curr == 0) {
+        return;
+    }
+    if (pool_preempt_now(sc->pool, RQ(sc), ticks_to_us(now))) {
+        /* A real-time vCPU with an earlier deadline is ready: it runs now. */
+        __atomic_fetch_or(&sc->curr->requests, VCPU_REQ_RESCHED, __ATOMIC_RELEASE);
+    } else {
+        arm_slice(sc, now);
+    }
+    arm_balance(sc, now);
 }
 
 /* --- setup --------------------------------------------------------------------------- */
@@ -798,9 +837,7 @@ void sched_cpu_start(void)
     struct sched_cpu *sc = this_sc();
     uint64_t now = counter_read();
     sc->el2_irqs_at_start = timer_irq_count(this_cpu_id());
-    if (pool_of_cpu_id(this_cpu_id())->policy != SCHED_POLICY_DEDICATED) {
-        softtimer_arm(&sc->balance, now + balance_ticks); /* a dedicated CPU never balances */
-    }
+    /* No balancer yet: arm_balance() starts it once a vCPU waits here (tickless). */
     if (force_ticks != 0) {
         softtimer_arm(&sc->force, now + force_ticks);
     }
