@@ -369,8 +369,9 @@ void sched_kick(struct vcpu *v)
 bool sched_halt_in_place(struct vcpu *v)
 {
     struct sched_cpu *sc = this_sc();
-    if (force_ticks != 0) {
-        return false; /* the migration knob wants every block seen by the scheduler */
+    if (force_ticks != 0 || v->se.rt_budget_us != 0) {
+        /* The migration knob wants every block seen; a server is charged and woken (CBS) */
+        return false;
     }
     spin_lock(&sc->lock);
     bool alone = RQ(sc)->nr_queued == 0;
