@@ -432,6 +432,8 @@ static void count_rt_miss(struct sched_entity *se, uint64_t now_us)
         se->rt_missed != se->rt_deadline) {
         se->rt_missed = se->rt_deadline;
         se->rt_misses++;
+        struct vcpu *v = vcpu_of(se);
+        trace_event(this_cpu_id(), TRACE_RT_MISS, v->vm->id, v->id, 0);
     }
 }
 
@@ -507,7 +509,11 @@ static void charge(struct sched_cpu *sc, struct vcpu *v, uint64_t now)
     uint64_t ran = run_us > v->se.charged_us ? run_us - v->se.charged_us : 0;
     v->se.charged_us = run_us;
     count_rt_miss(&v->se, ticks_to_us(now));
+    uint64_t exhausted = v->se.rt_exhausted;
     pool_charge(sc->pool, RQ(sc), &v->se, ticks_to_us(now), ran);
+    if (v->se.rt_exhausted != exhausted) {
+        trace_event(this_cpu_id(), TRACE_RT_THROTTLE, v->vm->id, v->id, 0);
+    }
 }
 
 /* v left the guest with these requests; decide where it goes. */
