@@ -36,3 +36,6 @@ shrike_linux_vm(linux_pmu pmu-linux 1 128 "${SHRIKE_LINUX_BOOTARGS} ${SHRIKE_LIN
 # ninja bench: boot to the userland marker and power off.
 shrike_linux_vm(linux_boot_a boot-a 2 128 "${SHRIKE_LINUX_BOOTARGS} shrike.test=boot")
 shrike_linux_vm(linux_boot_b boot-b 2 128 "${SHRIKE_LINUX_BOOTARGS} shrike.test=boot")
+# system.sched-rt-linux: hashing on every vCPU beside the rt guest (shrike-linux-fair.elf).
+shrike_linux_vm(linux_hash_a hash-a 2 64 "${SHRIKE_LINUX_BOOTARGS} ${SHRIKE_LINUX_TEST_BOOTARGS} shrike.test=stress shrike.stress_s=32")
+shrike_linux_vm(linux_hash_b hash-b 2 64 "${SHRIKE_LINUX_BOOTARGS} ${SHRIKE_LINUX_TEST_BOOTARGS} shrike.test=stress shrike.stress_s=32")

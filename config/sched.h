@@ -37,7 +37,11 @@
 #define CONFIG_CAP_WINDOW_US 100000
 #endif
 
-/* How often each CPU's load balancer runs, in microseconds. */
+/*
+ * How often a CPU's load balancer runs, in microseconds, while the CPU has a
+ * queued vCPU to give (tickless: an idle CPU, or one running a single vCPU,
+ * has no balancer timer; a dedicated pool never balances).
+ */
 #ifndef CONFIG_BALANCE_PERIOD_US
 #define CONFIG_BALANCE_PERIOD_US 50000
 #endif

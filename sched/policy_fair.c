@@ -30,6 +30,28 @@ static uint64_t window_of(uint64_t now)
     return now / CONFIG_CAP_WINDOW_US;
 }
 
+static uint64_t cap_budget(const struct sched_entity *se)
+{
+    return CONFIG_CAP_WINDOW_US * se->cap_pct / 100U;
+}
+
+/*
+ * What se has used of window w: its count if it is w's; the overrun of the
+ * window just before (a slice timer that fired late, an interrupt masked at
+ * EL2) if w follows it, so that over time the cap holds however late the
+ * timer is; else nothing.
+ */
+static uint64_t cap_used_in(const struct sched_entity *se, uint64_t w)
+{
+    if (se->cap_window == w) {
+        return se->cap_used_us;
+    }
+    if (se->cap_window + 1 == w && se->cap_used_us > cap_budget(se)) {
+        return se->cap_used_us - cap_budget(se);
+    }
+    return 0;
+}
+
 /* Budget se may still run in the window holding `now` (UINT64_MAX: uncapped). */
 static uint64_t cap_left(const struct sched_entity *se, uint64_t now)
 {
@@ -39,8 +61,8 @@ static uint64_t cap_left(const struct sched_entity *se, uint64_t now)
     if (se->cap_pct == 0 || se->cap_pct >= 100) {
         return UINT64_MAX;
     }
-    budget = CONFIG_CAP_WINDOW_US * se->cap_pct / 100U;
-    used = se->cap_window == window_of(now) ? se->cap_used_us : 0;
+    budget = cap_budget(se);
+    used = cap_used_in(se, window_of(now));
     return used < budget ? budget - used : 0;
 }
 
@@ -104,12 +126,13 @@ void fair_charge(struct runqueue *rq, struct sched_entity *se, uint64_t now, uin
 {
     (void)rq;
     se->vruntime += ran_us * SCHED_WEIGHT_DEFAULT / weight_of(se);
-    /* The slice never crosses a window's end, so the run belongs to the window it ended in. */
-    if (se->cap_window != window_of(now - (ran_us != 0 ? 1 : 0))) {
-        se->cap_window = window_of(now - (ran_us != 0 ? 1 : 0));
-        se->cap_used_us = 0;
-    }
-    se->cap_used_us += ran_us;
+    /*
+     * The slice never crosses a window's end, so the run belongs to the window
+     * it ended in (if the timer was late, the excess counts there too).
+     */
+    uint64_t w = window_of(now - (ran_us != 0 ? 1 : 0));
+    se->cap_used_us = cap_used_in(se, w) + ran_us;
+    se->cap_window = w;
 }
 
 bool fair_remove(struct runqueue *rq, struct sched_entity *se)

@@ -147,3 +147,33 @@ bool pool_needs_balance(const struct sched_pool *pool, const struct runqueue *rq
     return pool->policy != SCHED_POLICY_DEDICATED && (pool->cpus & (pool->cpus - 1U)) != 0 &&
            rq->nr_queued != 0;
 }
+
+void pool_rebase(const struct sched_pool *pool, const struct runqueue *from,
+                 const struct runqueue *to, struct sched_entity *se)
+{
+    if (pool->policy != SCHED_POLICY_FAIR || se->rt_budget_us != 0) {
+        return; /* round robin keeps no account; a server's deadline is absolute time */
+    }
+    uint64_t lag = se->vruntime > from->min_vruntime ? se->vruntime - from->min_vruntime : 0;
+    se->vruntime = to->min_vruntime + lag;
+}
+
+unsigned pool_dedicated_cpu(const struct sched_pool *pool, uint64_t present, uint64_t affinity,
+                            const uintptr_t owners[SCHED_MAX_CPUS], uintptr_t key)
+{
+    uint64_t allowed = pool->cpus & present & affinity;
+    unsigned free_cpu = SCHED_MAX_CPUS;
+
+    for (unsigned cpu = 0; cpu < SCHED_MAX_CPUS; cpu++) {
+        if (((allowed >> cpu) & 1U) == 0) {
+            continue;
+        }
+        if (owners[cpu] == key) {
+            return cpu;
+        }
+        if (owners[cpu] == 0 && free_cpu == SCHED_MAX_CPUS) {
+            free_cpu = cpu;
+        }
+    }
+    return free_cpu;
+}

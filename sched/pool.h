@@ -73,6 +73,24 @@ void pool_charge(const struct sched_pool *pool, struct runqueue *rq, struct sche
 /* A queued real-time entity should take the CPU from the running one now. */
 bool pool_preempt_now(const struct sched_pool *pool, const struct runqueue *rq, uint64_t now);
 
+/*
+ * se moves from queue `from` to queue `to` of a fair pool (the balancer, a
+ * migration): its vruntime keeps its lag behind from's floor, now behind
+ * to's, as each queue's vruntimes count from their own floor (a vCPU from a
+ * queue far ahead would otherwise wait there until the others caught up).
+ * Call between pool_remove and pool_enqueue; nothing for other policies.
+ */
+void pool_rebase(const struct sched_pool *pool, const struct runqueue *from,
+                 const struct runqueue *to, struct sched_entity *se);
+
+/*
+ * A dedicated pool's CPU for one vCPU: the CPU of pool & present & affinity
+ * that owners[] gives to key already, else the first whose owner is 0; or
+ * SCHED_MAX_CPUS when none is free (more vCPUs than the pool has CPUs).
+ */
+unsigned pool_dedicated_cpu(const struct sched_pool *pool, uint64_t present, uint64_t affinity,
+                            const uintptr_t owners[SCHED_MAX_CPUS], uintptr_t key);
+
 /* Whether the pool's periodic balancer has anything to do on a CPU with this queue. */
 bool pool_needs_balance(const struct sched_pool *pool, const struct runqueue *rq);
 

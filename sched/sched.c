@@ -80,6 +80,11 @@ static const struct sched_pool *pool_of_vcpu(const struct vcpu *v)
     return sched_pool_of_vm(v->vm->cfg);
 }
 
+static uint64_t present_cpus(void)
+{
+    return cpu_count >= 64 ? ~0ULL : (1ULL << cpu_count) - 1U;
+}
+
 /* The policies count in microseconds of the physical counter. */
 static uint64_t ticks_to_us(uint64_t ticks)
 {
@@ -124,7 +129,15 @@ static void kick_cpu(unsigned cpu)
     }
 }
 
-/* Queues v on cpu's run queue (its lock held); the caller kicks cpu. */
+static void queued_beside_curr(struct sched_cpu *sc, uint64_t now);
+
+/*
+ * Queues v on cpu's run queue (its lock held); the caller kicks cpu. Queued
+ * by this CPU beside the vCPU running here (a vCPU powering on or waking
+ * another of this CPU), no kick and maybe no exit follows, so the slice (or
+ * a preemption) starts now: the running vCPU kept the CPU for good until a
+ * balancer tick happened to exit it.
+ */
 static void enqueue_locked(struct vcpu *v, unsigned cpu)
 {
     uint64_t now = counter_read();
@@ -132,6 +145,9 @@ static void enqueue_locked(struct vcpu *v, unsigned cpu)
     __atomic_store_n(&v->se.cpu, cpu, __ATOMIC_RELEASE);
     set_state(v, VS_RUNNABLE, now);
     pool_enqueue(pool_of_cpu_id(cpu), &rqs[cpu], &v->se, woke, ticks_to_us(now));
+    if (cpu == this_cpu_id() && scpus[cpu].curr != 0 && scpus[cpu].curr != v) {
+        queued_beside_curr(&scpus[cpu], now);
+    }
 }
 
 /* --- balancing -------------------------------------------------------------- */
@@ -155,7 +171,9 @@ static void unlock_all(void)
 static void move_queued_locked(const struct migration *m)
 {
     struct vcpu *v = vcpu_of(m->se);
-    pool_remove(pool_of_cpu_id(m->from), &rqs[m->from], &v->se);
+    const struct sched_pool *pool = pool_of_cpu_id(m->from);
+    pool_remove(pool, &rqs[m->from], &v->se);
+    pool_rebase(pool, &rqs[m->from], &rqs[m->to], &v->se);
     enqueue_locked(v, m->to);
     scpus[m->from].migrations_out++;
     scpus[m->to].migrations_in++;
@@ -185,13 +203,30 @@ static bool balance_once(bool idle_pull)
     return found;
 }
 
+/*
+ * Tickless balancing: a CPU's balancer runs only while its pool balances and
+ * it has a queued vCPU to give (pool_needs_balance); it is armed again by the
+ * CPU itself when a vCPU waits there (arm_balance from pick and the IRQ
+ * exit). An idle CPU, or one running a single vCPU, has no balancer timer:
+ * the CPUs with work to give push it, and a CPU that goes idle pulls.
+ */
+static void arm_balance(struct sched_cpu *sc, uint64_t now)
+{
+    if (force_ticks == 0 && !sc->balance.armed && pool_needs_balance(sc->pool, RQ(sc))) {
+        softtimer_arm(&sc->balance, now + balance_ticks);
+    }
+}
+
 static void balance_fire(struct soft_timer *t, uint64_t now)
 {
     if (force_ticks != 0) {
         return; /* the test knob decides placement: no balancing meanwhile */
     }
     balance_once(false);
-    softtimer_arm(t, now + balance_ticks);
+    struct sched_cpu *sc = list_entry(t, struct sched_cpu, balance);
+    spin_lock(&sc->lock);
+    arm_balance(sc, now);
+    spin_unlock(&sc->lock);
 }
 
 static bool pull_work(void)
@@ -334,8 +369,9 @@ void sched_kick(struct vcpu *v)
 bool sched_halt_in_place(struct vcpu *v)
 {
     struct sched_cpu *sc = this_sc();
-    if (force_ticks != 0) {
-        return false; /* the migration knob wants every block seen by the scheduler */
+    if (force_ticks != 0 || v->se.rt_budget_us != 0) {
+        /* The migration knob wants every block seen; a server is charged and woken (CBS) */
+        return false;
     }
     spin_lock(&sc->lock);
     bool alone = RQ(sc)->nr_queued == 0;
@@ -375,11 +411,16 @@ bool sched_halt_in_place(struct vcpu *v)
     return true;
 }
 
-/* Where a vCPU powered on first goes: the least loaded allowed CPU. */
+/*
+ * Where a vCPU powered on first goes: the least loaded allowed CPU. A
+ * dedicated pool's vCPU owns one CPU of the pool for good (claimed below at
+ * VM creation, checked by sched_admit_vm), its affinity narrowed to it.
+ */
 static void place(struct vcpu *v)
 {
     unsigned cpu = pool_place(pool_of_vcpu(v), rqs, cpu_count, online_mask, v->se.affinity);
-    v->se.cpu = cpu < cpu_count ? cpu : 0;
+    CHECK(cpu < cpu_count); /* affinity_ok() and sched_admit_vm() leave a CPU */
+    v->se.cpu = cpu;
 }
 
 /* --- the per-CPU loop -------------------------------------------------------------- */
@@ -391,6 +432,8 @@ static void count_rt_miss(struct sched_entity *se, uint64_t now_us)
         se->rt_missed != se->rt_deadline) {
         se->rt_missed = se->rt_deadline;
         se->rt_misses++;
+        struct vcpu *v = vcpu_of(se);
+        trace_event(this_cpu_id(), TRACE_RT_MISS, v->vm->id, v->id, 0);
     }
 }
 
@@ -414,6 +457,7 @@ static struct vcpu *pick(struct sched_cpu *sc, uint64_t now)
         sc->slice_end = now + us_to_ticks(slice);
         softtimer_cancel(&sc->slice);
         arm_slice(sc, now);
+        arm_balance(sc, now);
     } else if (slice != 0) {
         /* Only throttled vCPUs wait (a cap or a budget): idle until the first may run. */
         softtimer_arm(&sc->slice, now + us_to_ticks(slice));
@@ -446,6 +490,7 @@ static void migrate_out(struct sched_cpu *sc, struct vcpu *v, uint64_t now)
         tc->migrations_in++;
         v->stats.migrations++;
     }
+    pool_rebase(sc->pool, RQ(sc), &rqs[to], &v->se);
     enqueue_locked(v, to);
     spin_unlock_both(&sc->lock, &tc->lock);
     trace_event(this_cpu_id(), TRACE_MIGRATE, v->vm->id, v->id, this_cpu_id());
@@ -464,7 +509,11 @@ static void charge(struct sched_cpu *sc, struct vcpu *v, uint64_t now)
     uint64_t ran = run_us > v->se.charged_us ? run_us - v->se.charged_us : 0;
     v->se.charged_us = run_us;
     count_rt_miss(&v->se, ticks_to_us(now));
+    uint64_t exhausted = v->se.rt_exhausted;
     pool_charge(sc->pool, RQ(sc), &v->se, ticks_to_us(now), ran);
+    if (v->se.rt_exhausted != exhausted) {
+        trace_event(this_cpu_id(), TRACE_RT_THROTTLE, v->vm->id, v->id, 0);
+    }
 }
 
 /* v left the guest with these requests; decide where it goes. */
@@ -571,14 +620,24 @@ void sched_irq_exit(void)
         (!sc->slice.armed || sc->pool->policy == SCHED_POLICY_FAIR)) {
         uint64_t now = counter_read();
         spin_lock(&sc->lock);
-        if (pool_preempt_now(sc->pool, RQ(sc), ticks_to_us(now))) {
-            /* A real-time vCPU with an earlier deadline is ready: it runs now. */
-            __atomic_fetch_or(&sc->curr->requests, VCPU_REQ_RESCHED, __ATOMIC_RELEASE);
-        } else {
-            arm_slice(sc, now);
-        }
+        queued_beside_curr(sc, now);
         spin_unlock(&sc->lock);
     }
+}
+
+/* A vCPU waits beside the running one (this CPU's queue lock held): preempt, or arm the slice. */
+static void queued_beside_curr(struct sched_cpu *sc, uint64_t now)
+{
+    if (sc->curr == 0) {
+        return;
+    }
+    if (pool_preempt_now(sc->pool, RQ(sc), ticks_to_us(now))) {
+        /* A real-time vCPU with an earlier deadline is ready: it runs now. */
+        __atomic_fetch_or(&sc->curr->requests, VCPU_REQ_RESCHED, __ATOMIC_RELEASE);
+    } else {
+        arm_slice(sc, now);
+    }
+    arm_balance(sc, now);
 }
 
 /* --- setup --------------------------------------------------------------------------- */
@@ -586,6 +645,19 @@ void sched_irq_exit(void)
 static uint64_t us_to_ticks(uint64_t us)
 {
     return timer_ns_to_ticks(timer_freq(), us * 1000);
+}
+
+const char *sched_policy_name(enum sched_policy p)
+{
+    switch (p) {
+    case SCHED_POLICY_FAIR:
+        return "weighted fair";
+    case SCHED_POLICY_DEDICATED:
+        return "dedicated";
+    case SCHED_POLICY_RR:
+    default:
+        return "round robin";
+    }
 }
 
 void sched_init(void)
@@ -601,14 +673,18 @@ void sched_init(void)
         force_ticks = us_to_ticks(ms * 1000);
         log_info("test knob: every running vCPU migrates every %lu ms (no balancing)", ms);
     }
-    uint64_t present = cpu_count >= 64 ? ~0ULL : (1ULL << cpu_count) - 1U;
     unsigned bad_cpu;
-    if (!pools_valid(pools, NPOOLS, present, &bad_cpu)) {
+    if (!pools_valid(pools, NPOOLS, present_cpus(), &bad_cpu)) {
         panic("CONFIG_SCHED_POOLS: CPU %u is in no pool or in two, or a pool is empty", bad_cpu);
     }
     boot_time = counter_read();
-    log_info("scheduler: %s, slice %u us, balance every %u us (threshold %u), %s", "round robin",
-             CONFIG_SLICE_US, CONFIG_BALANCE_PERIOD_US, CONFIG_BALANCE_THRESHOLD,
+    for (unsigned p = 0; NPOOLS > 1 && p < NPOOLS; p++) {
+        log_info("scheduler: pool %u %s: CPUs %#lx, %s", p, pools[p].name,
+                 pools[p].cpus & present_cpus(), sched_policy_name(pools[p].policy));
+    }
+    log_info("scheduler: %s, slice %u us, balance every %u us (threshold %u), %s",
+             NPOOLS > 1 ? "pools" : sched_policy_name(pools[0].policy), CONFIG_SLICE_US,
+             CONFIG_BALANCE_PERIOD_US, CONFIG_BALANCE_THRESHOLD,
              CONFIG_VTIME_STOPS ? "virtual time stops while descheduled (1-vCPU VMs)"
                                 : "virtual time follows physical time");
 }
@@ -627,13 +703,58 @@ static const char *admit_why(enum admit_result r)
     }
 }
 
-/* The VMs admitted so far: admission checks each new one together with them. */
+/*
+ * The VMs admitted so far, each once (a VM that resets is created again from
+ * the same configuration): admission checks each new one together with them.
+ * A VM counts only once created (sched_vcpu_init of its vCPU 0, after the
+ * last step of vm_create that can fail), so a VM refused later for memory or
+ * affinity leaves no reservation behind. Creation is serial (boot, or a
+ * reset on one CPU), so these need no lock.
+ */
 static const struct vm_config *admitted[CONFIG_MAX_VMS];
 static unsigned nadmitted;
 
-bool sched_admit_vm(const struct vm_config *c)
+/* Dedicated CPUs: which vCPU owns each (dedicated_key()), 0 for none. */
+static uintptr_t dedicated_owner[SCHED_MAX_CPUS];
+
+/* A vCPU's key, unique per configuration and vCPU (a config is far larger than VM_MAX_VCPUS). */
+static uintptr_t dedicated_key(const struct vm_config *c, unsigned i)
 {
-    const struct sched_pool *pool = sched_pool_of_vm(c);
+    return (uintptr_t)c + i;
+}
+
+static bool is_admitted(const struct vm_config *c)
+{
+    for (unsigned i = 0; i < nadmitted; i++) {
+        if (admitted[i] == c) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Every vCPU of c finds a CPU of its dedicated pool that no other VM's vCPU owns. */
+static bool dedicated_fits(const struct vm_config *c, const struct sched_pool *pool)
+{
+    uintptr_t owners[SCHED_MAX_CPUS];
+    memcpy(owners, dedicated_owner, sizeof(owners));
+    for (unsigned i = 0; i < c->vcpus && i < VM_MAX_VCPUS; i++) {
+        unsigned cpu =
+            pool_dedicated_cpu(pool, present_cpus(), c->affinity[i], owners, dedicated_key(c, i));
+        if (cpu >= cpu_count) {
+            log_err("VM %s refused: vCPU %u finds no free CPU in dedicated pool %s (one vCPU per "
+                    "CPU: the pool has fewer CPUs than its VMs have vCPUs, or the affinity "
+                    "excludes the free ones)",
+                    c->name, i, pool->name);
+            return false;
+        }
+        owners[cpu] = dedicated_key(c, i);
+    }
+    return true;
+}
+
+static bool rt_fits(const struct vm_config *c, const struct sched_pool *pool)
+{
     for (unsigned i = 0; i < c->vcpus && i < VM_MAX_VCPUS; i++) {
         if (c->rt_budget_us[i] != 0 &&
             (pool->policy != SCHED_POLICY_FAIR || (c->affinity[i] & ~pool->cpus) != 0)) {
@@ -643,8 +764,8 @@ bool sched_admit_vm(const struct vm_config *c)
             return false;
         }
     }
-    if (nadmitted == CONFIG_MAX_VMS) {
-        return true; /* vm_boot() refuses it anyway */
+    if (is_admitted(c) || nadmitted == CONFIG_MAX_VMS) {
+        return true; /* counted already; or vm_boot() refuses it anyway */
     }
     admitted[nadmitted] = c;
     unsigned bad_vm = 0, bad_vcpu = 0;
@@ -653,8 +774,57 @@ bool sched_admit_vm(const struct vm_config *c)
         log_err("VM %s refused: real-time vCPU %u %s", c->name, bad_vcpu, admit_why(r));
         return false;
     }
-    nadmitted++;
     return true;
+}
+
+bool sched_admit_vm(const struct vm_config *c)
+{
+    const struct sched_pool *pool = sched_pool_of_vm(c);
+    if (c->pool >= NPOOLS) {
+        log_err("VM %s refused: pool %u does not exist (CONFIG_SCHED_POOLS has %u)", c->name,
+                c->pool, NPOOLS);
+        return false;
+    }
+    if (c->wfi == VM_WFI_POLL) {
+        log_err("VM %s refused: .wfi = VM_WFI_POLL is not implemented (use VM_WFI_TRAP, or "
+                "VM_WFI_NATIVE on a dedicated pool)",
+                c->name);
+        return false;
+    }
+    if (pool->policy == SCHED_POLICY_DEDICATED && !dedicated_fits(c, pool)) {
+        return false;
+    }
+    return rt_fits(c, pool);
+}
+
+/* c is created: its real-time reservations count, its vCPUs own their dedicated CPUs. */
+static void admit_commit(const struct vm_config *c)
+{
+    if (!is_admitted(c) && nadmitted < CONFIG_MAX_VMS) {
+        admitted[nadmitted++] = c;
+    }
+    const struct sched_pool *pool = sched_pool_of_vm(c);
+    if (pool->policy != SCHED_POLICY_DEDICATED) {
+        return;
+    }
+    for (unsigned i = 0; i < c->vcpus && i < VM_MAX_VCPUS; i++) {
+        unsigned cpu = pool_dedicated_cpu(pool, present_cpus(), c->affinity[i], dedicated_owner,
+                                          dedicated_key(c, i));
+        CHECK(cpu < cpu_count); /* dedicated_fits() said so */
+        dedicated_owner[cpu] = dedicated_key(c, i);
+    }
+}
+
+/* A dedicated vCPU's affinity: the one CPU it owns. */
+static uint64_t dedicated_affinity(const struct vcpu *v, uint64_t affinity)
+{
+    const struct vm_config *c = v->vm->cfg;
+    for (unsigned cpu = 0; cpu < cpu_count && cpu < SCHED_MAX_CPUS; cpu++) {
+        if (dedicated_owner[cpu] == dedicated_key(c, v->id)) {
+            return 1ULL << cpu;
+        }
+    }
+    return affinity;
 }
 
 void sched_cpu_init(void)
@@ -674,9 +844,7 @@ void sched_cpu_start(void)
     struct sched_cpu *sc = this_sc();
     uint64_t now = counter_read();
     sc->el2_irqs_at_start = timer_irq_count(this_cpu_id());
-    if (pool_of_cpu_id(this_cpu_id())->policy != SCHED_POLICY_DEDICATED) {
-        softtimer_arm(&sc->balance, now + balance_ticks); /* a dedicated CPU never balances */
-    }
+    /* No balancer yet: arm_balance() starts it once a vCPU waits here (tickless). */
     if (force_ticks != 0) {
         softtimer_arm(&sc->force, now + force_ticks);
     }
@@ -684,6 +852,12 @@ void sched_cpu_start(void)
 
 void sched_vcpu_init(struct vcpu *v, uint64_t affinity)
 {
+    if (v->id == 0) {
+        admit_commit(v->vm->cfg); /* vm_create can no longer fail */
+    }
+    if (pool_of_vcpu(v)->policy == SCHED_POLICY_DEDICATED) {
+        affinity = dedicated_affinity(v, affinity);
+    }
     v->se.affinity = affinity & online_mask;
     v->se.id = (v->vm->id << 8) | v->id;
     /* The VM's share, cap and budget (config/vm_config.h); used by a fair pool only. */

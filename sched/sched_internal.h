@@ -7,6 +7,7 @@
 #include "config/kernel.h"
 #include "kernel/softtimer.h"
 #include "kernel/spinlock.h"
+#include "sched/pool.h"
 #include "sched/runqueue.h"
 
 struct vcpu;
@@ -41,5 +42,6 @@ extern uint64_t boot_time;
 struct vm_config;
 const struct sched_pool *sched_pool_of_cpu(unsigned cpu);
 const struct sched_pool *sched_pool_of_vm(const struct vm_config *c);
+const char *sched_policy_name(enum sched_policy p); /* for the log and the statistics */
 
 #endif

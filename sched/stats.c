@@ -27,11 +27,14 @@ static void print_cpus(uint64_t now)
         const struct sched_cpu *sc = &scpus[i];
         uint64_t since = sc->idle_since > boot_time ? sc->idle_since : boot_time;
         uint64_t idle = sc->idle_ticks + (sc->idle_since ? now - since : 0);
+        uint64_t el2 = timer_irq_count(i);
         kprintf_locked("shrike: sched: CPU %u switches=%lu migrations_in=%lu migrations_out=%lu "
-                       "idle=%lu%% timer_irqs=%lu queued=%u kicks=%lu/%lu el2_timer_irqs=%lu\n",
+                       "idle=%lu%% timer_irqs=%lu queued=%u kicks=%lu/%lu pool=%s "
+                       "el2_timer_irqs_since_start=%lu el2_timer_irqs=%lu\n",
                        i, sc->switches, sc->migrations_in, sc->migrations_out,
                        up ? idle * 100 / up : 0, sc->timer_irqs, rqs[i].nr_queued,
-                       ipi_kicks_sent(i), ipi_kicks_taken(i), timer_irq_count(i));
+                       ipi_kicks_sent(i), ipi_kicks_taken(i), sc->pool ? sc->pool->name : "?",
+                       el2 - sc->el2_irqs_at_start, el2);
     }
 }
 
@@ -56,6 +59,23 @@ static void print_switch_cost(void)
 }
 
 /*
+ * The vCPU's scheduling parameters and real-time record, one line after its
+ * statistics: its pool (and policy), weight, cap, budget every period, the
+ * server deadlines it passed with budget left (rt_misses: not served in
+ * time) and the times its budget ran out (rt_exhausted: overruns).
+ */
+static void print_vcpu_sched(const struct vm *vm, const struct vcpu *v)
+{
+    const struct sched_pool *pool = sched_pool_of_vm(vm->cfg);
+    const struct sched_entity *se = &v->se;
+    kprintf_locked("shrike: sched: %s:%u pool=%s policy=%s weight=%u cap=%u%% rt=%lu/%luus "
+                   "rt_misses=%lu rt_exhausted=%lu\n",
+                   vm->cfg->name, v->id, pool->name, sched_policy_name(pool->policy),
+                   se->weight != 0 ? se->weight : SCHED_WEIGHT_DEFAULT, se->cap_pct,
+                   se->rt_budget_us, se->rt_period_us, se->rt_misses, se->rt_exhausted);
+}
+
+/*
  * run and wait include the current stint: set_state() adds a state's time
  * only when it ends, so a vCPU running (or waiting) when the statistics print
  * would otherwise show nothing of it (a lone CPU-bound vCPU printed run=0ms).
@@ -76,6 +96,7 @@ static void print_vcpu(const struct vm *vm, const struct vcpu *v, uint64_t now)
                    st->blocks, st->migrations, v->exits, st->exits_by_class[0x16],
                    st->exits_by_class[0x18], st->exits_by_class[0x24], st->exits_by_class[0x01],
                    v->se.cpu);
+    print_vcpu_sched(vm, v);
 }
 
 void sched_print_stats(void)

@@ -129,7 +129,7 @@ static bool view_read(const struct ring_view *v, uint64_t i, struct trace_record
     if (__atomic_load_n(&v->ring->claimed, __ATOMIC_RELAXED) > i + RING_SIZE) {
         return false;
     }
-    return out->type <= TRACE_IDLE;
+    return out->type <= TRACE_RT_MISS;
 }
 
 /* The first readable record of v at or after *i; false if none. */
@@ -271,9 +271,9 @@ static void emit_instant(const struct dump *d, const struct cpu_state *c,
                          const struct trace_record *r)
 {
     static const char *const names[] = {
-        [TRACE_BLOCK] = "block",
-        [TRACE_WAKE] = "wake",
-        [TRACE_MIGRATE] = "migrate",
+        [TRACE_BLOCK] = "block",     [TRACE_WAKE] = "wake",
+        [TRACE_MIGRATE] = "migrate", [TRACE_RT_THROTTLE] = "rt-throttle",
+        [TRACE_RT_MISS] = "rt-miss",
     };
     char label[TRACE_LABEL];
     char args[TRACE_LABEL + 48];

@@ -11,12 +11,14 @@
 #include <stdint.h>
 
 enum trace_type {
-    TRACE_SWITCH_IN,  /* vCPU starts running on this CPU */
-    TRACE_SWITCH_OUT, /* vCPU stops running (arg: why, enum trace_out) */
-    TRACE_BLOCK,      /* vCPU blocked in WFI */
-    TRACE_WAKE,       /* vCPU woken (arg: waking CPU) */
-    TRACE_MIGRATE,    /* vCPU moved to this CPU (arg: from CPU) */
-    TRACE_IDLE,       /* CPU has nothing to run */
+    TRACE_SWITCH_IN,   /* vCPU starts running on this CPU */
+    TRACE_SWITCH_OUT,  /* vCPU stops running (arg: why, enum trace_out) */
+    TRACE_BLOCK,       /* vCPU blocked in WFI */
+    TRACE_WAKE,        /* vCPU woken (arg: waking CPU) */
+    TRACE_MIGRATE,     /* vCPU moved to this CPU (arg: from CPU) */
+    TRACE_IDLE,        /* CPU has nothing to run */
+    TRACE_RT_THROTTLE, /* real-time vCPU used up its budget: throttled until its deadline */
+    TRACE_RT_MISS,     /* real-time vCPU passed its server deadline with budget left */
 };
 
 enum trace_out {

@@ -246,6 +246,55 @@ def print_gicv2(args: argparse.Namespace, out: Path, gicv3: dict[str, int]) -> b
     return same
 
 
+# --- real-time guest: release latency (issue 13; docs/scheduler.md) -----------
+# guests/rt (2 ms of work every 10 ms, its own virtual timer) on shrike-pools.elf
+# (a fair pool of CPUs 0-2, CPU 3 dedicated), in three setups.
+RT_RUNS = {
+    "alone": ("alone, 2.2 ms budget, fair pool", "rt-budget"),
+    "shared": ("beside a CPU-bound VM, same CPU", "rt-budget,share-hog0"),
+    "dedicated": ("alone on a dedicated CPU, no budget", "rt-ded"),
+}
+RT_LINE = re.compile(r"^\[(rt-\w+)\] rt: periods=(\d+) misses=(\d+) worst_release_us=(\d+) "
+                     r"worst_response_us=(\d+)$", re.M)
+RT_HIST = re.compile(r"^\[rt-\w+\] rt: release_us histogram (.*)$", re.M)
+
+
+def rt_runs(args: argparse.Namespace, out: Path, tag: str) -> dict[str, tuple]:
+    kernel = Path(args.build_dir) / "shrike-pools.elf"
+    found = {}
+    for name, (_, vms) in RT_RUNS.items():
+        text = qemu(args, out / f"rt-{name}-{tag}.log", kernel, 4,
+                    ["--append", f"vms={vms} panic=poweroff"])
+        line, hist = RT_LINE.search(text), RT_HIST.search(text)
+        found[name] = (line.groups()[1:] if line else None, hist.group(1) if hist else None)
+    return found
+
+
+def rt_latency(args: argparse.Namespace, out: Path) -> bool:
+    """Prints the rt guest's worst release latency and histogram per setup; True if
+    every run printed its figures, with no miss, and the two runs agree."""
+    if not (Path(args.build_dir) / "shrike-pools.elf").exists():
+        print("real-time latency: no shrike-pools.elf")
+        return False
+    first, second = rt_runs(args, out, "1"), rt_runs(args, out, "2")
+    print("Real-time guest (guests/rt: 2 ms of work every 10 ms), release latency in us "
+          "(virtual time), shrike-pools.elf:")
+    print(f"{'setup':40} {'periods':>7} {'misses':>6} {'worst':>6} {'response':>8}  histogram")
+    ok = True
+    for name, (what, _) in RT_RUNS.items():
+        figures, hist = first[name]
+        if figures is None:
+            print(f"{what:40} {'missing':>7}")
+            ok = False
+            continue
+        periods, misses, worst, response = figures
+        ok = ok and misses == "0"
+        print(f"{what:40} {periods:>7} {misses:>6} {worst:>6} {response:>8}  {hist}")
+    same = first == second
+    print(f"deterministic across two runs: {'yes' if same else 'NO'}")
+    return ok and same
+
+
 def fmt(v: int | None) -> str:
     return "-" if v is None else str(v)
 
@@ -285,6 +334,7 @@ def main() -> int:
         same = same and linux_same
     else:
         print("Linux boot: no shrike-linux.elf (configure with -DSHRIKE_LINUX=ON)")
+    same = rt_latency(args, out) and same
     return 0 if ok and same else 1
 
 

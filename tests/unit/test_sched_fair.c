@@ -54,6 +54,7 @@ struct cpu_sim {
     uint64_t now;
     uint64_t idle;
     uint64_t timer_irqs; /* slice or budget timers that fired */
+    uint64_t late;       /* how late every slice timer fires (an emulator's, an IRQ masked) */
 };
 
 static void put_back(struct cpu_sim *s, struct ent *e)
@@ -167,7 +168,7 @@ static void sim_run(struct cpu_sim *s, uint64_t end)
             }
             curr = &s->e[se->id];
             s->rq.curr = se;
-            slice_end = slice != 0 ? s->now + slice : NEVER;
+            slice_end = slice != 0 ? s->now + slice + s->late : NEVER;
         }
         t = slice_end;
         if (curr->period != 0 && s->now + (curr->released * curr->work - curr->done) < t) {
@@ -273,6 +274,74 @@ static void test_cap(void)
             EXPECT_EQ(s.e[1].ran, 10 * SEC * 3 / 4);
         }
     }
+}
+
+/*
+ * The same cap with every slice timer 2 ms late (as under QEMU's -icount,
+ * where a 10 ms slice ran 12 ms): the overrun is carried into the next
+ * window, so over 10 s the capped entity runs its 25% within one slice, and
+ * no window above cap + slice.
+ */
+static void test_cap_late_timer(void)
+{
+    static struct cpu_sim s;
+    const uint64_t cap = WINDOW * 25 / 100;
+
+    for (unsigned alone = 0; alone < 2; alone++) {
+        sim_init(&s, alone ? 1 : 2);
+        s.late = 2000;
+        s.e[0].se.cap_pct = 25;
+        sim_run(&s, 10 * SEC);
+        printf("cap, timer 2 ms late%s: capped entity ran %llu us of 10 s (cap %llu)\n",
+               alone ? ", alone" : "", (unsigned long long)s.e[0].ran,
+               (unsigned long long)(10 * SEC / 4));
+        EXPECT(s.e[0].ran <= 10 * SEC / 4 + SLICE);
+        EXPECT(s.e[0].ran + SLICE >= 10 * SEC / 4);
+        for (unsigned k = 0; k < 10 * SEC / WINDOW; k++) {
+            EXPECT(s.e[0].win_ran[k] <= cap + SLICE);
+        }
+    }
+}
+
+/*
+ * A fair entity the balancer moves from a queue whose vruntimes are far
+ * ahead (floor 10 s) to one at floor 0 keeps its lag behind the floor: it
+ * then shares the new CPU equally at once, instead of waiting 10 s there.
+ */
+static void test_rebase(void)
+{
+    static const struct sched_pool fair = {"fair", 0x3, SCHED_POLICY_FAIR};
+    static struct runqueue from, to;
+    static struct sched_entity a, b;
+
+    rq_init(&from);
+    rq_init(&to);
+    from.min_vruntime = 10 * SEC;
+    a.vruntime = 10 * SEC + 3000; /* 3 ms behind... ahead of from's floor */
+    b.vruntime = 0;
+    fair_enqueue(&from, &a);
+    fair_enqueue(&to, &b);
+    EXPECT(pool_remove(&fair, &from, &a));
+    pool_rebase(&fair, &from, &to, &a);
+    fair_enqueue(&to, &a);
+    EXPECT_EQ(a.vruntime, 3000);
+    EXPECT_EQ(to.nr_queued, 2);
+}
+
+/* A dedicated pool gives each vCPU its own CPU, the same one again for the same key, then none. */
+static void test_dedicated_cpu(void)
+{
+    static const struct sched_pool ded = {"ded", 0xc, SCHED_POLICY_DEDICATED};
+    uintptr_t owners[SCHED_MAX_CPUS] = {0};
+
+    EXPECT_EQ(pool_dedicated_cpu(&ded, 0xf, ~0ULL, owners, 1), 2);
+    owners[2] = 1;
+    EXPECT_EQ(pool_dedicated_cpu(&ded, 0xf, ~0ULL, owners, 1), 2);
+    EXPECT_EQ(pool_dedicated_cpu(&ded, 0xf, ~0ULL, owners, 2), 3);
+    owners[3] = 2;
+    EXPECT_EQ(pool_dedicated_cpu(&ded, 0xf, ~0ULL, owners, 3), SCHED_MAX_CPUS);
+    EXPECT_EQ(pool_dedicated_cpu(&ded, 0x7, ~0ULL, owners, 2), SCHED_MAX_CPUS); /* CPU 3 absent */
+    EXPECT_EQ(pool_dedicated_cpu(&ded, 0xf, 0x1, owners, 4), SCHED_MAX_CPUS);   /* affinity */
 }
 
 /* EDF at 100% real-time utilisation (plus a fair entity that gets no time): no miss. */
@@ -496,6 +565,9 @@ int main(void)
 {
     test_weights();
     test_cap();
+    test_cap_late_timer();
+    test_rebase();
+    test_dedicated_cpu();
     test_edf_full();
     test_edf_overrun();
     test_edf_with_fair();

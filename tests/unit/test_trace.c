@@ -692,10 +692,30 @@ static void test_concurrent(void)
     EXPECT_EQ(valid, 20);
 }
 
+/* The real-time events: a throttle and a deadline miss, instants named for the vCPU. */
+static void test_rt_events(void)
+{
+    trace_reset();
+    at(1000, 0, TRACE_SWITCH_IN, 0, 0, 0);
+    at(3200, 0, TRACE_RT_THROTTLE, 0, 0, 0);
+    at(3200, 0, TRACE_SWITCH_OUT, 0, 0, TRACE_OUT_PREEMPT);
+    at(9000, 0, TRACE_RT_MISS, 1, 1, 0);
+    EXPECT(dump(1, FREQ_1GHZ));
+    check_invariants(1);
+    EXPECT_EQ(count_ph("i", 0), 2);
+    const struct ev *e = nth("i", 0, 0);
+    EXPECT(e != NULL && strcmp(e->name, "rt-throttle") == 0 && strcmp(e->vcpu, "fair:0") == 0 &&
+           e->ts_ns == 2200);
+    e = nth("i", 0, 1);
+    EXPECT(e != NULL && strcmp(e->name, "rt-miss") == 0 && strcmp(e->vcpu, "batch:1") == 0 &&
+           e->ts_ns == 8000);
+}
+
 int main(void)
 {
     test_empty();
     test_sequence();
+    test_rt_events();
     test_timestamps();
     test_wrap();
     test_robustness();

@@ -1,0 +1,17 @@
+/* .wfi = VM_WFI_POLL, not implemented: refused at creation, named (system.sched-pool-refuse). */
+#include "config/vm_config.h"
+#include "vcpu/abi.h"
+
+VM_CONFIG(wfi_poll) = {
+    .name = "wfi-poll",
+    .vcpus = 1,
+    .affinity = {0x1},
+    .ram_size = MIB(16),
+    .stage2 = {.ipa_bits = 40, .start_level = 1, .demand = false},
+    .load_offset = GUEST_IMAGE_OFFSET,
+    .bootargs = "console=ttyAMA0 share.until_ms=2000",
+    .image_file = "share",
+    .wfi = VM_WFI_POLL,
+    .wfi_poll_us = 50,
+    VM_BLOBS(wfi_poll),
+};
