@@ -79,7 +79,13 @@ static unsigned stop_other_cpus(void)
             asked++;
         }
     }
-    uint64_t deadline = counter_read() + read_sysreg(cntfrq_el0) / 10;
+    /*
+     * A give-up bound, not an expected time: a CPU answers IPI_STOP within
+     * microseconds on silicon, but under emulation on a loaded host its thread
+     * can wait for the host's scheduler far longer (100 ms once let the report
+     * count 2 of 3 stopped). Two seconds delays nothing when all answer.
+     */
+    uint64_t deadline = counter_read() + read_sysreg(cntfrq_el0) * 2;
     unsigned stopped = 0;
     while (counter_read() < deadline) {
         stopped = 0;
