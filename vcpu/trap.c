@@ -87,6 +87,8 @@ static uint64_t fault_ipa(void)
 }
 
 #define ESR_DABT_ISV (1ULL << 24)
+#define ESR_DABT_SSE (1ULL << 21)
+#define ESR_DABT_SF  (1ULL << 15)
 #define ESR_DABT_WNR (1ULL << 6)
 
 static void __attribute__((noinline, cold))
@@ -122,32 +124,42 @@ static void __attribute__((noinline)) mmio_refused(struct vcpu *v, uint64_t ipa,
     refuse_abort(v, ipa, (esr & ESR_DABT_WNR) != 0, "refused by the device");
 }
 
-static struct vcpu *mmio_store(struct vcpu *v, const struct mmio_region *r, uint64_t ipa,
-                               uint64_t esr)
+/* Out of line, as mmio_load: trap_dabt needs no frame, and each keeps only v and esr. */
+static struct vcpu *__attribute__((noinline))
+mmio_store(struct vcpu *v, const struct mmio_region *r, uint64_t offset, uint64_t esr)
 {
     unsigned srt = mmio_srt(esr);
     uint64_t reg = srt == 31 ? 0 : v->arch.regs.x[srt];
     unsigned size = mmio_size(esr);
-    if (!r->ops->write(r->dev, v, ipa - r->base, size, mmio_store_value(reg, size))) {
-        mmio_refused(v, ipa, esr);
+    if (!r->ops->write(r->dev, v, offset, size, mmio_store_value(reg, size))) {
+        mmio_refused(v, fault_ipa(), esr);
     } else {
         vcpu_skip_insn(v);
     }
     return v;
 }
 
-static struct vcpu *mmio_load(struct vcpu *v, const struct mmio_region *r, uint64_t ipa,
-                              uint64_t esr)
+/*
+ * The lean MMIO read: the answer goes straight to Wt/Xt. Without SSE the
+ * value is the access's bytes (a 64-bit load always has SF=1, a narrower
+ * one fits a W register already); sign extension takes mmio_load_result.
+ */
+static struct vcpu *__attribute__((noinline))
+mmio_load(struct vcpu *v, const struct mmio_region *r, uint64_t offset, uint64_t esr)
 {
     uint64_t raw = 0;
-    if (!r->ops->read(r->dev, v, ipa - r->base, mmio_size(esr), &raw)) {
-        mmio_refused(v, ipa, esr);
+    unsigned size = mmio_size(esr);
+    if (!r->ops->read(r->dev, v, offset, size, &raw)) {
+        mmio_refused(v, fault_ipa(), esr);
         return v;
     }
     unsigned srt = mmio_srt(esr);
     if (srt != 31) {
-        v->arch.regs.x[srt] =
-            mmio_load_result(raw, mmio_size(esr), (esr >> 21) & 1, (esr >> 15) & 1);
+        uint64_t val = raw & mmio_size_mask(size);
+        if (esr & ESR_DABT_SSE) {
+            val = mmio_load_result(raw, size, true, (esr & ESR_DABT_SF) != 0);
+        }
+        v->arch.regs.x[srt] = val;
     }
     vcpu_skip_insn(v);
     return v;
@@ -175,14 +187,34 @@ dabt_slow(struct vcpu *v, uint64_t esr, uint64_t ipa, const struct mmio_region *
     return v;
 }
 
-static struct vcpu *trap_dabt(struct vcpu *v, uint64_t esr)
+static inline struct vcpu *mmio_access(struct vcpu *v, const struct mmio_region *r, uint64_t ipa,
+                                       uint64_t esr)
 {
-    uint64_t ipa = fault_ipa();
-    const struct mmio_region *r = mmio_bus_find(&v->vm->mmio, ipa);
+    uint64_t offset = ipa - r->base;
+    return (esr & ESR_DABT_WNR) ? mmio_store(v, r, offset, esr) : mmio_load(v, r, offset, esr);
+}
+
+/* Past the region that matched last: the bus's search, then the access or dabt_slow. */
+static struct vcpu *__attribute__((noinline))
+dabt_search(struct vcpu *v, uint64_t esr, uint64_t ipa)
+{
+    const struct mmio_region *r = mmio_bus_search(&v->vm->mmio, ipa);
     if (r == 0 || !(esr & ESR_DABT_ISV)) {
         return dabt_slow(v, esr, ipa, r);
     }
-    return (esr & ESR_DABT_WNR) ? mmio_store(v, r, ipa, esr) : mmio_load(v, r, ipa, esr);
+    return mmio_access(v, r, ipa, esr);
+}
+
+/* The lean way: an access the syndrome describes, to the region that matched last, no frame. */
+static struct vcpu *trap_dabt(struct vcpu *v, uint64_t esr)
+{
+    uint64_t ipa = fault_ipa();
+    struct mmio_bus *bus = &v->vm->mmio;
+    const struct mmio_region *r = &bus->regions[bus->last];
+    if (ipa - r->base >= r->size || !(esr & ESR_DABT_ISV)) {
+        return dabt_search(v, esr, ipa);
+    }
+    return mmio_access(v, r, ipa, esr);
 }
 
 static struct vcpu *trap_iabt(struct vcpu *v, uint64_t esr)

@@ -125,6 +125,7 @@ struct vgic_dist {
     unsigned nr_spis;
     struct vgic_irq spis[VGIC_MAX_SPIS];
     unsigned nr_cpus;
+    bool sparse_affinity; /* a vCPU's MPIDR is not its index (vgic_cpu_init): vgic_sgi walks */
     struct vgic_cpu *cpus[VGIC_MAX_CPUS];
     /*
      * c has something new to deliver: the hypervisor makes c exit if it runs
