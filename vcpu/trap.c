@@ -64,6 +64,14 @@ static struct vcpu *trap_undef(struct vcpu *v, uint64_t esr)
     return v;
 }
 
+/* CPTR_EL2.TFP: the first FP/SIMD instruction since the load (vcpu/vcpu.c); not skipped. */
+static struct vcpu *trap_fp(struct vcpu *v, uint64_t esr)
+{
+    (void)esr;
+    vcpu_fp_claim(v);
+    return v;
+}
+
 static struct vcpu *trap_wfx(struct vcpu *v, uint64_t esr)
 {
     vcpu_skip_insn(v);
@@ -124,9 +132,9 @@ static void __attribute__((noinline)) mmio_refused(struct vcpu *v, uint64_t ipa,
     refuse_abort(v, ipa, (esr & ESR_DABT_WNR) != 0, "refused by the device");
 }
 
-/* Out of line, as mmio_load: trap_dabt needs no frame, and each keeps only v and esr. */
-static struct vcpu *__attribute__((noinline))
-mmio_store(struct vcpu *v, const struct mmio_region *r, uint64_t offset, uint64_t esr)
+/* Each keeps only v and esr across the device call (the IPA is read again to refuse). */
+static inline struct vcpu *mmio_store(struct vcpu *v, const struct mmio_region *r, uint64_t offset,
+                                      uint64_t esr)
 {
     unsigned srt = mmio_srt(esr);
     uint64_t reg = srt == 31 ? 0 : v->arch.regs.x[srt];
@@ -144,8 +152,8 @@ mmio_store(struct vcpu *v, const struct mmio_region *r, uint64_t offset, uint64_
  * value is the access's bytes (a 64-bit load always has SF=1, a narrower
  * one fits a W register already); sign extension takes mmio_load_result.
  */
-static struct vcpu *__attribute__((noinline))
-mmio_load(struct vcpu *v, const struct mmio_region *r, uint64_t offset, uint64_t esr)
+static inline struct vcpu *mmio_load(struct vcpu *v, const struct mmio_region *r, uint64_t offset,
+                                     uint64_t esr)
 {
     uint64_t raw = 0;
     unsigned size = mmio_size(esr);
@@ -194,25 +202,12 @@ static inline struct vcpu *mmio_access(struct vcpu *v, const struct mmio_region 
     return (esr & ESR_DABT_WNR) ? mmio_store(v, r, offset, esr) : mmio_load(v, r, offset, esr);
 }
 
-/* Past the region that matched last: the bus's search, then the access or dabt_slow. */
-static struct vcpu *__attribute__((noinline))
-dabt_search(struct vcpu *v, uint64_t esr, uint64_t ipa)
-{
-    const struct mmio_region *r = mmio_bus_search(&v->vm->mmio, ipa);
-    if (r == 0 || !(esr & ESR_DABT_ISV)) {
-        return dabt_slow(v, esr, ipa, r);
-    }
-    return mmio_access(v, r, ipa, esr);
-}
-
-/* The lean way: an access the syndrome describes, to the region that matched last, no frame. */
 static struct vcpu *trap_dabt(struct vcpu *v, uint64_t esr)
 {
     uint64_t ipa = fault_ipa();
-    struct mmio_bus *bus = &v->vm->mmio;
-    const struct mmio_region *r = &bus->regions[bus->last];
-    if (ipa - r->base >= r->size || !(esr & ESR_DABT_ISV)) {
-        return dabt_search(v, esr, ipa);
+    const struct mmio_region *r = mmio_bus_find(&v->vm->mmio, ipa);
+    if (r == 0 || !(esr & ESR_DABT_ISV)) {
+        return dabt_slow(v, esr, ipa, r);
     }
     return mmio_access(v, r, ipa, esr);
 }
@@ -235,8 +230,9 @@ static struct vcpu *trap_iabt(struct vcpu *v, uint64_t esr)
 }
 
 static const exit_handler_t exit_handlers[ESR_EC_MAX + 1] = {
-    [ESR_EC_WFX] = trap_wfx,      [ESR_EC_HVC64] = hypercall_hvc, [ESR_EC_SMC64] = hypercall_smc,
-    [ESR_EC_SYS64] = sysreg_trap, [ESR_EC_IABT_LOW] = trap_iabt,  [ESR_EC_DABT_LOW] = trap_dabt,
+    [ESR_EC_WFX] = trap_wfx,        [ESR_EC_FP_ASIMD] = trap_fp,  [ESR_EC_HVC64] = hypercall_hvc,
+    [ESR_EC_SMC64] = hypercall_smc, [ESR_EC_SYS64] = sysreg_trap, [ESR_EC_IABT_LOW] = trap_iabt,
+    [ESR_EC_DABT_LOW] = trap_dabt,
 };
 
 static inline struct vcpu *dispatch(struct vcpu *v)
@@ -280,6 +276,8 @@ static inline bool resume_now(const struct vcpu *v)
 static bool handles_listed(struct vcpu *v, uint64_t esr)
 {
     switch (esr_ec(esr)) {
+    case ESR_EC_FP_ASIMD:
+        return true; /* vcpu_fp_claim: no interrupt state */
     case ESR_EC_HVC64:
     case ESR_EC_SMC64:
         return hypercall_lines_only(v, esr);
