@@ -479,27 +479,6 @@ sgi_pend(struct vgic_dist *d, uint32_t mask, uint32_t intid)
 }
 
 /*
- * The targets of an IRM = 0 write when every vCPU's MPIDR is its index (a
- * VM's layout, vcpu/vm.c: Aff3..Aff1 0, Aff0 the index): the SGIR names
- * Aff0 RS * 16 + n for each TargetList bit n, so the set is the list shifted
- * by RS * 16, cut to the VM's vCPUs, and nobody if Aff3..Aff1 are not 0.
- * No walk: an absent vCPU costs what an empty list does.
- */
-static inline uint32_t sgi_dense_mask(const struct vgic_dist *d, uint64_t sgir)
-{
-    _Static_assert(VGIC_MAX_CPUS <= 32, "RS 0 and 1 cover every vCPU");
-    /* Aff1 [23:16], Aff2 [39:32], Aff3 [55:48] not 0, or RS [47:44] above 1: nobody. */
-    const uint64_t none = 0xFFULL << SGIR_AFF1_SHIFT | 0xFFULL << SGIR_AFF2_SHIFT |
-                          0xFFULL << SGIR_AFF3_SHIFT | 0xEULL << SGIR_RS_SHIFT;
-    if (sgir & none) {
-        return 0;
-    }
-    unsigned shift = (unsigned)(sgir >> (SGIR_RS_SHIFT - 4)) & 16; /* RS * 16 */
-    uint64_t named = (sgir & SGIR_TARGETS_MASK) << shift;
-    return (uint32_t)(named & ((1ULL << d->nr_cpus) - 1));
-}
-
-/*
  * The SGI is pended whatever its configured group: group1 (SGI1R/ASGI1R
  * versus SGI0R) is not checked against GICR_IGROUPR0. A Group 0 SGI is then
  * delivered only once the guest enables Group 0.
@@ -507,7 +486,7 @@ static inline uint32_t sgi_dense_mask(const struct vgic_dist *d, uint64_t sgir)
  * With IRM = 0 the write names Aff3.Aff2.Aff1 and, in TargetList, Aff0 values
  * RS * 16 + n (GICv3 12.11.23): an empty list targets nobody and is done at
  * once; with the VM's own affinity layout the targets are computed at once
- * (sgi_dense_mask); otherwise (IRM = 1, or affinities set otherwise, as some
+ * (vgic_sgi_dense_mask, vgic.h); otherwise (IRM = 1, or affinities set otherwise, as some
  * unit tests do) found by a walk (one compare of the upper affinity per vCPU
  * and a test of its TargetList bit), then pended.
  */
@@ -519,7 +498,7 @@ unsigned vgic_sgi(struct vgic_dist *d, struct vgic_cpu *src, uint64_t sgir, bool
         if ((sgir & SGIR_TARGETS_MASK) == 0) {
             return 0;
         }
-        mask = d->sparse_affinity ? sgi_target_mask(d, src, sgir) : sgi_dense_mask(d, sgir);
+        mask = d->sparse_affinity ? sgi_target_mask(d, src, sgir) : vgic_sgi_dense_mask(d, sgir);
     } else {
         mask = sgi_target_mask(d, src, sgir);
     }
