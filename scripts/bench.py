@@ -33,7 +33,11 @@ initramfs bare on QEMU (2 CPUs, EL1, 128 MiB, booted with the VM's own DTB so
 that both see the same devices), alone under shrike (2 vCPUs on 4 CPUs) and
 two at once under shrike.
 
-Usage: bench.py --build-dir BUILD [--qemu BIN] [--cpu MODEL]
+Usage: bench.py --build-dir BUILD [--qemu BIN] [--cpu MODEL] [--only RUNS] [--once]
+
+--only takes a comma-separated subset of the runs (bench, irqbench, yield, migrate, bench2,
+pingpong, linux) for iterating on one path; rows of the runs left out print as "skipped".
+--once makes one run instead of two (no determinism check). Without them the full bench runs.
 """
 from __future__ import annotations
 
@@ -146,10 +150,23 @@ def print_linux(virt: dict, wall: dict, same: bool) -> None:
           f"identical across two runs: {'yes' if same else 'NO'}")
 
 
+def run_key(vms: str) -> str:
+    """The --only name of one of RUNS."""
+    if "migrate_ms" in vms:
+        return "migrate"
+    return {"bench,bench2": "bench2", "pingpong-bench": "pingpong"}.get(vms, vms)
+
+
+def wanted(args: argparse.Namespace, key: str) -> bool:
+    return args.only is None or key in args.only
+
+
 def run_once(args: argparse.Namespace, out: Path, tag: str) -> dict[str, int]:
     results: dict[str, int] = {}
     build = Path(args.build_dir)
     for vms, smp in RUNS:
+        if not wanted(args, run_key(vms)):
+            continue
         name = vms.split()[0].replace(",", "+")
         text = qemu(args, out / f"{name}-{smp}-{tag}.log", build / "shrike.elf", smp,
                     ["--append", f"vms={vms} panic=poweroff"])
@@ -168,14 +185,16 @@ def run_once(args: argparse.Namespace, out: Path, tag: str) -> dict[str, int]:
         else:
             loops = [int(t) for _, t in CPU_LOOP.findall(text)]
             results["cpu-2x"] = max(loops) if len(loops) == 2 else 0
-    bare = qemu(args, out / f"bare-{tag}.log", build / "guests" / "bench.bin", 1,
-                ["--virtualization", "off"])
-    loops = CPU_LOOP.findall(bare)
-    results["cpu-bare"] = int(loops[0][1]) if loops else 0
-    # The same ping-pong image bare at EL1 on two CPUs (QEMU answers its PSCI calls).
-    bare = qemu(args, out / f"pingpong-bare-{tag}.log", build / "guests" / "pingpong.bin", 2,
-                ["--virtualization", "off", "--append", "pingpong=bench"])
-    pingpong(results, "-bare", bare)
+    if wanted(args, "bench") or wanted(args, "bench2"):
+        bare = qemu(args, out / f"bare-{tag}.log", build / "guests" / "bench.bin", 1,
+                    ["--virtualization", "off"])
+        loops = CPU_LOOP.findall(bare)
+        results["cpu-bare"] = int(loops[0][1]) if loops else 0
+    if wanted(args, "pingpong"):
+        # The same ping-pong image bare at EL1 on two CPUs (QEMU answers its PSCI calls).
+        bare = qemu(args, out / f"pingpong-bare-{tag}.log", build / "guests" / "pingpong.bin",
+                    2, ["--virtualization", "off", "--append", "pingpong=bench"])
+        pingpong(results, "-bare", bare)
     return results
 
 
@@ -304,37 +323,50 @@ def main() -> int:
     ap.add_argument("--build-dir", required=True)
     ap.add_argument("--qemu", default="qemu-system-aarch64")
     ap.add_argument("--cpu", default="cortex-a57")
+    ap.add_argument("--only", type=lambda s: set(s.split(",")), default=None,
+                    help="comma-separated runs: bench,irqbench,yield,migrate,bench2,pingpong,linux")
+    ap.add_argument("--once", action="store_true", help="one run, no determinism check")
     args = ap.parse_args()
     out = Path(args.build_dir) / "bench"
     out.mkdir(parents=True, exist_ok=True)
     first = run_once(args, out, "1")
-    second = run_once(args, out, "2")
+    second = first if args.once else run_once(args, out, "2")
     print(f"shrike bench: -cpu {args.cpu}, -icount shift=4,sleep=off "
           "(instructions per operation, counted across all CPUs)")
     print(f"{'operation':52} {'shrike':>8} {'target':>8} {'Xen':>6} {'KVM':>6}")
     ok = True
     for name, (what, kvm, xen, target) in ROWS.items():
         got = first.get(name)
+        if got is None and args.only is not None:
+            print(f"{what:52} {'skipped':>8}")
+            continue
         if got is None:
             print(f"{what:52} {'missing':>8}")
             ok = False
             continue
         mark = "" if target is None or got <= target else "  (over target)"
         print(f"{what:52} {got:8d} {fmt(target):>8} {fmt(xen):>6} {fmt(kvm):>6}{mark}")
-    throughput(first)
-    print_pingpong(first)
-    same = first == second and bool(first)
-    print(f"deterministic across two runs: {'yes' if same else 'NO'}; logs in {out}")
-    same = print_gicv2(args, out, first) and same
-    if (Path(args.build_dir) / "shrike-linux.elf").exists():
+    if args.only is None or {"bench", "bench2"} & args.only:
+        throughput(first)
+    if wanted(args, "pingpong"):
+        print_pingpong(first)
+    same = first == second and (bool(first) or args.only is not None)
+    print(f"deterministic across two runs: {'yes' if same else 'NO'}"
+          f"{' (one run: --once)' if args.once else ''}; logs in {out}")
+    if wanted(args, "gicv2"):
+        same = print_gicv2(args, out, first) and same
+    if not wanted(args, "linux"):
+        pass
+    elif (Path(args.build_dir) / "shrike-linux.elf").exists():
         virt1, wall1 = linux_boot(args, out, "1")
-        virt2, _ = linux_boot(args, out, "2")
+        virt2, _ = (virt1, None) if args.once else linux_boot(args, out, "2")
         linux_same = virt1 == virt2 and all(all(v) for v in virt1.values())
         print_linux(virt1, wall1, linux_same)
         same = same and linux_same
     else:
         print("Linux boot: no shrike-linux.elf (configure with -DSHRIKE_LINUX=ON)")
-    same = rt_latency(args, out) and same
+    if wanted(args, "rt"):
+        same = rt_latency(args, out) and same
     return 0 if ok and same else 1
 
 

@@ -111,6 +111,8 @@ static struct vcpu *__attribute__((noinline)) std_hyp_call(struct vcpu *v, uint3
         ret = pvtime_features(x[1]);
     } else if (fid == PV_TIME_ST) {
         ret = (int64_t)pvtime_record_ipa(v->id);
+        v->steal_asked = true;
+        pvtime_publish(v); /* from now on at each load, when it changed */
     }
     x[0] = (uint64_t)ret;
     return v;

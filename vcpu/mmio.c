@@ -22,14 +22,10 @@ int mmio_bus_add(struct mmio_bus *bus, uint64_t base, uint64_t size, const struc
     return 0;
 }
 
-const struct mmio_region *mmio_bus_find(struct mmio_bus *bus, uint64_t ipa)
+const struct mmio_region *mmio_bus_search(struct mmio_bus *bus, uint64_t ipa)
 {
-    const struct mmio_region *r = &bus->regions[bus->last];
-    if (bus->count != 0 && ipa - r->base < r->size) {
-        return r;
-    }
     for (unsigned i = 0; i < bus->count; i++) {
-        r = &bus->regions[i];
+        const struct mmio_region *r = &bus->regions[i];
         if (ipa - r->base < r->size) {
             __atomic_store_n(&bus->last, i, __ATOMIC_RELAXED);
             return r;

@@ -48,7 +48,17 @@ struct mmio_bus {
 int mmio_bus_add(struct mmio_bus *bus, uint64_t base, uint64_t size, const struct mmio_ops *ops,
                  void *dev);
 
-/* The region holding ipa, or NULL. */
-const struct mmio_region *mmio_bus_find(struct mmio_bus *bus, uint64_t ipa);
+/* The region holding ipa, or NULL: the search past the last match. */
+const struct mmio_region *mmio_bus_search(struct mmio_bus *bus, uint64_t ipa);
+
+/* The region holding ipa, or NULL. Inline: the last match's test is on every emulated access. */
+static inline const struct mmio_region *mmio_bus_find(struct mmio_bus *bus, uint64_t ipa)
+{
+    const struct mmio_region *r = &bus->regions[bus->last];
+    if (ipa - r->base < r->size) { /* an unused slot has size 0 */
+        return r;
+    }
+    return mmio_bus_search(bus, ipa);
+}
 
 #endif

@@ -88,14 +88,24 @@ void pvtime_reset(struct vm *vm)
     for (unsigned i = 0; i < vm->nvcpus; i++) {
         struct vcpu *v = &vm->vcpus[i];
         v->steal_base = v->stats.wait_ticks;
+        v->steal_seen = v->stats.wait_ticks;
+        v->steal_asked = false;
         __atomic_store_n(&record(v)->stolen_time, 0, __ATOMIC_RELAXED);
     }
 }
 
+void pvtime_publish(struct vcpu *v)
+{
+    uint64_t wait = v->stats.wait_ticks;
+    v->steal_seen = wait;
+    /* One 64-bit store: the guest reads the field with a single load (single-copy atomic). */
+    uint64_t ns = pvtime_ticks_to_ns(wait - v->steal_base, timer_freq());
+    __atomic_store_n(&record(v)->stolen_time, ns, __ATOMIC_RELAXED);
+}
 void pvtime_update(struct vcpu *v)
 {
-    /* One 64-bit store: the guest reads the field with a single load (single-copy atomic). */
-    uint64_t ns = pvtime_ticks_to_ns(v->stats.wait_ticks - v->steal_base, timer_freq());
-    __atomic_store_n(&record(v)->stolen_time, ns, __ATOMIC_RELAXED);
+    if (v->steal_asked && v->stats.wait_ticks != v->steal_seen) {
+        pvtime_publish(v);
+    }
 }
 #endif

@@ -42,10 +42,17 @@ uint64_t pvtime_record_ipa(unsigned i);
 struct vm;
 struct vcpu;
 
-int pvtime_map(struct vm *vm);      /* at VM creation: allocate, zero and map the page */
-void pvtime_release(struct vm *vm); /* at VM destruction, after its stage 2 is gone */
-void pvtime_reset(struct vm *vm);   /* at VM reset: every vCPU's stolen time restarts at 0 */
-void pvtime_update(struct vcpu *v); /* at vcpu_load: publish v's stolen time so far */
+int pvtime_map(struct vm *vm);       /* at VM creation: allocate, zero and map the page */
+void pvtime_release(struct vm *vm);  /* at VM destruction, after its stage 2 is gone */
+void pvtime_reset(struct vm *vm);    /* at VM reset: every vCPU's stolen time restarts at 0 */
+void pvtime_publish(struct vcpu *v); /* v's stolen time so far, to its record */
+
+/*
+ * At vcpu_load: publish v's stolen time if it changed since the last publish
+ * and the guest asked for its record (DEN0057A: PV_TIME_ST gives the
+ * address; until then nobody reads it, and the zeros of the reset stand).
+ */
+void pvtime_update(struct vcpu *v);
 #endif
 
 #endif

@@ -222,15 +222,25 @@ static struct vcpu *__attribute__((noinline)) sysreg_slow(struct vcpu *v, uint64
  * so it needs no decode beyond the key and Rt [9:5], and no stack frame of the
  * slow path's. Direction [0] is 0 for a write (MSR).
  */
+/* An SGI1R write that names someone (the usual case for Linux's IPIs). */
+static struct vcpu *__attribute__((noinline)) sgi1r_write(struct vcpu *v, uint64_t sgir)
+{
+    vgic_sgi(&v->vm->vgic, &v->vgic, sgir, true);
+    return v;
+}
+
 struct vcpu *sysreg_trap(struct vcpu *v, uint64_t esr)
 {
     if (esr_sysreg_key_of(esr) != ICC_SGI1R_EL1 || (esr & 1)) {
         return sysreg_slow(v, esr);
     }
     unsigned rt = (unsigned)(esr >> 5) & 31;
-    vgic_sgi(&v->vm->vgic, &v->vgic, rt == 31 ? 0 : v->arch.regs.x[rt], true);
+    uint64_t sgir = rt == 31 ? 0 : v->arch.regs.x[rt];
     vcpu_skip_insn(v);
-    return v;
+    if (vgic_sgi_nobody(&v->vm->vgic, sgir)) {
+        return v; /* an empty list or an absent vCPU: no call, so no stack frame here */
+    }
+    return sgi1r_write(v, sgir);
 }
 
 bool sysreg_lines_only(uint64_t esr)

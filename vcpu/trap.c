@@ -64,6 +64,14 @@ static struct vcpu *trap_undef(struct vcpu *v, uint64_t esr)
     return v;
 }
 
+/* CPTR_EL2.TFP: the first FP/SIMD instruction since the load (vcpu/vcpu.c); not skipped. */
+static struct vcpu *trap_fp(struct vcpu *v, uint64_t esr)
+{
+    (void)esr;
+    vcpu_fp_claim(v);
+    return v;
+}
+
 static struct vcpu *trap_wfx(struct vcpu *v, uint64_t esr)
 {
     vcpu_skip_insn(v);
@@ -87,6 +95,8 @@ static uint64_t fault_ipa(void)
 }
 
 #define ESR_DABT_ISV (1ULL << 24)
+#define ESR_DABT_SSE (1ULL << 21)
+#define ESR_DABT_SF  (1ULL << 15)
 #define ESR_DABT_WNR (1ULL << 6)
 
 static void __attribute__((noinline, cold))
@@ -122,32 +132,42 @@ static void __attribute__((noinline)) mmio_refused(struct vcpu *v, uint64_t ipa,
     refuse_abort(v, ipa, (esr & ESR_DABT_WNR) != 0, "refused by the device");
 }
 
-static struct vcpu *mmio_store(struct vcpu *v, const struct mmio_region *r, uint64_t ipa,
-                               uint64_t esr)
+/* Each keeps only v and esr across the device call (the IPA is read again to refuse). */
+static inline struct vcpu *mmio_store(struct vcpu *v, const struct mmio_region *r, uint64_t offset,
+                                      uint64_t esr)
 {
     unsigned srt = mmio_srt(esr);
     uint64_t reg = srt == 31 ? 0 : v->arch.regs.x[srt];
     unsigned size = mmio_size(esr);
-    if (!r->ops->write(r->dev, v, ipa - r->base, size, mmio_store_value(reg, size))) {
-        mmio_refused(v, ipa, esr);
+    if (!r->ops->write(r->dev, v, offset, size, mmio_store_value(reg, size))) {
+        mmio_refused(v, fault_ipa(), esr);
     } else {
         vcpu_skip_insn(v);
     }
     return v;
 }
 
-static struct vcpu *mmio_load(struct vcpu *v, const struct mmio_region *r, uint64_t ipa,
-                              uint64_t esr)
+/*
+ * The lean MMIO read: the answer goes straight to Wt/Xt. Without SSE the
+ * value is the access's bytes (a 64-bit load always has SF=1, a narrower
+ * one fits a W register already); sign extension takes mmio_load_result.
+ */
+static inline struct vcpu *mmio_load(struct vcpu *v, const struct mmio_region *r, uint64_t offset,
+                                     uint64_t esr)
 {
     uint64_t raw = 0;
-    if (!r->ops->read(r->dev, v, ipa - r->base, mmio_size(esr), &raw)) {
-        mmio_refused(v, ipa, esr);
+    unsigned size = mmio_size(esr);
+    if (!r->ops->read(r->dev, v, offset, size, &raw)) {
+        mmio_refused(v, fault_ipa(), esr);
         return v;
     }
     unsigned srt = mmio_srt(esr);
     if (srt != 31) {
-        v->arch.regs.x[srt] =
-            mmio_load_result(raw, mmio_size(esr), (esr >> 21) & 1, (esr >> 15) & 1);
+        uint64_t val = raw & mmio_size_mask(size);
+        if (esr & ESR_DABT_SSE) {
+            val = mmio_load_result(raw, size, true, (esr & ESR_DABT_SF) != 0);
+        }
+        v->arch.regs.x[srt] = val;
     }
     vcpu_skip_insn(v);
     return v;
@@ -175,6 +195,13 @@ dabt_slow(struct vcpu *v, uint64_t esr, uint64_t ipa, const struct mmio_region *
     return v;
 }
 
+static inline struct vcpu *mmio_access(struct vcpu *v, const struct mmio_region *r, uint64_t ipa,
+                                       uint64_t esr)
+{
+    uint64_t offset = ipa - r->base;
+    return (esr & ESR_DABT_WNR) ? mmio_store(v, r, offset, esr) : mmio_load(v, r, offset, esr);
+}
+
 static struct vcpu *trap_dabt(struct vcpu *v, uint64_t esr)
 {
     uint64_t ipa = fault_ipa();
@@ -182,7 +209,7 @@ static struct vcpu *trap_dabt(struct vcpu *v, uint64_t esr)
     if (r == 0 || !(esr & ESR_DABT_ISV)) {
         return dabt_slow(v, esr, ipa, r);
     }
-    return (esr & ESR_DABT_WNR) ? mmio_store(v, r, ipa, esr) : mmio_load(v, r, ipa, esr);
+    return mmio_access(v, r, ipa, esr);
 }
 
 static struct vcpu *trap_iabt(struct vcpu *v, uint64_t esr)
@@ -203,8 +230,9 @@ static struct vcpu *trap_iabt(struct vcpu *v, uint64_t esr)
 }
 
 static const exit_handler_t exit_handlers[ESR_EC_MAX + 1] = {
-    [ESR_EC_WFX] = trap_wfx,      [ESR_EC_HVC64] = hypercall_hvc, [ESR_EC_SMC64] = hypercall_smc,
-    [ESR_EC_SYS64] = sysreg_trap, [ESR_EC_IABT_LOW] = trap_iabt,  [ESR_EC_DABT_LOW] = trap_dabt,
+    [ESR_EC_WFX] = trap_wfx,        [ESR_EC_FP_ASIMD] = trap_fp,  [ESR_EC_HVC64] = hypercall_hvc,
+    [ESR_EC_SMC64] = hypercall_smc, [ESR_EC_SYS64] = sysreg_trap, [ESR_EC_IABT_LOW] = trap_iabt,
+    [ESR_EC_DABT_LOW] = trap_dabt,
 };
 
 static inline struct vcpu *dispatch(struct vcpu *v)
@@ -248,6 +276,8 @@ static inline bool resume_now(const struct vcpu *v)
 static bool handles_listed(struct vcpu *v, uint64_t esr)
 {
     switch (esr_ec(esr)) {
+    case ESR_EC_FP_ASIMD:
+        return true; /* vcpu_fp_claim: no interrupt state */
     case ESR_EC_HVC64:
     case ESR_EC_SMC64:
         return hypercall_lines_only(v, esr);

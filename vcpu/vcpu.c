@@ -48,6 +48,7 @@
 /* CPTR_EL2 (non-VHE): FP/SIMD allowed; SVE, SME, activity monitors and trace trapped. */
 #define CPTR_RES1  ((1ULL << 13) | (1ULL << 9) | 0xFFULL)
 #define CPTR_TZ    (1ULL << 8)
+#define CPTR_TFP   (1ULL << 10)
 #define CPTR_TSM   (1ULL << 12)
 #define CPTR_TTA   (1ULL << 20)
 #define CPTR_TAM   (1ULL << 30)
@@ -186,7 +187,15 @@ void vcpu_load(struct vcpu *v)
     write_sysreg(read_sysreg(midr_el1), vpidr_el2);
     /* A vCPU alone on a dedicated CPU may wait in its own WFI (sched/sched.c sets it). */
     write_sysreg(HCR_GUEST & ~(v->se.wfi_native ? HCR_TWI : 0ULL), hcr_el2);
-    write_sysreg(CPTR_GUEST, cptr_el2);
+    /*
+     * Lazy FP/SIMD: the guest's registers are loaded at its first FP/SIMD
+     * instruction (vcpu_fp_claim), so a vCPU that uses none between two
+     * switches costs neither the restore nor the save. The registers hold
+     * another vCPU's values until then, unreadable behind TFP; shrike itself
+     * uses none (-mgeneral-regs-only).
+     */
+    v->arch.fp_live = false;
+    write_sysreg(CPTR_GUEST | CPTR_TFP, cptr_el2);
     write_sysreg(MDCR_TRAPS | trap_pmu_hpmn(), mdcr_el2);
     write_sysreg(CNTHCTL_EL1PCTEN, cnthctl_el2);
     if (CONFIG_VTIME_STOPS && vm->nvcpus == 1) {
@@ -201,7 +210,6 @@ void vcpu_load(struct vcpu *v)
     write_sysreg(vm->cntvoff, cntvoff_el2);
     isb();
     sysregs_restore(&v->arch.sys);
-    fpsimd_restore(&v->arch.fp);
     if (vdebug_active(&v->arch.debug)) { /* nearly never: inline test */
         vdebug_load(&v->arch.debug);
     }
@@ -215,13 +223,25 @@ void vcpu_load(struct vcpu *v)
     flush_stale_tlb(v, c->id);
 }
 
+void vcpu_fp_claim(struct vcpu *v)
+{
+    /* TFP traps EL2's own FP/SIMD accesses too: lift it before the restore. */
+    write_sysreg(CPTR_GUEST, cptr_el2);
+    isb();
+    fpsimd_restore(&v->arch.fp);
+    v->arch.fp_live = true;
+}
+
 void vcpu_put(struct vcpu *v)
 {
     struct cpu *c = this_cpu();
     vgic_hw_put(&v->vgic);
     vgic_cpu_set_loaded(&v->vgic, false);
     sysregs_save(&v->arch.sys);
-    fpsimd_save(&v->arch.fp);
+    if (v->arch.fp_live) {
+        fpsimd_save(&v->arch.fp);
+        v->arch.fp_live = false;
+    }
     if (v->arch.debug.loaded) {
         vdebug_put(&v->arch.debug);
     }

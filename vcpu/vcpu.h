@@ -49,6 +49,7 @@ struct vcpu_arch {
     struct vcpu_fpsimd fp;
     struct vdebug debug; /* trapped debug registers, emulated per vCPU (vdebug.h) */
     uint64_t vmpidr;     /* VMPIDR_EL2: the MPIDR the guest reads */
+    bool fp_live;        /* fp is in the FP/SIMD registers (lazily, since vcpu_fp_claim) */
 };
 
 enum vcpu_power {
@@ -98,6 +99,8 @@ struct vcpu {
     uint64_t left_at;     /* counter when its last run ended (switch-cost statistics) */
     struct vcpu_stats stats;
     uint64_t steal_base; /* stats.wait_ticks at the VM's last reset (vcpu/pvtime.c) */
+    uint64_t steal_seen; /* stats.wait_ticks when its stolen time was last published */
+    bool steal_asked;    /* the guest asked for its record (PV_TIME_ST) since the VM's reset */
     unsigned last_pcpu;  /* where it last ran (valid once ran_before) */
     bool ran_before;
     uint64_t exits;
@@ -134,6 +137,12 @@ unsigned vcpu_run(struct vcpu *v);
 unsigned long guest_enter(struct vcpu_regs *regs);
 void fpsimd_save(struct vcpu_fpsimd *fp);
 void fpsimd_restore(const struct vcpu_fpsimd *fp);
+
+/*
+ * The guest's first FP/SIMD instruction since vcpu_load trapped (CPTR_EL2.TFP):
+ * its registers go live and the trap is lifted; the instruction runs again.
+ */
+void vcpu_fp_claim(struct vcpu *v);
 
 /* Exit kinds returned by guest_enter(). */
 #define EXIT_SYNC    0

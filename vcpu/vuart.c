@@ -209,10 +209,9 @@ static char printable(uint8_t c)
     return (char)c;
 }
 
-static void transmit(struct vuart *u, uint8_t c)
+/* Every byte but the hot case of vuart_write (a printable one into a line with room). */
+static void __attribute__((noinline)) transmit_rest(struct vuart *u, uint8_t c)
 {
-    u->tx_bytes++;
-    u->ris_latched |= VUART_INT_TX;
     if (c == '\r') {
         return;
     }
@@ -225,6 +224,13 @@ static void transmit(struct vuart *u, uint8_t c)
         return;
     }
     u->line[u->line_len++] = printable(c);
+}
+
+static void transmit(struct vuart *u, uint8_t c)
+{
+    u->tx_bytes++;
+    u->ris_latched |= VUART_INT_TX;
+    transmit_rest(u, c);
 }
 
 /* --- registers (lock held) ----------------------------------------------- */
@@ -325,10 +331,18 @@ static bool vuart_read(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned s
     struct vuart *u = dev;
     uint32_t lanes;
     unsigned shift;
+    uint64_t flags;
+    if (offset == VUART_FR && (size == 2 || size == 4)) {
+        /* The flags, polled after every console character: no register lookup. */
+        lock(u, &flags);
+        uint32_t f = fr(u);
+        unlock(u, flags);
+        *value = f;
+        return true;
+    }
     if (!access_lanes(offset, size, &lanes, &shift)) {
         return false;
     }
-    uint64_t flags;
     lock(u, &flags);
     uint32_t v = reg_read(u, offset & ~3ULL, (lanes & 0xFF) != 0);
     unlock(u, flags);
@@ -345,10 +359,26 @@ static bool vuart_write(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned 
     unsigned shift;
     uint64_t flags;
     if (offset == VUART_DR && (size == 1 || size == 2 || size == 4)) {
-        /* A console character, the hot case: no register lookup (lanes 0-7 are DR's byte). */
+        /*
+         * A console character, the hot case: no register lookup (lanes 0-7
+         * are DR's byte), a printable byte goes straight into the line, and
+         * the line's level is asked again only if the TX interrupt just
+         * latched can raise it (otherwise it was and stays what
+         * update_irq left: only TX changed, and it is masked or the line high).
+         */
+        uint8_t c = (uint8_t)value;
         lock(u, &flags);
-        transmit(u, (uint8_t)value);
-        update_irq(u);
+        u->tx_bytes++;
+        u->ris_latched |= VUART_INT_TX;
+        if (c >= 0x20 && c != 0x7F && u->line_len < VUART_LINE_MAX) {
+            u->line[u->line_len++] = (char)c;
+            if (!u->irq_level && (u->regs[VUART_SLOT_IMSC] & VUART_INT_TX)) {
+                update_irq(u);
+            }
+        } else {
+            transmit_rest(u, c);
+            update_irq(u);
+        }
         unlock(u, flags);
         return true;
     }

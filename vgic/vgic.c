@@ -171,6 +171,7 @@ void vgic_cpu_init(struct vgic_dist *d, struct vgic_cpu *c, unsigned id, uint64_
     }
     cpu_interface_reset(c);
     d->cpus[id] = c;
+    d->sparse_affinity |= mpidr != id;
     if (id >= d->nr_cpus) {
         d->nr_cpus = id + 1;
     }
@@ -469,7 +470,7 @@ sgi_pend(struct vgic_dist *d, uint32_t mask, uint32_t intid)
 {
     unsigned count = 0;
     for (unsigned i = 0; mask != 0; i++, mask >>= 1) {
-        if (mask & 1) {
+        if ((mask & 1) && d->cpus[i] != NULL) {
             vgic_set_pending(d, d->cpus[i], intid);
             count++;
         }
@@ -484,16 +485,23 @@ sgi_pend(struct vgic_dist *d, uint32_t mask, uint32_t intid)
  *
  * With IRM = 0 the write names Aff3.Aff2.Aff1 and, in TargetList, Aff0 values
  * RS * 16 + n (GICv3 12.11.23): an empty list targets nobody and is done at
- * once; otherwise the targets are found first (one compare of the upper
- * affinity per vCPU and a test of its TargetList bit), then pended.
+ * once; with the VM's own affinity layout the targets are computed at once
+ * (vgic_sgi_dense_mask, vgic.h); otherwise (IRM = 1, or affinities set otherwise, as some
+ * unit tests do) found by a walk (one compare of the upper affinity per vCPU
+ * and a test of its TargetList bit), then pended.
  */
 unsigned vgic_sgi(struct vgic_dist *d, struct vgic_cpu *src, uint64_t sgir, bool group1)
 {
     (void)group1;
-    if (!(sgir & SGIR_IRM) && (sgir & SGIR_TARGETS_MASK) == 0) {
-        return 0;
+    uint32_t mask;
+    if (!(sgir & SGIR_IRM)) {
+        if ((sgir & SGIR_TARGETS_MASK) == 0) {
+            return 0;
+        }
+        mask = d->sparse_affinity ? sgi_target_mask(d, src, sgir) : vgic_sgi_dense_mask(d, sgir);
+    } else {
+        mask = sgi_target_mask(d, src, sgir);
     }
-    uint32_t mask = sgi_target_mask(d, src, sgir);
     return mask == 0 ? 0 : sgi_pend(d, mask, sgir_field(sgir, SGIR_INTID_SHIFT, 0xF));
 }
 

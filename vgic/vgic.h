@@ -125,6 +125,7 @@ struct vgic_dist {
     unsigned nr_spis;
     struct vgic_irq spis[VGIC_MAX_SPIS];
     unsigned nr_cpus;
+    bool sparse_affinity; /* a vCPU's MPIDR is not its index (vgic_cpu_init): vgic_sgi walks */
     struct vgic_cpu *cpus[VGIC_MAX_CPUS];
     /*
      * c has something new to deliver: the hypervisor makes c exit if it runs
@@ -204,6 +205,33 @@ void vgic_map_hw(struct vgic_irq *irq, uint32_t hwintid);
  * affinities and pends the SGI on each target. Returns how many were targeted.
  */
 unsigned vgic_sgi(struct vgic_dist *d, struct vgic_cpu *src, uint64_t sgir, bool group1);
+
+/*
+ * The vCPUs (a bit per index) an IRM = 0 SGIR names when every vCPU's MPIDR
+ * is its index (!d->sparse_affinity; the VMs shrike builds): Aff0 RS * 16 + n
+ * for each TargetList bit n, cut to the VM's vCPUs; nobody if Aff3..Aff1 are
+ * set or RS > 1. No walk. Inline, so that a trap can skip vgic_sgi() for a
+ * write that targets nobody (an empty list, an absent vCPU).
+ */
+static inline uint32_t vgic_sgi_dense_mask(const struct vgic_dist *d, uint64_t sgir)
+{
+    _Static_assert(VGIC_MAX_CPUS <= 32, "RS 0 and 1 cover every vCPU");
+    /* Aff1 [23:16], Aff2 [39:32], Aff3 [55:48] not 0, or RS [47:44] above 1: nobody. */
+    const uint64_t none = 0xFFULL << 16 | 0xFFULL << 32 | 0xFFULL << 48 | 0xEULL << 44;
+    if (sgir & none) {
+        return 0;
+    }
+    unsigned shift = (unsigned)(sgir >> 40) & 16; /* RS [44] * 16 */
+    uint64_t named = (sgir & 0xFFFFULL) << shift; /* TargetList [15:0] */
+    return (uint32_t)(named & ((1ULL << d->nr_cpus) - 1));
+}
+
+/* True if vgic_sgi(d, ., sgir, .) would target nobody, known without a walk. */
+static inline bool vgic_sgi_nobody(const struct vgic_dist *d, uint64_t sgir)
+{
+    return !(sgir & (1ULL << 40)) && /* IRM */
+           ((sgir & 0xFFFFULL) == 0 || (!d->sparse_affinity && vgic_sgi_dense_mask(d, sgir) == 0));
+}
 
 /*
  * Fills up to nr_lrs list-register values from c's ap_list, dropping what

@@ -274,14 +274,20 @@ unimplemented(const struct vgic_access *a, uint64_t frame_base, bool write, uint
     return true;
 }
 
-bool vgic_mmio_dispatch(const struct vgic_reg *regs, size_t nr, struct vgic_access *a,
-                        uint64_t frame_base, bool write, uint64_t *value)
+/*
+ * The access to register r (NULL: none there), however it was found: the
+ * width and extent checks, then the register's handler. Inline, so that each
+ * caller's constant write folds away.
+ */
+static inline __attribute__((always_inline)) bool access_reg(const struct vgic_reg *r,
+                                                             struct vgic_access *a,
+                                                             uint64_t frame_base, bool write,
+                                                             uint64_t *value)
 {
     if (!access_valid(a)) {
         return false;
     }
-    const struct vgic_reg *r = find_reg(regs, nr, a->offset);
-    if (r == NULL) {
+    if (r == NULL || a->offset - r->offset >= r->length) {
         return unimplemented(a, frame_base, write, value);
     }
     if ((r->widths & a->size) == 0 || a->offset - r->offset + a->size > r->length) {
@@ -299,6 +305,12 @@ bool vgic_mmio_dispatch(const struct vgic_reg *regs, size_t nr, struct vgic_acce
         *value = r->read != NULL ? r->read(a) : 0;
     }
     return true;
+}
+
+bool vgic_mmio_dispatch(const struct vgic_reg *regs, size_t nr, struct vgic_access *a,
+                        uint64_t frame_base, bool write, uint64_t *value)
+{
+    return access_reg(find_reg(regs, nr, a->offset), a, frame_base, write, value);
 }
 
 /* --- distributor registers --------------------------------------------------- */
@@ -396,90 +408,171 @@ static void irouter_write(const struct vgic_access *a, uint64_t value)
     vgic_route_changed_unlock(a->d, irq);
 }
 
-static const struct vgic_reg dist_regs[] = {
-    {.offset = GICD_CTLR, .length = 4, .widths = VGIC_W32, .read = ctlr_read, .write = ctlr_write},
-    {.offset = GICD_TYPER, .length = 4, .widths = VGIC_W32, .read = typer_read},
-    {.offset = GICD_IIDR, .length = 4, .widths = VGIC_W32, .read = iidr_read},
-    {.offset = GICD_TYPER2, .length = 4, .widths = VGIC_W32, .read = vgic_mmio_raz},
-    {.offset = GICD_STATUSR, .length = 4, .widths = VGIC_W32, .read = vgic_mmio_raz},
-    {.offset = GICD_IGROUPR,
-     .length = LEN_1BIT,
-     .widths = VGIC_W32,
-     .bits_per_irq = 1,
-     .get = vgic_mmio_get_group,
-     .set = vgic_mmio_set_group},
-    {.offset = GICD_ISENABLER,
-     .length = LEN_1BIT,
-     .widths = VGIC_W32,
-     .bits_per_irq = 1,
-     .get = vgic_mmio_get_enabled,
-     .set = vgic_mmio_set_enable},
-    {.offset = GICD_ICENABLER,
-     .length = LEN_1BIT,
-     .widths = VGIC_W32,
-     .bits_per_irq = 1,
-     .get = vgic_mmio_get_enabled,
-     .set = vgic_mmio_clear_enable},
-    {.offset = GICD_ISPENDR,
-     .length = LEN_1BIT,
-     .widths = VGIC_W32,
-     .bits_per_irq = 1,
-     .get = vgic_mmio_get_pending,
-     .set = vgic_mmio_set_pending},
-    {.offset = GICD_ICPENDR,
-     .length = LEN_1BIT,
-     .widths = VGIC_W32,
-     .bits_per_irq = 1,
-     .get = vgic_mmio_get_pending,
-     .set = vgic_mmio_clear_pending},
-    {.offset = GICD_ISACTIVER,
-     .length = LEN_1BIT,
-     .widths = VGIC_W32,
-     .bits_per_irq = 1,
-     .get = vgic_mmio_get_active,
-     .set = vgic_mmio_set_active},
-    {.offset = GICD_ICACTIVER,
-     .length = LEN_1BIT,
-     .widths = VGIC_W32,
-     .bits_per_irq = 1,
-     .get = vgic_mmio_get_active,
-     .set = vgic_mmio_clear_active},
-    {.offset = GICD_IPRIORITYR,
-     .length = LEN_PRIORITY,
-     .widths = VGIC_W8 | VGIC_W32,
-     .bits_per_irq = 8,
-     .get = vgic_mmio_get_priority,
-     .set = vgic_mmio_set_priority},
-    {.offset = GICD_ICFGR,
-     .length = LEN_2BIT,
-     .widths = VGIC_W32,
-     .bits_per_irq = 2,
-     .get = vgic_mmio_get_config,
-     .set = vgic_mmio_set_config},
-    {.offset = GICD_IGRPMODR, .length = LEN_1BIT, .widths = VGIC_W32, .read = vgic_mmio_raz},
-    {.offset = GICD_IROUTER_SPI,
-     .length = LEN_IROUTER,
-     .widths = VGIC_W32 | VGIC_W64,
-     .read = irouter_read,
-     .write = irouter_write},
-    {.offset = VGIC_ID_OFFSET,
-     .length = VGIC_ID_LENGTH,
-     .widths = VGIC_W32,
-     .read = vgic_mmio_read_id},
+/*
+ * The registers, by index (DR_*): dist_index below maps offsets to them.
+ * Index 0 is no register.
+ */
+enum {
+    DR_NONE,
+    DR_CTLR,
+    DR_TYPER,
+    DR_IIDR,
+    DR_TYPER2,
+    DR_STATUSR,
+    DR_IGROUPR,
+    DR_ISENABLER,
+    DR_ICENABLER,
+    DR_ISPENDR,
+    DR_ICPENDR,
+    DR_ISACTIVER,
+    DR_ICACTIVER,
+    DR_IPRIORITYR,
+    DR_ICFGR,
+    DR_IGRPMODR,
+    DR_IROUTER,
+    DR_ID,
+    DR_COUNT,
 };
+
+static const struct vgic_reg dist_regs[DR_COUNT] = {
+    [DR_CTLR] = {.offset = GICD_CTLR,
+                 .length = 4,
+                 .widths = VGIC_W32,
+                 .read = ctlr_read,
+                 .write = ctlr_write},
+    [DR_TYPER] = {.offset = GICD_TYPER, .length = 4, .widths = VGIC_W32, .read = typer_read},
+    [DR_IIDR] = {.offset = GICD_IIDR, .length = 4, .widths = VGIC_W32, .read = iidr_read},
+    [DR_TYPER2] = {.offset = GICD_TYPER2, .length = 4, .widths = VGIC_W32, .read = vgic_mmio_raz},
+    [DR_STATUSR] = {.offset = GICD_STATUSR, .length = 4, .widths = VGIC_W32, .read = vgic_mmio_raz},
+    [DR_IGROUPR] = {.offset = GICD_IGROUPR,
+                    .length = LEN_1BIT,
+                    .widths = VGIC_W32,
+                    .bits_per_irq = 1,
+                    .get = vgic_mmio_get_group,
+                    .set = vgic_mmio_set_group},
+    [DR_ISENABLER] = {.offset = GICD_ISENABLER,
+                      .length = LEN_1BIT,
+                      .widths = VGIC_W32,
+                      .bits_per_irq = 1,
+                      .get = vgic_mmio_get_enabled,
+                      .set = vgic_mmio_set_enable},
+    [DR_ICENABLER] = {.offset = GICD_ICENABLER,
+                      .length = LEN_1BIT,
+                      .widths = VGIC_W32,
+                      .bits_per_irq = 1,
+                      .get = vgic_mmio_get_enabled,
+                      .set = vgic_mmio_clear_enable},
+    [DR_ISPENDR] = {.offset = GICD_ISPENDR,
+                    .length = LEN_1BIT,
+                    .widths = VGIC_W32,
+                    .bits_per_irq = 1,
+                    .get = vgic_mmio_get_pending,
+                    .set = vgic_mmio_set_pending},
+    [DR_ICPENDR] = {.offset = GICD_ICPENDR,
+                    .length = LEN_1BIT,
+                    .widths = VGIC_W32,
+                    .bits_per_irq = 1,
+                    .get = vgic_mmio_get_pending,
+                    .set = vgic_mmio_clear_pending},
+    [DR_ISACTIVER] = {.offset = GICD_ISACTIVER,
+                      .length = LEN_1BIT,
+                      .widths = VGIC_W32,
+                      .bits_per_irq = 1,
+                      .get = vgic_mmio_get_active,
+                      .set = vgic_mmio_set_active},
+    [DR_ICACTIVER] = {.offset = GICD_ICACTIVER,
+                      .length = LEN_1BIT,
+                      .widths = VGIC_W32,
+                      .bits_per_irq = 1,
+                      .get = vgic_mmio_get_active,
+                      .set = vgic_mmio_clear_active},
+    [DR_IPRIORITYR] = {.offset = GICD_IPRIORITYR,
+                       .length = LEN_PRIORITY,
+                       .widths = VGIC_W8 | VGIC_W32,
+                       .bits_per_irq = 8,
+                       .get = vgic_mmio_get_priority,
+                       .set = vgic_mmio_set_priority},
+    [DR_ICFGR] = {.offset = GICD_ICFGR,
+                  .length = LEN_2BIT,
+                  .widths = VGIC_W32,
+                  .bits_per_irq = 2,
+                  .get = vgic_mmio_get_config,
+                  .set = vgic_mmio_set_config},
+    [DR_IGRPMODR] = {.offset = GICD_IGRPMODR,
+                     .length = LEN_1BIT,
+                     .widths = VGIC_W32,
+                     .read = vgic_mmio_raz},
+    [DR_IROUTER] = {.offset = GICD_IROUTER_SPI,
+                    .length = LEN_IROUTER,
+                    .widths = VGIC_W32 | VGIC_W64,
+                    .read = irouter_read,
+                    .write = irouter_write},
+    [DR_ID] = {.offset = VGIC_ID_OFFSET,
+               .length = VGIC_ID_LENGTH,
+               .widths = VGIC_W32,
+               .read = vgic_mmio_read_id},
+};
+
+/*
+ * Table-indexed decode (issue 12): the register at an offset is one load, a
+ * byte per 128-byte granule of the frame, DIST_WORDS for the first granule,
+ * whose registers are 4 bytes apart and take a byte per word. A granule holds
+ * at most one register past the first (access_reg still checks the exact
+ * range: IPRIORITYR, IROUTER and the ID block end or start inside theirs).
+ * Range designators keep the offsets and lengths the constants above; the
+ * unit test checks every offset against the GICv3 map.
+ */
+#define DIST_GRANULE               7
+#define DIST_WORDS                 0xFF
+#define SPAN(off, len, shift, reg) [(off) >> (shift)...((off) + (len)-1) >> (shift)] = (reg)
+#define GRANULES(off, len, reg)    SPAN(off, len, DIST_GRANULE, reg)
+
+_Static_assert(DR_COUNT < DIST_WORDS, "register indexes fit a byte");
+
+static const uint8_t dist_words[1U << (DIST_GRANULE - 2)] = {
+    SPAN(GICD_CTLR, 4, 2, DR_CTLR),       SPAN(GICD_TYPER, 4, 2, DR_TYPER),
+    SPAN(GICD_IIDR, 4, 2, DR_IIDR),       SPAN(GICD_TYPER2, 4, 2, DR_TYPER2),
+    SPAN(GICD_STATUSR, 4, 2, DR_STATUSR),
+};
+
+static const uint8_t dist_index[VGIC_DIST_MMIO_SIZE >> DIST_GRANULE] = {
+    [0] = DIST_WORDS,
+    GRANULES(GICD_IGROUPR, LEN_1BIT, DR_IGROUPR),
+    GRANULES(GICD_ISENABLER, LEN_1BIT, DR_ISENABLER),
+    GRANULES(GICD_ICENABLER, LEN_1BIT, DR_ICENABLER),
+    GRANULES(GICD_ISPENDR, LEN_1BIT, DR_ISPENDR),
+    GRANULES(GICD_ICPENDR, LEN_1BIT, DR_ICPENDR),
+    GRANULES(GICD_ISACTIVER, LEN_1BIT, DR_ISACTIVER),
+    GRANULES(GICD_ICACTIVER, LEN_1BIT, DR_ICACTIVER),
+    GRANULES(GICD_IPRIORITYR, LEN_PRIORITY, DR_IPRIORITYR),
+    GRANULES(GICD_ICFGR, LEN_2BIT, DR_ICFGR),
+    GRANULES(GICD_IGRPMODR, LEN_1BIT, DR_IGRPMODR),
+    GRANULES(GICD_IROUTER_SPI, LEN_IROUTER, DR_IROUTER),
+    GRANULES(VGIC_ID_OFFSET, VGIC_ID_LENGTH, DR_ID),
+};
+
+/* offset < VGIC_DIST_MMIO_SIZE (the region's size); NULL where no register is. */
+static inline const struct vgic_reg *dist_reg(uint64_t offset)
+{
+    unsigned i = dist_index[(offset >> DIST_GRANULE) & (ARRAY_SIZE(dist_index) - 1)];
+    if (i == DIST_WORDS) {
+        i = dist_words[(offset >> 2) & (ARRAY_SIZE(dist_words) - 1)];
+    }
+    return i != DR_NONE ? &dist_regs[i] : NULL;
+}
 
 static bool dist_read(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned size, uint64_t *value)
 {
     (void)vcpu;
     struct vgic_access a = {.d = dev, .c = NULL, .offset = offset, .size = size};
-    return vgic_mmio_dispatch(dist_regs, ARRAY_SIZE(dist_regs), &a, 0, false, value);
+    return access_reg(dist_reg(offset), &a, 0, false, value);
 }
 
 static bool dist_write(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned size, uint64_t value)
 {
     (void)vcpu;
     struct vgic_access a = {.d = dev, .c = NULL, .offset = offset, .size = size};
-    return vgic_mmio_dispatch(dist_regs, ARRAY_SIZE(dist_regs), &a, 0, true, &value);
+    return access_reg(dist_reg(offset), &a, 0, true, &value);
 }
 
 const struct mmio_ops vgic_dist_mmio_ops = {.read = dist_read, .write = dist_write};
