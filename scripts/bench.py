@@ -324,7 +324,7 @@ def main() -> int:
     ap.add_argument("--qemu", default="qemu-system-aarch64")
     ap.add_argument("--cpu", default="cortex-a57")
     ap.add_argument("--only", type=lambda s: set(s.split(",")), default=None,
-                    help="comma-separated runs: bench,irqbench,yield,migrate,bench2,pingpong,linux")
+                    help="comma-separated runs: bench,irqbench,yield,migrate,bench2,pingpong,linux,gicv2,rt")
     ap.add_argument("--once", action="store_true", help="one run, no determinism check")
     args = ap.parse_args()
     out = Path(args.build_dir) / "bench"
