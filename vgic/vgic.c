@@ -354,6 +354,7 @@ void vgic_queue_unlock(struct vgic_dist *d, struct vgic_irq *irq)
         if (irq->vcpu == NULL && oracle(d, irq) == target) {
             list_add_tail(&target->ap_list, &irq->ap_link);
             irq->vcpu = target;
+            target->linked = true;
             __atomic_store_n(&target->changed, 1U, __ATOMIC_RELAXED);
             spin_unlock(&irq->lock);
             spin_unlock(&target->ap_lock);
@@ -726,6 +727,8 @@ unsigned vgic_flush_lrs(struct vgic_cpu *c, uint64_t *lrs, unsigned nr_lrs)
     unsigned used = 0;
     struct list_node *next;
     spin_lock(&c->ap_lock);
+    c->linked = false;
+    c->folded = false;
     if (!list_fits(&c->ap_list, nr_lrs)) {
         used = flush_sorted(d, c, lrs, nr_lrs, &m);
         spin_unlock(&c->ap_lock);
@@ -790,27 +793,100 @@ static void fold_lr(struct vgic_irq *irq, uint64_t lr)
  * so only they are looked at (and dropped if done); the rest wait for the
  * next flush's pass.
  */
-void vgic_fold_lrs(struct vgic_cpu *c, const uint64_t *lrs, unsigned used)
+static inline uint32_t lr_intid(uint64_t lr)
+{
+    return (uint32_t)(lr & ICH_LR_VINTID_MASK);
+}
+
+/*
+ * Folding SPIs: one that is done leaves the list (or moves), which needs the
+ * list's lock first. Not inlined: the common fold of private interrupts
+ * alone needs neither the lock nor the frame of `moved`.
+ */
+__attribute__((noinline)) static void fold_lrs_spis(struct vgic_cpu *c, const uint64_t *lrs,
+                                                    unsigned used)
 {
     struct vgic_dist *d = c->dist;
     struct moved m;
     m.n = 0; /* not the array: zeroing it would cost more than the pass */
     spin_lock(&c->ap_lock);
     for (unsigned i = 0; i < used; i++) {
-        uint32_t intid = (uint32_t)(lrs[i] & ICH_LR_VINTID_MASK);
-        struct vgic_irq *irq = vgic_get_irq(d, c, intid);
+        struct vgic_irq *irq = vgic_get_irq(d, c, lr_intid(lrs[i]));
         if (irq == NULL) {
             continue;
         }
         spin_lock(&irq->lock);
         if (irq->vcpu == c) { /* else: reset or moved meanwhile; the value is stale */
             fold_lr(irq, lrs[i]);
-            keep_or_unlist(d, c, irq, &m);
+            if (irq->intid >= VGIC_NR_PRIVATE) {
+                keep_or_unlist(d, c, irq, &m);
+            }
         }
         spin_unlock(&irq->lock);
     }
     spin_unlock(&c->ap_lock);
     requeue(d, &m);
+}
+
+/*
+ * Only the interrupts that had a list register can have changed in the guest,
+ * so only they are looked at; the rest wait for the next flush's pass. A
+ * private interrupt stays listed (see vgic.h), so folding it takes its own
+ * lock only: irq->vcpu can be read under either lock.
+ */
+void vgic_fold_lrs(struct vgic_cpu *c, const uint64_t *lrs, unsigned used)
+{
+    c->folded = true;
+    for (unsigned i = 0; i < used; i++) {
+        if (lr_intid(lrs[i]) >= VGIC_NR_PRIVATE) {
+            fold_lrs_spis(c, lrs, used);
+            return;
+        }
+    }
+    for (unsigned i = 0; i < used; i++) {
+        struct vgic_irq *irq = &c->private_irqs[lr_intid(lrs[i])];
+        spin_lock(&irq->lock);
+        if (irq->vcpu == c) { /* else: reset meanwhile; the value is stale */
+            fold_lr(irq, lrs[i]);
+        }
+        spin_unlock(&irq->lock);
+    }
+}
+
+bool vgic_refresh_lrs(struct vgic_cpu *c, uint64_t *lrs, unsigned used, uint32_t empty,
+                      uint32_t *rewritten)
+{
+    struct vgic_dist *d = c->dist;
+    uint32_t done = 0;
+    uint32_t all = used >= 32 ? ~0U : (1U << used) - 1;
+    if (used == 0 || (empty & all) != all || c->underflow || d->v2 ||
+        __atomic_load_n(&c->linked, __ATOMIC_RELAXED)) {
+        return false;
+    }
+    for (unsigned i = 0; i < used; i++) {
+        if (lr_intid(lrs[i]) >= VGIC_NR_PRIVATE) {
+            return false;
+        }
+    }
+    bool folded = c->folded;
+    c->folded = false;
+    for (unsigned i = 0; i < used; i++) {
+        struct vgic_irq *irq = &c->private_irqs[lr_intid(lrs[i])];
+        spin_lock(&irq->lock);
+        if (irq->vcpu == c) { /* else: reset meanwhile; its register stays empty */
+            if (!folded) {
+                fold_lr(irq, lrs[i] & ~(ICH_LR_PENDING | ICH_LR_ACTIVE)); /* finished */
+            }
+            resample(d, irq);
+            if (oracle(d, irq) == c) {
+                lrs[i] = make_lr(irq);
+                done |= 1U << i;
+            }
+        }
+        spin_unlock(&irq->lock);
+    }
+    *rewritten = done;
+    return true;
 }
 
 bool vgic_has_pending(struct vgic_cpu *c)

@@ -116,6 +116,9 @@ static void test_repend_kicks(void)
     EXPECT_EQ(lr_state(lrs[0]), ICH_LR_PENDING);
     lrs[0] &= ~(ICH_LR_PENDING | ICH_LR_ACTIVE);
     vgic_fold_lrs(&cpus[1], lrs, 1);
+    /* Finished: still listed (a private interrupt), so the next pend kicks as above. */
+    EXPECT(queued_on(&cpus[1].private_irqs[1], &cpus[1]) && !cpus[1].private_irqs[1].active);
+    EXPECT_EQ(vgic_flush_lrs(&cpus[1], lrs, NR_LRS), 0);
     EXPECT(list_empty(&cpus[1].ap_list));
     /* A level line raised again while listed (a UART SPI): the same rule. */
     struct vgic_irq *spi = config(NULL, 33, 0x40, false);
