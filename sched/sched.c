@@ -303,6 +303,20 @@ void sched_kick(struct vcpu *v)
     if (this_cpu()->loaded == v) {
         return;
     }
+    /*
+     * Loaded on another CPU (running, or halted in place there): the IPI is
+     * all it needs, without the queue's lock. Its exit (or its halt loop)
+     * looks at the vGIC, where the caller's pend already is. If it is being
+     * put meanwhile, after_run() asks vgic_has_pending() before blocking it:
+     * the pend was made under the interrupt's (or the list's) lock, which
+     * that check takes too, after vgic_cpu_set_loaded(false). So either the
+     * check sees the pend, or this load sees `loaded` false and takes the
+     * locked way below, which wakes a blocked vCPU.
+     */
+    if (__atomic_load_n(&v->vgic.loaded, __ATOMIC_ACQUIRE)) {
+        kick_cpu(__atomic_load_n(&v->se.cpu, __ATOMIC_ACQUIRE));
+        return;
+    }
     uint64_t flags = local_irq_save();
     unsigned cpu;
     struct sched_cpu *sc = lock_queue_of(v, &cpu);

@@ -853,39 +853,145 @@ void vgic_fold_lrs(struct vgic_cpu *c, const uint64_t *lrs, unsigned used)
     }
 }
 
-bool vgic_refresh_lrs(struct vgic_cpu *c, uint64_t *lrs, unsigned used, uint32_t empty,
-                      uint32_t *rewritten)
+/* A private interrupt in c's list registers, its lock held: what a refresh does with it. */
+enum refresh_op { REFRESH_KEEP, REFRESH_WRITE, REFRESH_DROP };
+
+static enum refresh_op refresh_one(struct vgic_dist *d, struct vgic_cpu *c, struct vgic_irq *irq,
+                                   bool folded, uint64_t *lr)
+{
+    if (irq->vcpu != c) {
+        return REFRESH_DROP; /* reset meanwhile: not c's to show */
+    }
+    if (!folded) {
+        /* fold_lr() of a finished register: no longer active; a level is acknowledged. */
+        irq->active = false;
+        if (!irq->edge && !irq->hw) {
+            irq->pending_latch = false;
+        }
+    }
+    if (irq->hw) {
+        resample(d, irq);
+    }
+    /* The oracle for a private interrupt: its owner c, if active or deliverable. */
+    if (irq->active || deliverable(d, irq)) {
+        *lr = make_lr(irq);
+        return REFRESH_WRITE;
+    }
+    return REFRESH_KEEP;
+}
+
+/*
+ * The finished interrupts a refresh did not list again leave c's list (as a
+ * full flush would take them off), under the list's lock first; one pended
+ * again since stays, its register empty: its pender set `changed` and
+ * kicked, so the next exit lists it. Returns the registers to drop.
+ */
+static uint32_t refresh_unlist(struct vgic_dist *d, struct vgic_cpu *c, const uint64_t *lrs,
+                               uint32_t idle)
+{
+    uint32_t drop = 0;
+    spin_lock(&c->ap_lock);
+    for (unsigned i = 0; idle >> i != 0; i++) {
+        if (!((idle >> i) & 1)) {
+            continue;
+        }
+        struct vgic_irq *irq = &c->private_irqs[lr_intid(lrs[i])];
+        spin_lock(&irq->lock);
+        if (irq->vcpu == c && !irq->active && !deliverable(d, irq)) {
+            list_del(&irq->ap_link);
+            irq->vcpu = NULL;
+            drop |= 1U << i;
+        }
+        spin_unlock(&irq->lock);
+    }
+    spin_unlock(&c->ap_lock);
+    return drop;
+}
+
+/* Closes the gaps the dropped registers leave; what moves (or was rewritten) is to be written. */
+static unsigned refresh_compact(uint64_t *lrs, unsigned used, uint32_t done, uint32_t drop,
+                                uint32_t *write)
+{
+    unsigned n = 0;
+    uint32_t w = 0;
+    for (unsigned i = 0; i < used; i++) {
+        if ((drop >> i) & 1) {
+            continue;
+        }
+        bool rewritten = (done >> i) & 1;
+        if (n != i) {
+            /* A kept register is empty in hardware: moved, it stays empty (state 00). */
+            lrs[n] = rewritten ? lrs[i] : lrs[i] & ~(ICH_LR_PENDING | ICH_LR_ACTIVE);
+            w |= 1U << n;
+        } else if (rewritten) {
+            w |= 1U << n;
+        }
+        n++;
+    }
+    *write = w;
+    return n;
+}
+
+/* The common case of one list register in use (a kick's SGI, the timer): no loops, no masks. */
+__attribute__((noinline)) static bool
+refresh_single(struct vgic_cpu *c, uint64_t *lrs, unsigned *used, uint32_t empty, uint32_t *write)
 {
     struct vgic_dist *d = c->dist;
-    uint32_t done = 0;
-    uint32_t all = used >= 32 ? ~0U : (1U << used) - 1;
-    if (used == 0 || (empty & all) != all || c->underflow || d->v2 ||
+    uint32_t intid = lr_intid(lrs[0]);
+    if (!(empty & 1) || intid >= VGIC_NR_PRIVATE || c->underflow || d->v2 ||
         __atomic_load_n(&c->linked, __ATOMIC_RELAXED)) {
         return false;
     }
-    for (unsigned i = 0; i < used; i++) {
+    struct vgic_irq *irq = &c->private_irqs[intid];
+    bool folded = c->folded;
+    c->folded = false;
+    spin_lock(&irq->lock);
+    enum refresh_op op = refresh_one(d, c, irq, folded, &lrs[0]);
+    spin_unlock(&irq->lock);
+    *write = op == REFRESH_WRITE;
+    if (op == REFRESH_KEEP && refresh_unlist(d, c, lrs, 1) == 0) {
+        return true; /* pended again meanwhile: it stays, its register empty */
+    }
+    *used = op != REFRESH_WRITE ? 0 : 1;
+    return true;
+}
+
+bool vgic_refresh_lrs(struct vgic_cpu *c, uint64_t *lrs, unsigned *used, uint32_t empty,
+                      uint32_t *write)
+{
+    struct vgic_dist *d = c->dist;
+    unsigned n = *used;
+    if (n == 1) {
+        return refresh_single(c, lrs, used, empty, write);
+    }
+    uint32_t done = 0, idle = 0, gone = 0;
+    uint32_t all = n >= 32 ? ~0U : (1U << n) - 1;
+    if (n == 0 || (empty & all) != all || c->underflow || d->v2 ||
+        __atomic_load_n(&c->linked, __ATOMIC_RELAXED)) {
+        return false;
+    }
+    for (unsigned i = 0; i < n; i++) {
         if (lr_intid(lrs[i]) >= VGIC_NR_PRIVATE) {
             return false;
         }
     }
     bool folded = c->folded;
     c->folded = false;
-    for (unsigned i = 0; i < used; i++) {
+    for (unsigned i = 0; i < n; i++) {
         struct vgic_irq *irq = &c->private_irqs[lr_intid(lrs[i])];
         spin_lock(&irq->lock);
-        if (irq->vcpu == c) { /* else: reset meanwhile; its register stays empty */
-            if (!folded) {
-                fold_lr(irq, lrs[i] & ~(ICH_LR_PENDING | ICH_LR_ACTIVE)); /* finished */
-            }
-            resample(d, irq);
-            if (oracle(d, irq) == c) {
-                lrs[i] = make_lr(irq);
-                done |= 1U << i;
-            }
-        }
+        enum refresh_op op = refresh_one(d, c, irq, folded, &lrs[i]);
         spin_unlock(&irq->lock);
+        done |= (uint32_t)(op == REFRESH_WRITE) << i;
+        idle |= (uint32_t)(op == REFRESH_KEEP) << i;
+        gone |= (uint32_t)(op == REFRESH_DROP) << i;
     }
-    *rewritten = done;
+    if ((idle | gone) == 0) {
+        *write = done;
+        return true;
+    }
+    uint32_t drop = gone | (idle != 0 ? refresh_unlist(d, c, lrs, idle) : 0);
+    *used = refresh_compact(lrs, n, done, drop, write);
     return true;
 }
 

@@ -234,20 +234,23 @@ unsigned vgic_flush_lrs(struct vgic_cpu *c, uint64_t *lrs, unsigned nr_lrs);
 void vgic_fold_lrs(struct vgic_cpu *c, const uint64_t *lrs, unsigned used);
 
 /*
- * The short flush. lrs[0..used) are the values the last flush wrote (or the
+ * The short flush. lrs[0..*used) are the values the last flush wrote (or the
  * fold read back), `empty` the list registers the guest has finished since
  * (ICH_ELRSR_EL2: neither pending nor active). It applies when nothing was
  * linked onto c's list since that flush (c->linked), none overflowed, every
  * used list register is empty and each holds a private interrupt of a GICv3
  * VM: the list is then exactly what the list registers hold, and no
  * interrupt on it can have to move. Each of them is folded as finished
- * (unless c->folded says the fold did it already) and, if deliverable again,
- * gets its list register back (lrs[i] rewritten, bit i in *rewritten); the
- * others stay listed with an empty register. Returns false, having changed
- * nothing, when it does not apply: the caller does the full flush.
+ * (unless c->folded says the fold did it already); one deliverable again
+ * gets its list register back, and the others leave c's list, their
+ * registers dropped and the rest moved down to close the gaps (*used
+ * shrinks). *write: bit i set, lrs[i] must be written to list register i;
+ * registers from the new *used up to the old one must be cleared. Returns
+ * false, having changed nothing, when it does not apply: the caller does the
+ * full flush.
  */
-bool vgic_refresh_lrs(struct vgic_cpu *c, uint64_t *lrs, unsigned used, uint32_t empty,
-                      uint32_t *rewritten);
+bool vgic_refresh_lrs(struct vgic_cpu *c, uint64_t *lrs, unsigned *used, uint32_t empty,
+                      uint32_t *write);
 
 /*
  * The vCPU's CPU interface goes live on a CPU (before its first flush) or

@@ -256,21 +256,27 @@ void vgic_hw_put(struct vgic_cpu *c)
 /*
  * The short way (vgic_refresh_lrs): the list holds just what the list
  * registers do and the guest has finished all of them, so only those whose
- * interrupt is deliverable again are written. ICH_ELRSR_EL2 says which are
- * empty; ICH_HCR_EL2 is unchanged (no overflow, so no UIE).
+ * interrupt is deliverable again (or that moved down) are written, and those
+ * left over at the end cleared. ICH_ELRSR_EL2 says which are empty;
+ * ICH_HCR_EL2 is unchanged (no overflow, so no UIE).
  */
 static bool refresh(struct vgic_cpu *c)
 {
-    uint32_t rewritten;
+    uint32_t write;
+    unsigned used = c->used_lrs;
     uint32_t empty = (uint32_t)read_sysreg(ich_elrsr_el2);
-    if (!vgic_refresh_lrs(c, c->lr, c->used_lrs, empty, &rewritten)) {
+    if (!vgic_refresh_lrs(c, c->lr, &used, empty, &write)) {
         return false;
     }
-    for (unsigned i = 0; rewritten != 0; i++, rewritten >>= 1) {
-        if (rewritten & 1) {
+    for (unsigned i = 0; write != 0; i++, write >>= 1) {
+        if (write & 1) {
             write_lr(i, vgic_lr_sanitise(c->lr[i], shape));
         }
     }
+    for (unsigned i = used; i < c->used_lrs; i++) {
+        write_lr(i, 0);
+    }
+    c->used_lrs = used;
     return true;
 }
 

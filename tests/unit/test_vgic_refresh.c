@@ -2,6 +2,7 @@
  * Host tests of the short flush (vgic_refresh_lrs, issue 12): a finished
  * private interrupt stays listed, and a pend of it again is put back into its
  * list register in place, with no list lock, no relink and no second fold;
+ * finished ones not pending again leave the list, their registers compacted;
  * the refresh refuses (changing nothing) whenever the list may hold more than
  * the list registers do. A threaded ping-pong (a sender pending SGIs, a
  * "vCPU" that exits only when `changed` says so) checks that no pend is lost
@@ -82,24 +83,55 @@ static void test_repend_in_place(void)
     EXPECT_EQ(kicks[1], 2); /* still listed: the running vCPU must exit (issue 10) */
     EXPECT(c->changed && !c->linked);
     unsigned irq_locks = sgi->lock.next, list_locks = c->ap_lock.next;
-    EXPECT(vgic_refresh_lrs(c, lrs, 1, 0x1, &rw));
+    unsigned used = 1;
+    EXPECT(vgic_refresh_lrs(c, lrs, &used, 0x1, &rw));
     EXPECT_EQ(rw, 0x1);
+    EXPECT_EQ(used, 1);
     EXPECT_EQ(lrs[0], 1 | 0x80ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_GROUP1 | ICH_LR_PENDING);
     EXPECT(!sgi->pending_latch && !sgi->active && sgi->vcpu == c);
     EXPECT_EQ(sgi->lock.next - irq_locks, 1);
     EXPECT_EQ(c->ap_lock.next - list_locks, 0);
     EXPECT_EQ(list_len(c), 1);
 
-    /* Finished with nothing pending: folded as done, left listed with an empty register. */
+    /* Finished with nothing pending: folded as done, off the list, its register dropped. */
     lrs[0] &= ~STATE;
     rw = 0xFFFF;
-    EXPECT(vgic_refresh_lrs(c, lrs, 1, 0x1, &rw));
+    EXPECT(vgic_refresh_lrs(c, lrs, &used, 0x1, &rw));
     EXPECT_EQ(rw, 0);
-    EXPECT(sgi->vcpu == c && !sgi->active && !vgic_irq_is_pending(sgi));
-    EXPECT(!vgic_has_pending(c));
-    /* The next full flush drops it. */
-    EXPECT_EQ(vgic_flush_lrs(c, lrs, NR_LRS), 0);
+    EXPECT_EQ(used, 0);
     EXPECT(list_len(c) == 0 && sgi->vcpu == NULL);
+    EXPECT(!sgi->active && !vgic_irq_is_pending(sgi));
+}
+
+/* Finished ones among others: dropped, and the rest moved down to close the gaps. */
+static void test_compact(void)
+{
+    setup();
+    uint64_t lrs[NR_LRS];
+    uint32_t rw = 0;
+    struct vgic_cpu *c = &cpus[0];
+    for (uint32_t i = 1; i <= 3; i++) {
+        config(c, i, true);
+        vgic_set_pending(&dist, c, i);
+    }
+    EXPECT_EQ(vgic_flush_lrs(c, lrs, NR_LRS), 3);
+    for (unsigned i = 0; i < 3; i++) {
+        lrs[i] &= ~STATE; /* all three taken and finished */
+    }
+    vgic_set_pending(&dist, c, 3); /* only SGI 3 again */
+    unsigned used = 3;
+    EXPECT(vgic_refresh_lrs(c, lrs, &used, 0x7, &rw));
+    EXPECT_EQ(used, 1);
+    EXPECT_EQ(rw, 0x1);
+    EXPECT_EQ(lrs[0], 3 | 0x80ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_GROUP1 | ICH_LR_PENDING);
+    EXPECT(list_len(c) == 1 && vgic_get_irq(&dist, c, 3)->vcpu == c);
+    EXPECT(vgic_get_irq(&dist, c, 1)->vcpu == NULL && vgic_get_irq(&dist, c, 2)->vcpu == NULL);
+    /* SGI 1 pending again while SGI 3 is finished: SGI 3 leaves, SGI 1 is linked anew. */
+    lrs[0] &= ~STATE;
+    vgic_set_pending(&dist, c, 1);
+    EXPECT(c->linked);
+    EXPECT(!vgic_refresh_lrs(c, lrs, &used, 0x1, &rw));
+    EXPECT_EQ(used, 1);
 }
 
 static void test_refuses(void)
@@ -115,13 +147,16 @@ static void test_refuses(void)
     lrs[0] &= ~STATE;
     memcpy(before, lrs, sizeof(lrs));
     /* Nothing in use. */
-    EXPECT(!vgic_refresh_lrs(c, lrs, 0, 0xF, &rw));
+    unsigned used = 0;
+    EXPECT(!vgic_refresh_lrs(c, lrs, &used, 0xF, &rw));
     /* A register the guest has not finished (pending or active in it). */
-    EXPECT(!vgic_refresh_lrs(c, lrs, 1, 0x0, &rw));
+    used = 1;
+    EXPECT(!vgic_refresh_lrs(c, lrs, &used, 0x0, &rw));
     /* Something linked since the flush: it has no register yet. */
     vgic_set_pending(&dist, c, 2);
     EXPECT(c->linked);
-    EXPECT(!vgic_refresh_lrs(c, lrs, 1, 0x1, &rw));
+    EXPECT(!vgic_refresh_lrs(c, lrs, &used, 0x1, &rw));
+    EXPECT_EQ(used, 1);
     EXPECT(memcmp(before, lrs, sizeof(lrs)) == 0);
     EXPECT_EQ(rw, 0xFFFF);
     EXPECT(!sgi->active && sgi->vcpu == c);       /* nothing folded by a refusal */
@@ -136,7 +171,7 @@ static void test_refuses(void)
     EXPECT_EQ(vgic_flush_lrs(c, lrs, NR_LRS), 1);
     EXPECT_EQ(lrs[0] & ICH_LR_VINTID_MASK, 40);
     lrs[0] &= ~STATE;
-    EXPECT(!vgic_refresh_lrs(c, lrs, 1, 0x1, &rw));
+    EXPECT(!vgic_refresh_lrs(c, lrs, &used, 0x1, &rw));
     vgic_fold_lrs(c, lrs, 1);
     EXPECT(list_len(c) == 0); /* a finished SPI leaves at the fold, as before */
     /* More listed than list registers (underflow). */
@@ -149,7 +184,8 @@ static void test_refuses(void)
     for (unsigned i = 0; i < NR_LRS; i++) {
         lrs[i] &= ~STATE;
     }
-    EXPECT(!vgic_refresh_lrs(c, lrs, NR_LRS, 0xF, &rw));
+    used = NR_LRS;
+    EXPECT(!vgic_refresh_lrs(c, lrs, &used, 0xF, &rw));
 }
 
 /* A level interrupt pended by software after the fold: the refresh must not fold it again. */
@@ -166,8 +202,10 @@ static void test_no_second_fold(void)
     vgic_fold_lrs(c, lrs, 1);
     EXPECT(c->folded && !ppi->pending_latch && ppi->vcpu == c);
     vgic_set_pending(&dist, c, VGIC_INTID_PTIMER); /* GICD_ISPENDR between fold and entry */
-    EXPECT(vgic_refresh_lrs(c, lrs, 1, 0x1, &rw));
+    unsigned used = 1;
+    EXPECT(vgic_refresh_lrs(c, lrs, &used, 0x1, &rw));
     EXPECT_EQ(rw, 0x1);
+    EXPECT_EQ(used, 1);
     EXPECT_EQ(lrs[0] & STATE, ICH_LR_PENDING);
     EXPECT(lrs[0] & ICH_LR_EOI);
     EXPECT(!c->folded);
@@ -199,7 +237,7 @@ static void *vcpu_thread(void *arg)
         __atomic_store_n(&c->changed, 0U, __ATOMIC_SEQ_CST);
         uint32_t rw;
         uint32_t empty = used >= 32 ? ~0U : (1U << used) - 1; /* the guest finished them all */
-        if (vgic_refresh_lrs(c, lrs, used, empty, &rw)) {
+        if (vgic_refresh_lrs(c, lrs, &used, empty, &rw)) {
             refreshed++;
         } else {
             if (used != 0) {
@@ -260,6 +298,7 @@ static void test_pingpong_race(void)
 int main(void)
 {
     test_repend_in_place();
+    test_compact();
     test_refuses();
     test_no_second_fold();
     test_pingpong_race();
