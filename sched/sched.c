@@ -338,12 +338,13 @@ void sched_kick(struct vcpu *v)
 /*
  * v asked to block (WFI, or CPU_SUSPEND) and nothing else waits for this CPU:
  * wait here with v still loaded, so that its wake-up costs no put, pick and
- * load. v stays VS_RUNNING, so a kick from elsewhere sets wake_pending and
- * sends IPI_KICK, which ends the WFI; its own timer's PPI and soft timers on
- * this CPU queue its interrupts directly. The wait ends, v to re-enter, on
- * anything deliverable, a wake-up or another request; it ends with false, v
- * to block for real, when a vCPU is queued here. The time counts as the
- * CPU's idle time and not as v's run time.
+ * load. v stays VS_RUNNING and loaded, so a vGIC kick from elsewhere sends
+ * IPI_KICK (a sched_wake also sets wake_pending), which ends the WFI; its
+ * own timer's PPI and soft timers on this CPU queue its interrupts directly.
+ * The wait ends, v to re-enter, on any change in its vGIC (`changed`), a
+ * wake-up or another request; it ends with false, v to block for real, when
+ * a vCPU is queued here. The time counts as the CPU's idle time and not as
+ * v's run time.
  */
 bool sched_halt_in_place(struct vcpu *v)
 {
@@ -364,7 +365,17 @@ bool sched_halt_in_place(struct vcpu *v)
     }
     uint64_t from = counter_read();
     for (;;) {
-        if (vgic_has_pending(&v->vgic) || __atomic_load_n(&v->wake_pending, __ATOMIC_ACQUIRE) ||
+        /*
+         * The WFI's trap found nothing deliverable; since then, only a pend
+         * or a change the vGIC queues can make something so, and each sets
+         * `changed` (vgic_queue_unlock; cleared only before a flush). So a
+         * set `changed` ends the wait without walking the list: the run
+         * loop's flush lists what is deliverable. If nothing is (a line was
+         * lowered), the guest's WFI completes without an interrupt, which
+         * the architecture allows, and its wait loop waits again.
+         */
+        if (__atomic_load_n(&v->vgic.changed, __ATOMIC_ACQUIRE) != 0 ||
+            __atomic_load_n(&v->wake_pending, __ATOMIC_ACQUIRE) ||
             (__atomic_load_n(&v->requests, __ATOMIC_ACQUIRE) & ~VCPU_REQ_BLOCK) != 0) {
             break;
         }
@@ -380,11 +391,13 @@ bool sched_halt_in_place(struct vcpu *v)
     if (!alone) {
         return false; /* v->stats.blocks counted it; after_run() blocks it now */
     }
-    spin_lock(&sc->lock);
+    /*
+     * No queue lock: v stays VS_RUNNING and loaded here, so nobody else
+     * changes its state or these counters (a kick reads sstate only).
+     */
     set_state(v, VS_RUNNING, from); /* its run time up to the WFI ... */
     v->state_since = now;           /* ... and none for the wait */
     v->stats.wakes++;
-    spin_unlock(&sc->lock);
     __atomic_fetch_and(&v->requests, ~VCPU_REQ_BLOCK, __ATOMIC_ACQ_REL);
     return true;
 }

@@ -171,6 +171,11 @@ void vgic_cpu_init(struct vgic_dist *d, struct vgic_cpu *c, unsigned id, uint64_
     }
     cpu_interface_reset(c);
     d->cpus[id] = c;
+    if ((mpidr & VGIC_AFF_MASK) == id) {
+        d->flat_cpus |= 1U << id;
+    } else {
+        d->unflat = true;
+    }
     if (id >= d->nr_cpus) {
         d->nr_cpus = id + 1;
     }
@@ -465,13 +470,17 @@ static uint32_t sgi_target_mask(const struct vgic_dist *d, const struct vgic_cpu
     return mask;
 }
 
+/* Pends SGI intid (< 16) on each vCPU of mask; every bit names a vCPU of d. */
 static unsigned __attribute__((noinline))
 sgi_pend(struct vgic_dist *d, uint32_t mask, uint32_t intid)
 {
     unsigned count = 0;
     for (unsigned i = 0; mask != 0; i++, mask >>= 1) {
         if (mask & 1) {
-            vgic_set_pending(d, d->cpus[i], intid);
+            struct vgic_irq *irq = &d->cpus[i]->private_irqs[intid];
+            spin_lock(&irq->lock);
+            irq->pending_latch = true;
+            vgic_queue_unlock(d, irq);
             count++;
         }
     }
@@ -494,7 +503,16 @@ unsigned vgic_sgi(struct vgic_dist *d, struct vgic_cpu *src, uint64_t sgir, bool
     if (!(sgir & SGIR_IRM) && (sgir & SGIR_TARGETS_MASK) == 0) {
         return 0;
     }
-    uint32_t mask = sgi_target_mask(d, src, sgir);
+    /* Every vCPU's Aff0 is its index, the write names Aff3..Aff1 = 0 and RS = 0: the list is the
+     * mask. */
+    const uint64_t upper_rs = 0xFFULL << SGIR_AFF3_SHIFT | 0xFULL << SGIR_RS_SHIFT |
+                              0xFFULL << SGIR_AFF2_SHIFT | 0xFFULL << SGIR_AFF1_SHIFT;
+    uint32_t mask;
+    if (!d->unflat && (sgir & (upper_rs | SGIR_IRM)) == 0) {
+        mask = (uint32_t)(sgir & SGIR_TARGETS_MASK) & d->flat_cpus;
+    } else {
+        mask = sgi_target_mask(d, src, sgir);
+    }
     return mask == 0 ? 0 : sgi_pend(d, mask, sgir_field(sgir, SGIR_INTID_SHIFT, 0xF));
 }
 

@@ -134,6 +134,13 @@ struct vgic_dist {
     unsigned nr_cpus;
     struct vgic_cpu *cpus[VGIC_MAX_CPUS];
     /*
+     * SGI decoding's short cut: a bit per vCPU whose affinity is its index
+     * (Aff0 = id, upper levels 0; shrike's VMs), and whether any vCPU is
+     * otherwise, which turns the short cut off (vgic_cpu_init sets both).
+     */
+    uint32_t flat_cpus;
+    bool unflat;
+    /*
      * c has something new to deliver: the hypervisor makes c exit if it runs
      * on another CPU, wakes it if it waits in WFI, and does nothing else (a
      * vCPU that is queued, or that runs on the calling CPU, flushes before
