@@ -119,6 +119,7 @@ static void irq_reset(struct vgic_irq *irq)
     irq->pending_latch = false;
     irq->line_level = false;
     irq->active = false;
+    irq->sampled = false;
     irq->targets = 0;
     irq->sgi_sources = 0;
     irq->active_source = 0;
@@ -349,6 +350,7 @@ void vgic_queue_unlock(struct vgic_dist *d, struct vgic_irq *irq)
         }
         struct vgic_cpu *target = oracle(d, irq);
         if (target == NULL) {
+            irq->sampled = false; /* not listed: no flush needs to come before its guest runs */
             spin_unlock(&irq->lock);
             return;
         }
@@ -407,6 +409,7 @@ void vgic_set_level(struct vgic_dist *d, struct vgic_cpu *c, uint32_t intid, boo
         irq->pending_latch = true; /* an edge-triggered input latches its rising edge */
     }
     irq->line_level = level;
+    irq->sampled = irq->hw && level; /* the device's own output, now (see vgic.h) */
     vgic_queue_unlock(d, irq);
 }
 
@@ -683,7 +686,9 @@ static uint64_t make_lr(struct vgic_irq *irq)
  */
 static void resample(const struct vgic_dist *d, struct vgic_irq *irq)
 {
-    if (irq->hw && !irq->edge && irq->line_level && !irq->active && d->resample != NULL) {
+    bool fresh = irq->sampled;
+    irq->sampled = false;
+    if (!fresh && irq->hw && !irq->edge && irq->line_level && !irq->active && d->resample != NULL) {
         irq->line_level = d->resample(irq);
     }
 }
@@ -874,8 +879,10 @@ void vgic_fold_lrs(struct vgic_cpu *c, const uint64_t *lrs, unsigned used)
 /* A private interrupt in c's list registers, its lock held: what a refresh does with it. */
 enum refresh_op { REFRESH_KEEP, REFRESH_WRITE, REFRESH_DROP };
 
-static enum refresh_op refresh_one(struct vgic_dist *d, struct vgic_cpu *c, struct vgic_irq *irq,
-                                   bool folded, uint64_t *lr)
+__attribute__((always_inline)) static inline enum refresh_op refresh_one(struct vgic_dist *d,
+                                                                         struct vgic_cpu *c,
+                                                                         struct vgic_irq *irq,
+                                                                         bool folded, uint64_t *lr)
 {
     if (irq->vcpu != c) {
         return REFRESH_DROP; /* reset meanwhile: not c's to show */

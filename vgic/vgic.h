@@ -79,7 +79,14 @@ struct vgic_irq {
     bool pending_latch; /* edge pending, or set by software */
     bool line_level;    /* level-triggered input */
     bool active;
-    bool hw;          /* mapped to a physical interrupt: the guest's deactivation reaches it */
+    bool hw; /* mapped to a physical interrupt: the guest's deactivation reaches it */
+    /*
+     * hw: line_level was just raised by the device on its vCPU's CPU (the
+     * timer's PPI, or its load) and the interrupt is listed, so the flush
+     * that must come before its guest runs again need not ask the device
+     * again (vgic_dist.resample); that flush clears it.
+     */
+    bool sampled;
     bool guest_owned; /* false: reserved for shrike; the guest's writes to it are ignored */
     /* GICv2 VMs only (vgic_mmio_dist_v2.c): */
     uint8_t targets;       /* SPIs: GICD_ITARGETSR, a bit per vCPU; the lowest set one routes */
