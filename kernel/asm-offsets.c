@@ -26,6 +26,7 @@ void asm_offsets(void)
     DEFINE(VCPU_REGS_PC, offsetof(struct vcpu_regs, pc));
     DEFINE(VCPU_FP_FPSR, offsetof(struct vcpu_fpsimd, fpsr));
     DEFINE(EXIT_RESUME_KIND, EXIT_RESUME);
+    DEFINE(EXIT_IRQ_KIND, EXIT_IRQ);
 
     DEFINE(FRAME_SIZE, sizeof(struct el2_frame));
     DEFINE(FRAME_X0, offsetof(struct el2_frame, x));

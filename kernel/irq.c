@@ -9,6 +9,7 @@ static struct {
     irq_handler_t handler;
     void *ctx;
     bool forwarded;
+    bool lines_only;
 } handlers[IRQ_MAX_INTID];
 
 static bool install(unsigned intid, irq_handler_t handler, void *ctx, bool forwarded)
@@ -32,26 +33,62 @@ bool irq_register_forwarded(unsigned intid, irq_handler_t handler, void *ctx)
     return install(intid, handler, ctx, true);
 }
 
+void irq_set_lines_only(unsigned intid)
+{
+    if (intid < IRQ_MAX_INTID) {
+        handlers[intid].lines_only = true;
+    }
+}
+
+/* One acknowledged interrupt (priority dropped: EOImode 1): its handler, then its deactivation. */
+static void handle(unsigned intid)
+{
+    irq_handler_t h =
+        intid < IRQ_MAX_INTID ? __atomic_load_n(&handlers[intid].handler, __ATOMIC_ACQUIRE) : 0;
+    if (h) {
+        h(intid, handlers[intid].ctx);
+        if (handlers[intid].forwarded) {
+            return; /* the guest deactivates it */
+        }
+    } else {
+        log_warn("unhandled interrupt %u: disabled", intid);
+        gic_disable_irq(intid);
+    }
+    gic_deactivate(intid);
+}
+
+void irq_dispatch_from(unsigned intid)
+{
+    while (intid < GIC_INTID_SPURIOUS) {
+        handle(intid);
+        intid = gic_ack();
+        if (intid < GIC_INTID_SPURIOUS) {
+            gic_eoi(intid);
+        }
+    }
+}
+
 void irq_dispatch(void)
+{
+    unsigned intid = gic_ack();
+    if (intid < GIC_INTID_SPURIOUS) {
+        gic_eoi(intid);
+    }
+    irq_dispatch_from(intid);
+}
+
+unsigned irq_dispatch_lines_only(void)
 {
     for (;;) {
         unsigned intid = gic_ack();
         if (intid >= GIC_INTID_SPURIOUS) {
-            return;
+            return intid;
         }
         gic_eoi(intid);
-        irq_handler_t h =
-            intid < IRQ_MAX_INTID ? __atomic_load_n(&handlers[intid].handler, __ATOMIC_ACQUIRE) : 0;
-        if (h) {
-            h(intid, handlers[intid].ctx);
-            if (handlers[intid].forwarded) {
-                continue; /* the guest deactivates it */
-            }
-        } else {
-            log_warn("unhandled interrupt %u: disabled", intid);
-            gic_disable_irq(intid);
+        if (intid >= IRQ_MAX_INTID || !handlers[intid].lines_only) {
+            return intid;
         }
-        gic_deactivate(intid);
+        handle(intid);
     }
 }
 

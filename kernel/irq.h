@@ -25,4 +25,21 @@ bool irq_register_forwarded(unsigned intid, irq_handler_t handler, void *ctx);
 /* Acknowledges and dispatches every pending interrupt (called from el2_irq and guest exits). */
 void irq_dispatch(void);
 
+/*
+ * The handler of intid only raises or lowers virtual interrupt lines
+ * (vgic_set_level, vgic_set_pending) or does nothing at all: it may run while
+ * a vCPU's list registers are live and not yet folded (the lean IRQ exit,
+ * vcpu/irq_exit.c). Set at registration, before the interrupt is enabled.
+ */
+void irq_set_lines_only(unsigned intid);
+
+/*
+ * The lean IRQ exit's dispatch: handles pending interrupts whose handlers are
+ * lines-only, and returns the first other one, acknowledged and its priority
+ * dropped but not yet handled, or an INTID >= GIC_INTID_SPURIOUS when none is
+ * left. irq_dispatch_from() handles that one and then every other pending one.
+ */
+unsigned irq_dispatch_lines_only(void);
+void irq_dispatch_from(unsigned intid);
+
 #endif

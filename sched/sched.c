@@ -338,6 +338,20 @@ void sched_kick(struct vcpu *v)
     if (this_cpu()->loaded == v) {
         return;
     }
+    /*
+     * Loaded on another CPU (running, or halted in place there): the IPI is
+     * all it needs, without the queue's lock. Its exit (or its halt loop)
+     * looks at the vGIC, where the caller's pend already is. If it is being
+     * put meanwhile, after_run() asks vgic_has_pending() before blocking it:
+     * the pend was made under the interrupt's (or the list's) lock, which
+     * that check takes too, after vgic_cpu_set_loaded(false). So either the
+     * check sees the pend, or this load sees `loaded` false and takes the
+     * locked way below, which wakes a blocked vCPU.
+     */
+    if (__atomic_load_n(&v->vgic.loaded, __ATOMIC_ACQUIRE)) {
+        kick_cpu(__atomic_load_n(&v->se.cpu, __ATOMIC_ACQUIRE));
+        return;
+    }
     uint64_t flags = local_irq_save();
     unsigned cpu;
     struct sched_cpu *sc = lock_queue_of(v, &cpu);
@@ -359,12 +373,13 @@ void sched_kick(struct vcpu *v)
 /*
  * v asked to block (WFI, or CPU_SUSPEND) and nothing else waits for this CPU:
  * wait here with v still loaded, so that its wake-up costs no put, pick and
- * load. v stays VS_RUNNING, so a kick from elsewhere sets wake_pending and
- * sends IPI_KICK, which ends the WFI; its own timer's PPI and soft timers on
- * this CPU queue its interrupts directly. The wait ends, v to re-enter, on
- * anything deliverable, a wake-up or another request; it ends with false, v
- * to block for real, when a vCPU is queued here. The time counts as the
- * CPU's idle time and not as v's run time.
+ * load. v stays VS_RUNNING and loaded, so a vGIC kick from elsewhere sends
+ * IPI_KICK (a sched_wake also sets wake_pending), which ends the WFI; its
+ * own timer's PPI and soft timers on this CPU queue its interrupts directly.
+ * The wait ends, v to re-enter, on any change in its vGIC (`changed`), a
+ * wake-up or another request; it ends with false, v to block for real, when
+ * a vCPU is queued here. The time counts as the CPU's idle time and not as
+ * v's run time.
  */
 bool sched_halt_in_place(struct vcpu *v)
 {
@@ -386,7 +401,17 @@ bool sched_halt_in_place(struct vcpu *v)
     }
     uint64_t from = counter_read();
     for (;;) {
-        if (vgic_has_pending(&v->vgic) || __atomic_load_n(&v->wake_pending, __ATOMIC_ACQUIRE) ||
+        /*
+         * The WFI's trap found nothing deliverable; since then, only a pend
+         * or a change the vGIC queues can make something so, and each sets
+         * `changed` (vgic_queue_unlock; cleared only before a flush). So a
+         * set `changed` ends the wait without walking the list: the run
+         * loop's flush lists what is deliverable. If nothing is (a line was
+         * lowered), the guest's WFI completes without an interrupt, which
+         * the architecture allows, and its wait loop waits again.
+         */
+        if (__atomic_load_n(&v->vgic.changed, __ATOMIC_ACQUIRE) != 0 ||
+            __atomic_load_n(&v->wake_pending, __ATOMIC_ACQUIRE) ||
             (__atomic_load_n(&v->requests, __ATOMIC_ACQUIRE) & ~VCPU_REQ_BLOCK) != 0) {
             break;
         }
@@ -402,11 +427,13 @@ bool sched_halt_in_place(struct vcpu *v)
     if (!alone) {
         return false; /* v->stats.blocks counted it; after_run() blocks it now */
     }
-    spin_lock(&sc->lock);
+    /*
+     * No queue lock: v stays VS_RUNNING and loaded here, so nobody else
+     * changes its state or these counters (a kick reads sstate only).
+     */
     set_state(v, VS_RUNNING, from); /* its run time up to the WFI ... */
     v->state_since = now;           /* ... and none for the wait */
     v->stats.wakes++;
-    spin_unlock(&sc->lock);
     __atomic_fetch_and(&v->requests, ~VCPU_REQ_BLOCK, __ATOMIC_ACQ_REL);
     return true;
 }

@@ -42,6 +42,7 @@ void ipi_cpu_init(void)
         CHECK(irq_register(IPI_CALL, smp_call_ipi, 0));
         CHECK(irq_register(IPI_STOP, ipi_stop, 0));
         CHECK(irq_register(IPI_KICK, ipi_kick, 0));
+        irq_set_lines_only(IPI_KICK); /* it only counts: the lean IRQ exit takes it */
     }
     for (unsigned sgi = 0; sgi < IPI_COUNT; sgi++) {
         gic_enable_irq(sgi, GIC_PRIO_IPI);

@@ -15,6 +15,7 @@
  * and it ERETs straight back: shrike's own callee-saved registers stay on
  * the stack, untouched, for the exit that does return from guest_enter().
  * The guest's x19-x29 are already saved, so the fast path may use them.
+ * An IRQ exit does the same through irq_exit() (vcpu/irq_exit.c).
  */
 #include "asm-offsets.h"
 
@@ -80,7 +81,7 @@ guest_exit:
     smc     #0
     mov     x0, x20
 1:
-    cbnz    x0, 2f                          /* not EXIT_SYNC */
+    cbnz    x0, 3f                          /* not EXIT_SYNC */
     mov     x0, x19
     bl      trap_exit                       /* EXIT_RESUME, EXIT_SYNC or EXIT_HANDLED */
     tbz     x0, #0, 2f                      /* only EXIT_RESUME has bit 0 set (trap.c) */
@@ -111,6 +112,17 @@ guest_resume:
     ldp     x18, x19, [x19, #VCPU_REGS_X + 18 * 8]
     eret
 
+/*
+ * The lean IRQ exit (vcpu/irq_exit.c): irq_exit() answers EXIT_RESUME or
+ * EXIT_HANDLED, like trap_exit(). FIQ and SError (kinds 2, 3) go to the
+ * run loop.
+ */
+3:
+    cmp     x0, #EXIT_IRQ_KIND
+    b.ne    2f
+    mov     x0, x19
+    bl      irq_exit
+    tbnz    x0, #0, guest_resume
 2:
     ldp     x19, x20, [sp, #16]
     ldp     x21, x22, [sp, #32]

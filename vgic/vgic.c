@@ -119,6 +119,7 @@ static void irq_reset(struct vgic_irq *irq)
     irq->pending_latch = false;
     irq->line_level = false;
     irq->active = false;
+    irq->sampled = false;
     irq->targets = 0;
     irq->sgi_sources = 0;
     irq->active_source = 0;
@@ -345,6 +346,7 @@ void vgic_queue_unlock(struct vgic_dist *d, struct vgic_irq *irq)
         }
         struct vgic_cpu *target = oracle(d, irq);
         if (target == NULL) {
+            irq->sampled = false; /* not listed: no flush needs to come before its guest runs */
             spin_unlock(&irq->lock);
             return;
         }
@@ -355,6 +357,7 @@ void vgic_queue_unlock(struct vgic_dist *d, struct vgic_irq *irq)
         if (irq->vcpu == NULL && oracle(d, irq) == target) {
             list_add_tail(&target->ap_list, &irq->ap_link);
             irq->vcpu = target;
+            target->linked = true;
             __atomic_store_n(&target->changed, 1U, __ATOMIC_RELAXED);
             spin_unlock(&irq->lock);
             spin_unlock(&target->ap_lock);
@@ -402,6 +405,7 @@ void vgic_set_level(struct vgic_dist *d, struct vgic_cpu *c, uint32_t intid, boo
         irq->pending_latch = true; /* an edge-triggered input latches its rising edge */
     }
     irq->line_level = level;
+    irq->sampled = irq->hw && level; /* the device's own output, now (see vgic.h) */
     vgic_queue_unlock(d, irq);
 }
 
@@ -465,13 +469,17 @@ static uint32_t sgi_target_mask(const struct vgic_dist *d, const struct vgic_cpu
     return mask;
 }
 
+/* Pends SGI intid (< 16) on each vCPU of mask; every bit names a vCPU of d. */
 static unsigned __attribute__((noinline))
 sgi_pend(struct vgic_dist *d, uint32_t mask, uint32_t intid)
 {
     unsigned count = 0;
     for (unsigned i = 0; mask != 0; i++, mask >>= 1) {
         if ((mask & 1) && d->cpus[i] != NULL) {
-            vgic_set_pending(d, d->cpus[i], intid);
+            struct vgic_irq *irq = &d->cpus[i]->private_irqs[intid];
+            spin_lock(&irq->lock);
+            irq->pending_latch = true;
+            vgic_queue_unlock(d, irq);
             count++;
         }
     }
@@ -672,7 +680,9 @@ static uint64_t make_lr(struct vgic_irq *irq)
  */
 static void resample(const struct vgic_dist *d, struct vgic_irq *irq)
 {
-    if (irq->hw && !irq->edge && irq->line_level && !irq->active && d->resample != NULL) {
+    bool fresh = irq->sampled;
+    irq->sampled = false;
+    if (!fresh && irq->hw && !irq->edge && irq->line_level && !irq->active && d->resample != NULL) {
         irq->line_level = d->resample(irq);
     }
 }
@@ -734,6 +744,8 @@ unsigned vgic_flush_lrs(struct vgic_cpu *c, uint64_t *lrs, unsigned nr_lrs)
     unsigned used = 0;
     struct list_node *next;
     spin_lock(&c->ap_lock);
+    c->linked = false;
+    c->folded = false;
     if (!list_fits(&c->ap_list, nr_lrs)) {
         used = flush_sorted(d, c, lrs, nr_lrs, &m);
         spin_unlock(&c->ap_lock);
@@ -798,27 +810,208 @@ static void fold_lr(struct vgic_irq *irq, uint64_t lr)
  * so only they are looked at (and dropped if done); the rest wait for the
  * next flush's pass.
  */
-void vgic_fold_lrs(struct vgic_cpu *c, const uint64_t *lrs, unsigned used)
+static inline uint32_t lr_intid(uint64_t lr)
+{
+    return (uint32_t)(lr & ICH_LR_VINTID_MASK);
+}
+
+/*
+ * Folding SPIs: one that is done leaves the list (or moves), which needs the
+ * list's lock first. Not inlined: the common fold of private interrupts
+ * alone needs neither the lock nor the frame of `moved`.
+ */
+__attribute__((noinline)) static void fold_lrs_spis(struct vgic_cpu *c, const uint64_t *lrs,
+                                                    unsigned used)
 {
     struct vgic_dist *d = c->dist;
     struct moved m;
     m.n = 0; /* not the array: zeroing it would cost more than the pass */
     spin_lock(&c->ap_lock);
     for (unsigned i = 0; i < used; i++) {
-        uint32_t intid = (uint32_t)(lrs[i] & ICH_LR_VINTID_MASK);
-        struct vgic_irq *irq = vgic_get_irq(d, c, intid);
+        struct vgic_irq *irq = vgic_get_irq(d, c, lr_intid(lrs[i]));
         if (irq == NULL) {
             continue;
         }
         spin_lock(&irq->lock);
         if (irq->vcpu == c) { /* else: reset or moved meanwhile; the value is stale */
             fold_lr(irq, lrs[i]);
-            keep_or_unlist(d, c, irq, &m);
+            if (irq->intid >= VGIC_NR_PRIVATE) {
+                keep_or_unlist(d, c, irq, &m);
+            }
         }
         spin_unlock(&irq->lock);
     }
     spin_unlock(&c->ap_lock);
     requeue(d, &m);
+}
+
+/*
+ * Only the interrupts that had a list register can have changed in the guest,
+ * so only they are looked at; the rest wait for the next flush's pass. A
+ * private interrupt stays listed (see vgic.h), so folding it takes its own
+ * lock only: irq->vcpu can be read under either lock.
+ */
+void vgic_fold_lrs(struct vgic_cpu *c, const uint64_t *lrs, unsigned used)
+{
+    c->folded = true;
+    for (unsigned i = 0; i < used; i++) {
+        if (lr_intid(lrs[i]) >= VGIC_NR_PRIVATE) {
+            fold_lrs_spis(c, lrs, used);
+            return;
+        }
+    }
+    for (unsigned i = 0; i < used; i++) {
+        struct vgic_irq *irq = &c->private_irqs[lr_intid(lrs[i])];
+        spin_lock(&irq->lock);
+        if (irq->vcpu == c) { /* else: reset meanwhile; the value is stale */
+            fold_lr(irq, lrs[i]);
+        }
+        spin_unlock(&irq->lock);
+    }
+}
+
+/* A private interrupt in c's list registers, its lock held: what a refresh does with it. */
+enum refresh_op { REFRESH_KEEP, REFRESH_WRITE, REFRESH_DROP };
+
+__attribute__((always_inline)) static inline enum refresh_op refresh_one(struct vgic_dist *d,
+                                                                         struct vgic_cpu *c,
+                                                                         struct vgic_irq *irq,
+                                                                         bool folded, uint64_t *lr)
+{
+    if (irq->vcpu != c) {
+        return REFRESH_DROP; /* reset meanwhile: not c's to show */
+    }
+    if (!folded) {
+        /* fold_lr() of a finished register: no longer active; a level is acknowledged. */
+        irq->active = false;
+        if (!irq->edge && !irq->hw) {
+            irq->pending_latch = false;
+        }
+    }
+    if (irq->hw) {
+        resample(d, irq);
+    }
+    /* The oracle for a private interrupt: its owner c, if active or deliverable. */
+    if (irq->active || deliverable(d, irq)) {
+        *lr = make_lr(irq);
+        return REFRESH_WRITE;
+    }
+    return REFRESH_KEEP;
+}
+
+/*
+ * The finished interrupts a refresh did not list again leave c's list (as a
+ * full flush would take them off), under the list's lock first; one pended
+ * again since stays, its register empty: its pender set `changed` and
+ * kicked, so the next exit lists it. Returns the registers to drop.
+ */
+static uint32_t refresh_unlist(struct vgic_dist *d, struct vgic_cpu *c, const uint64_t *lrs,
+                               uint32_t idle)
+{
+    uint32_t drop = 0;
+    spin_lock(&c->ap_lock);
+    for (unsigned i = 0; idle >> i != 0; i++) {
+        if (!((idle >> i) & 1)) {
+            continue;
+        }
+        struct vgic_irq *irq = &c->private_irqs[lr_intid(lrs[i])];
+        spin_lock(&irq->lock);
+        if (irq->vcpu == c && !irq->active && !deliverable(d, irq)) {
+            list_del(&irq->ap_link);
+            irq->vcpu = NULL;
+            drop |= 1U << i;
+        }
+        spin_unlock(&irq->lock);
+    }
+    spin_unlock(&c->ap_lock);
+    return drop;
+}
+
+/* Closes the gaps the dropped registers leave; what moves (or was rewritten) is to be written. */
+static unsigned refresh_compact(uint64_t *lrs, unsigned used, uint32_t done, uint32_t drop,
+                                uint32_t *write)
+{
+    unsigned n = 0;
+    uint32_t w = 0;
+    for (unsigned i = 0; i < used; i++) {
+        if ((drop >> i) & 1) {
+            continue;
+        }
+        bool rewritten = (done >> i) & 1;
+        if (n != i) {
+            /* A kept register is empty in hardware: moved, it stays empty (state 00). */
+            lrs[n] = rewritten ? lrs[i] : lrs[i] & ~(ICH_LR_PENDING | ICH_LR_ACTIVE);
+            w |= 1U << n;
+        } else if (rewritten) {
+            w |= 1U << n;
+        }
+        n++;
+    }
+    *write = w;
+    return n;
+}
+
+/* The common case of one list register in use (a kick's SGI, the timer): no loops, no masks. */
+__attribute__((noinline)) static bool
+refresh_single(struct vgic_cpu *c, uint64_t *lrs, unsigned *used, uint32_t empty, uint32_t *write)
+{
+    struct vgic_dist *d = c->dist;
+    uint32_t intid = lr_intid(lrs[0]);
+    if (!(empty & 1) || intid >= VGIC_NR_PRIVATE || c->underflow || d->v2 ||
+        __atomic_load_n(&c->linked, __ATOMIC_RELAXED)) {
+        return false;
+    }
+    struct vgic_irq *irq = &c->private_irqs[intid];
+    bool folded = c->folded;
+    c->folded = false;
+    spin_lock(&irq->lock);
+    enum refresh_op op = refresh_one(d, c, irq, folded, &lrs[0]);
+    spin_unlock(&irq->lock);
+    *write = op == REFRESH_WRITE;
+    if (op == REFRESH_KEEP && refresh_unlist(d, c, lrs, 1) == 0) {
+        return true; /* pended again meanwhile: it stays, its register empty */
+    }
+    *used = op != REFRESH_WRITE ? 0 : 1;
+    return true;
+}
+
+bool vgic_refresh_lrs(struct vgic_cpu *c, uint64_t *lrs, unsigned *used, uint32_t empty,
+                      uint32_t *write)
+{
+    struct vgic_dist *d = c->dist;
+    unsigned n = *used;
+    if (n == 1) {
+        return refresh_single(c, lrs, used, empty, write);
+    }
+    uint32_t done = 0, idle = 0, gone = 0;
+    uint32_t all = n >= 32 ? ~0U : (1U << n) - 1;
+    if (n == 0 || (empty & all) != all || c->underflow || d->v2 ||
+        __atomic_load_n(&c->linked, __ATOMIC_RELAXED)) {
+        return false;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        if (lr_intid(lrs[i]) >= VGIC_NR_PRIVATE) {
+            return false;
+        }
+    }
+    bool folded = c->folded;
+    c->folded = false;
+    for (unsigned i = 0; i < n; i++) {
+        struct vgic_irq *irq = &c->private_irqs[lr_intid(lrs[i])];
+        spin_lock(&irq->lock);
+        enum refresh_op op = refresh_one(d, c, irq, folded, &lrs[i]);
+        spin_unlock(&irq->lock);
+        done |= (uint32_t)(op == REFRESH_WRITE) << i;
+        idle |= (uint32_t)(op == REFRESH_KEEP) << i;
+        gone |= (uint32_t)(op == REFRESH_DROP) << i;
+    }
+    if ((idle | gone) == 0) {
+        *write = done;
+        return true;
+    }
+    uint32_t drop = gone | (idle != 0 ? refresh_unlist(d, c, lrs, idle) : 0);
+    *used = refresh_compact(lrs, n, done, drop, write);
+    return true;
 }
 
 bool vgic_has_pending(struct vgic_cpu *c)

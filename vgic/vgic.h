@@ -79,7 +79,14 @@ struct vgic_irq {
     bool pending_latch; /* edge pending, or set by software */
     bool line_level;    /* level-triggered input */
     bool active;
-    bool hw;          /* mapped to a physical interrupt: the guest's deactivation reaches it */
+    bool hw; /* mapped to a physical interrupt: the guest's deactivation reaches it */
+    /*
+     * hw: line_level was just raised by the device on its vCPU's CPU (the
+     * timer's PPI, or its load) and the interrupt is listed, so the flush
+     * that must come before its guest runs again need not ask the device
+     * again (vgic_dist.resample); that flush clears it.
+     */
+    bool sampled;
     bool guest_owned; /* false: reserved for shrike; the guest's writes to it are ignored */
     /* GICv2 VMs only (vgic_mmio_dist_v2.c): */
     uint8_t targets;       /* SPIs: GICD_ITARGETSR, a bit per vCPU; the lowest set one routes */
@@ -107,6 +114,13 @@ struct vgic_cpu {
      * with the list registers as they are (vcpu/trap.c).
      */
     unsigned changed; /* 0 or 1; a word, so that trap_exit() loads it in one instruction */
+    /*
+     * An interrupt was put on ap_list since the last full flush (ap_lock held
+     * to change it). Clear, with no overflow, the list holds exactly what
+     * the list registers do: vgic_refresh_lrs() may re-list in place.
+     */
+    bool linked;
+    bool folded; /* vgic_fold_lrs() has read the list registers back since the last flush */
 
     /* The virtual CPU interface while the vCPU is not loaded (vgic/vgic_hw.c). */
     uint64_t lr[VGIC_MAX_LRS];
@@ -244,12 +258,34 @@ unsigned vgic_flush_lrs(struct vgic_cpu *c, uint64_t *lrs, unsigned nr_lrs);
 
 /*
  * Folds list-register values read back after an exit into the interrupts'
- * state (pending/active as the guest left them) and removes from c's
- * ap_list those of them neither pending nor active (or moves them where they
- * belong now). Interrupts that stayed on the list without a list register
- * keep their state and wait for the next flush.
+ * state (pending/active as the guest left them). A private interrupt (SGI,
+ * PPI) stays on c's list even when the guest has finished it (neither
+ * pending nor active): it is taken off by the next full flush, or by the
+ * next pend's refresh put back into its list register without relinking
+ * (vgic_refresh_lrs). An SPI neither pending nor active leaves c's list at
+ * once (or moves where it belongs now). Interrupts that stayed on the list
+ * without a list register keep their state and wait for the next flush.
  */
 void vgic_fold_lrs(struct vgic_cpu *c, const uint64_t *lrs, unsigned used);
+
+/*
+ * The short flush. lrs[0..*used) are the values the last flush wrote (or the
+ * fold read back), `empty` the list registers the guest has finished since
+ * (ICH_ELRSR_EL2: neither pending nor active). It applies when nothing was
+ * linked onto c's list since that flush (c->linked), none overflowed, every
+ * used list register is empty and each holds a private interrupt of a GICv3
+ * VM: the list is then exactly what the list registers hold, and no
+ * interrupt on it can have to move. Each of them is folded as finished
+ * (unless c->folded says the fold did it already); one deliverable again
+ * gets its list register back, and the others leave c's list, their
+ * registers dropped and the rest moved down to close the gaps (*used
+ * shrinks). *write: bit i set, lrs[i] must be written to list register i;
+ * registers from the new *used up to the old one must be cleared. Returns
+ * false, having changed nothing, when it does not apply: the caller does the
+ * full flush.
+ */
+bool vgic_refresh_lrs(struct vgic_cpu *c, uint64_t *lrs, unsigned *used, uint32_t empty,
+                      uint32_t *write);
 
 /*
  * The vCPU's CPU interface goes live on a CPU (before its first flush) or

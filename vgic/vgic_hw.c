@@ -276,6 +276,33 @@ void vgic_hw_put(struct vgic_cpu *c)
     isb();
 }
 
+/*
+ * The short way (vgic_refresh_lrs): the list holds just what the list
+ * registers do and the guest has finished all of them, so only those whose
+ * interrupt is deliverable again (or that moved down) are written, and those
+ * left over at the end cleared. ICH_ELRSR_EL2 says which are empty;
+ * ICH_HCR_EL2 is unchanged (no overflow, so no UIE).
+ */
+static bool refresh(struct vgic_cpu *c)
+{
+    uint32_t write;
+    unsigned used = c->used_lrs;
+    uint32_t empty = (uint32_t)read_sysreg(ich_elrsr_el2);
+    if (!vgic_refresh_lrs(c, c->lr, &used, empty, &write)) {
+        return false;
+    }
+    for (unsigned i = 0; write != 0; i++, write >>= 1) {
+        if (write & 1) {
+            write_lr(i, vgic_lr_sanitise(c->lr[i], shape));
+        }
+    }
+    for (unsigned i = used; i < c->used_lrs; i++) {
+        write_lr(i, 0);
+    }
+    c->used_lrs = used;
+    return true;
+}
+
 void vgic_hw_flush(struct vgic_cpu *c)
 {
     if (gic_host_v2) {
@@ -283,6 +310,9 @@ void vgic_hw_flush(struct vgic_cpu *c)
         return;
     }
     if (list_empty(&c->ap_list) && c->used_lrs == 0) {
+        return;
+    }
+    if (c->used_lrs != 0 && !c->linked && !gic_host_v2 && refresh(c)) {
         return;
     }
     unsigned used = vgic_flush_lrs(c, c->lr, nr_lrs);
@@ -296,6 +326,18 @@ void vgic_hw_flush(struct vgic_cpu *c)
     write_sysreg(ICH_HCR_GUEST | (c->underflow ? ICH_HCR_UIE : 0), ich_hcr_el2);
 }
 
+void vgic_hw_refill(struct vgic_cpu *c)
+{
+    if (c->used_lrs != 0 && !c->folded) {
+        /* The short way reads the list registers itself; GICv2 has no ELRSR here. */
+        if (!gic_host_v2 && !c->linked && refresh(c)) {
+            return;
+        }
+        vgic_hw_fold(c);
+    }
+    vgic_hw_flush(c);
+}
+
 void vgic_hw_fold(struct vgic_cpu *c)
 {
     if (gic_host_v2) {
@@ -305,8 +347,20 @@ void vgic_hw_fold(struct vgic_cpu *c)
     if (c->used_lrs == 0) {
         return;
     }
+    /*
+     * An empty register (ICH_ELRSR_EL2: state 00, and HW or no EOI bit)
+     * holds nothing the guest changed but its finish: its image keeps the
+     * INTID it was filled with, state cleared, without a read. That is also
+     * what keeps the image true when the maintenance interrupt has zeroed a
+     * register or a refresh left one empty: the next refresh needs the INTID.
+     */
+    uint32_t empty = (uint32_t)read_sysreg(ich_elrsr_el2);
     for (unsigned i = 0; i < c->used_lrs; i++) {
-        c->lr[i] = read_lr(i);
+        if ((empty >> i) & 1) {
+            c->lr[i] &= ~(ICH_LR_PENDING | ICH_LR_ACTIVE);
+        } else {
+            c->lr[i] = read_lr(i);
+        }
     }
     vgic_fold_lrs(c, c->lr, c->used_lrs);
 }

@@ -20,6 +20,15 @@ void vgic_hw_flush(struct vgic_cpu *c);
 void vgic_hw_fold(struct vgic_cpu *c);
 
 /*
+ * A flush whether or not the list registers were folded since the last one
+ * (vgic_cpu.folded): the lean IRQ exit's. If not, and the short way applies
+ * (vgic_refresh_lrs, GICv3), only the finished registers whose interrupt
+ * pends again are rewritten; otherwise fold, then the full flush. Back-end
+ * neutral: it calls vgic_hw_fold/vgic_hw_flush, which dispatch themselves.
+ */
+void vgic_hw_refill(struct vgic_cpu *c);
+
+/*
  * The common ICC registers ICH_HCR_EL2.TC traps, for c loaded on this CPU,
  * as ICV_*_EL1 define them: CTLR (EOImode and the guest's CBPR; VCBPR stays
  * 1), PMR (implemented bits), RPR (from the active-priority registers), DIR

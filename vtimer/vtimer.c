@@ -76,6 +76,7 @@ void vtimer_cpu_init(void)
 {
     if (this_cpu_id() == 0) {
         CHECK(irq_register_forwarded(PPI_VTIMER, vtimer_irq, 0));
+        irq_set_lines_only(PPI_VTIMER); /* vgic_set_level only: the lean IRQ exit takes it */
         vgic_mmio_hw_line = vtimer_line;
     }
     gic_enable_irq(PPI_VTIMER, GIC_PRIO_DEFAULT);

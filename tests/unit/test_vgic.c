@@ -203,9 +203,16 @@ static void test_level(void)
     EXPECT(queued_on(ppi, &cpus[1]));
     EXPECT_EQ(vgic_flush_lrs(&cpus[1], lrs, NR_LRS), 1);
     EXPECT_EQ(lr_state(lrs[0]), ICH_LR_PENDING);
-    /* The line drops while it sits in an LR unacknowledged: it leaves at the fold. */
+    /*
+     * The line drops while it sits in an LR unacknowledged: a private
+     * interrupt stays listed at the fold, alone and idle, and the next flush
+     * drops it and fills nothing.
+     */
     vgic_set_level(&dist, &cpus[1], VGIC_INTID_PTIMER, false);
     vgic_fold_lrs(&cpus[1], lrs, 1);
+    EXPECT(queued_on(ppi, &cpus[1]) && list_len(&cpus[1]) == 1);
+    EXPECT(!vgic_irq_is_pending(ppi) && !ppi->active && !vgic_has_pending(&cpus[1]));
+    EXPECT_EQ(vgic_flush_lrs(&cpus[1], lrs, NR_LRS), 0);
     EXPECT(ppi->vcpu == NULL && list_empty(&cpus[1].ap_list));
 
     /* Software-pended level interrupt: acknowledging clears the latch. */
@@ -493,6 +500,10 @@ static void test_hw(void)
     EXPECT_EQ(vgic_flush_lrs(&cpus[2], lrs, NR_LRS), 1);
     EXPECT_EQ(lr_state(lrs[0]), ICH_LR_PENDING);
     fold_all_done(&cpus[2], lrs, 1);
+    /* Finished: still listed, alone and idle, until the next flush drops it. */
+    EXPECT(queued_on(irq, &cpus[2]) && list_len(&cpus[2]) == 1);
+    EXPECT(!vgic_irq_is_pending(irq) && !irq->active);
+    EXPECT_EQ(vgic_flush_lrs(&cpus[2], lrs, NR_LRS), 0);
     EXPECT(irq->vcpu == NULL && list_empty(&cpus[2].ap_list));
 }
 

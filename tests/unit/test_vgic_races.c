@@ -116,6 +116,9 @@ static void test_repend_kicks(void)
     EXPECT_EQ(lr_state(lrs[0]), ICH_LR_PENDING);
     lrs[0] &= ~(ICH_LR_PENDING | ICH_LR_ACTIVE);
     vgic_fold_lrs(&cpus[1], lrs, 1);
+    /* Finished: still listed (a private interrupt), so the next pend kicks as above. */
+    EXPECT(queued_on(&cpus[1].private_irqs[1], &cpus[1]) && !cpus[1].private_irqs[1].active);
+    EXPECT_EQ(vgic_flush_lrs(&cpus[1], lrs, NR_LRS), 0);
     EXPECT(list_empty(&cpus[1].ap_list));
     /* A level line raised again while listed (a UART SPI): the same rule. */
     struct vgic_irq *spi = config(NULL, 33, 0x40, false);
@@ -208,12 +211,24 @@ static void test_hw_resample(void)
     EXPECT(!vgic_irq_is_pending(irq));
     vgic_fold_lrs(&cpus[1], lrs, 0);
     EXPECT(irq->vcpu == NULL && list_empty(&cpus[1].ap_list));
-    /* A line that is still high is delivered as before. */
+    /*
+     * The device raises the line and the interrupt is listed: that level is
+     * the device's own output, and the flush comes before the guest can run
+     * and lower it, so the flush does not ask again (irq->sampled).
+     */
     device_level = true;
     vgic_set_level(&dist, &cpus[1], VGIC_INTID_VTIMER, true);
+    EXPECT(irq->sampled && irq->vcpu == &cpus[1]);
     EXPECT_EQ(vgic_flush_lrs(&cpus[1], lrs, NR_LRS), 1);
     EXPECT_EQ(lr_state(lrs[0]), ICH_LR_PENDING);
     EXPECT(lrs[0] & ICH_LR_HW);
+    EXPECT_EQ(resamples, 1);
+    EXPECT(!irq->sampled); /* consumed by that flush */
+    /* Not acknowledged before the next exit: the next flush asks the device again. */
+    vgic_fold_lrs(&cpus[1], lrs, 1);
+    EXPECT(vgic_irq_is_pending(irq));
+    EXPECT_EQ(vgic_flush_lrs(&cpus[1], lrs, NR_LRS), 1);
+    EXPECT_EQ(lr_state(lrs[0]), ICH_LR_PENDING);
     EXPECT_EQ(resamples, 2);
     /* Active in the guest: the physical side is the guest's; no resample. */
     lrs[0] = (lrs[0] & ~ICH_LR_PENDING) | ICH_LR_ACTIVE;

@@ -56,6 +56,8 @@ set(unit_vgic_v2_SOURCES tests/unit/test_vgic_v2.c vgic/vgic.c vgic/vgic_mmio_di
     vgic/vgic_mmio_dist_v2.c tests/unit/host_panic.c)
 list(APPEND SHRIKE_UNIT_TESTS vgic_many)
 set(unit_vgic_many_SOURCES tests/unit/test_vgic_many.c vgic/vgic.c tests/unit/host_panic.c)
+list(APPEND SHRIKE_UNIT_TESTS vgic_refresh)
+set(unit_vgic_refresh_SOURCES tests/unit/test_vgic_refresh.c vgic/vgic.c tests/unit/host_panic.c)
 list(APPEND SHRIKE_UNIT_TESTS vgic_races)
 set(unit_vgic_races_SOURCES tests/unit/test_vgic_races.c vgic/vgic.c vgic/vgic_mmio_dist.c
     vgic/vgic_mmio_redist.c tests/unit/host_panic.c)

@@ -1,0 +1,59 @@
+/*
+ * The lean IRQ exit: the interrupts that dominate guest IRQ exits, a kick
+ * (IPI_KICK: something was queued for the vCPU running here) and its
+ * virtual timer's PPI, are taken from vcpu/entry.S without returning to the
+ * run loop. Their handlers only raise lines (kernel/irq.h, lines-only), which
+ * commutes with folding the list registers, so they run while the list
+ * registers are live; any other interrupt folds them first, as the run loop
+ * does, and is then dispatched as usual. Afterwards:
+ *   - a request (block, reschedule, stop...) or another vCPU to run here:
+ *     the list registers are folded and the run loop takes over;
+ *   - otherwise, if the vGIC changed what the guest must see
+ *     (vgic_cpu.changed), the list registers are folded and filled again;
+ *     if not, they stay as they are (a fold now would change nothing);
+ *   - the guest is re-entered through guest_resume.
+ * The same rules as the lean synchronous exit (vcpu/trap.c): every fold is
+ * followed by a flush before the next entry, and `changed` is cleared before
+ * the flush so that a pend racing with it either is seen by it or leaves the
+ * flag set for the next exit.
+ */
+#include "vcpu/irq_exit.h"
+
+#include "kernel/gic.h"
+#include "kernel/irq.h"
+#include "sched/sched.h"
+#include "vgic/vgic_hw.h"
+
+static inline bool nothing_requested(const struct vcpu *v)
+{
+    return *(const volatile unsigned *)&v->requests == 0;
+}
+
+unsigned long irq_exit(struct vcpu_regs *regs)
+{
+    struct vcpu *v = list_entry(regs, struct vcpu, arch.regs);
+    struct vgic_cpu *c = &v->vgic;
+    v->exits++;
+    unsigned intid = irq_dispatch_lines_only();
+    if (intid < GIC_INTID_SPURIOUS) {
+        if (c->used_lrs != 0) {
+            vgic_hw_fold(c);
+        }
+        irq_dispatch_from(intid);
+    }
+    sched_irq_exit();
+    if (!nothing_requested(v)) {
+        if (c->used_lrs != 0 && !c->folded) {
+            vgic_hw_fold(c);
+        }
+        return EXIT_HANDLED;
+    }
+    if (c->folded || *(const volatile unsigned *)&c->changed != 0) {
+        /* Cleared first: a pend racing with the refill is seen by it, or leaves it set. */
+        __atomic_store_n(&c->changed, 0U, __ATOMIC_RELAXED);
+        if (!list_empty(&c->ap_list) || c->used_lrs != 0) {
+            vgic_hw_refill(c);
+        }
+    }
+    return EXIT_RESUME;
+}
