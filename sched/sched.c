@@ -246,10 +246,18 @@ static void slice_fire(struct soft_timer *t, uint64_t now)
     }
 }
 
+/*
+ * The migration knob: every N ms each CPU moves the vCPU it runs on. The CPUs'
+ * knob timers run in step, so a vCPU that has just arrived from a CPU whose
+ * timer fired a moment earlier is left alone until its next turn (it has run
+ * here for less than half a period): otherwise it would be sent back within
+ * microseconds, before its guest ran, again and again (seen: sched-migrate-tlb
+ * moved a vCPU 400 times and its guest saw 4 of those moves).
+ */
 static void force_fire(struct soft_timer *t, uint64_t now)
 {
     struct sched_cpu *sc = list_entry(t, struct sched_cpu, force);
-    if (sc->curr != 0) {
+    if (sc->curr != 0 && now - sc->curr->state_since >= force_ticks / 2) {
         __atomic_fetch_or(&sc->curr->requests, VCPU_REQ_MIGRATE, __ATOMIC_RELEASE);
     }
     softtimer_arm(t, now + force_ticks);
