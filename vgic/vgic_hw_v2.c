@@ -14,8 +14,21 @@
  * GICC_CTLR, PMR, BPR, IAR, EOIR and DIR reach the virtual interface
  * directly, and GICH_VMCR (saved at put) is the guest's own view of them.
  * There is one active-priority register, GICH_APR, kept in c->ap0r[0].
- * A hardware-mapped list register (HW bit) deactivates the physical
- * interrupt when the guest deactivates the virtual one, as on GICv3.
+ *
+ * Hardware-mapped interrupts (the virtual timer) are listed without the HW
+ * bit: as software interrupts with EOI set (vgic_v2_soft_hw). The guest's
+ * deactivation then raises the maintenance interrupt, and the fold that
+ * finds such a list register emptied deactivates the physical interrupt
+ * with a GICC_DIR write. The architecture's HW bit would do that without
+ * an exit, and a level still high would then be pending and signalled at
+ * once (the timer a guest re-armed in the past, or left firing); QEMU's
+ * GICv2 (7.2, arm_gic.c) does not signal it: a deactivation through its
+ * virtual CPU interface re-evaluates only the virtual side, so the PPI
+ * waits, pending and unsignalled (GICC_HPPIR 1023), until another access
+ * updates the distributor. A vCPU halted in place for that timer never
+ * woke (issue: irq-ownership.gicv2). The maintenance exit costs one exit
+ * per deactivation and is correct on any GICv2; the core still sees the
+ * interrupt as hardware-mapped (vgic_v2_unsoft_hw restores HW at fold).
  */
 #include "vgic/vgic_hw_v2.h"
 
@@ -132,7 +145,7 @@ void vgic_hw_v2_flush(struct vgic_cpu *c)
     }
     unsigned used = vgic_flush_lrs(c, c->lr, nr_lrs);
     for (unsigned i = 0; i < used; i++) {
-        write_lr(i, vgic_v2_make_lr(c->lr[i]));
+        write_lr(i, vgic_v2_make_lr(vgic_v2_soft_hw(c->lr[i])));
     }
     for (unsigned i = used; i < c->used_lrs; i++) {
         write_lr(i, 0);
@@ -141,13 +154,34 @@ void vgic_hw_v2_flush(struct vgic_cpu *c)
     *gich_reg(GICH_HCR) = GICH_HCR_EN | (c->underflow ? GICH_HCR_UIE : 0);
 }
 
+/*
+ * The guest deactivated a hardware-mapped interrupt listed by
+ * vgic_v2_soft_hw (c->lr holds the folded images): deactivate the physical
+ * one, which vtimer_irq() (or the load) left active with its priority
+ * dropped. A level still high is then pending and signalled again.
+ */
+static void deactivate_physical(const struct vgic_cpu *c)
+{
+    for (unsigned i = 0; i < c->used_lrs; i++) {
+        uint64_t image = c->lr[i];
+        if ((image & ICH_LR_HW) && !(image & (ICH_LR_PENDING | ICH_LR_ACTIVE))) {
+            gic_deactivate((unsigned)((image & ICH_LR_PINTID_MASK) >> ICH_LR_PINTID_SHIFT));
+        }
+    }
+}
+
 void vgic_hw_v2_fold(struct vgic_cpu *c)
 {
     if (c->used_lrs == 0) {
         return;
     }
+    bool deactivated = false;
     for (unsigned i = 0; i < c->used_lrs; i++) {
-        c->lr[i] = vgic_v2_lr_image(read_lr(i));
+        /* c->lr[i] still holds what the flush listed: the HW bit and physical INTID */
+        c->lr[i] = vgic_v2_unsoft_hw(c->lr[i], vgic_v2_lr_image(read_lr(i)), &deactivated);
     }
     vgic_fold_lrs(c, c->lr, c->used_lrs);
+    if (deactivated) {
+        deactivate_physical(c);
+    }
 }

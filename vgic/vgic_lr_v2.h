@@ -14,6 +14,7 @@
 #ifndef SHRIKE_VGIC_VGIC_LR_V2_H
 #define SHRIKE_VGIC_VGIC_LR_V2_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "vgic/vgic.h"
@@ -85,6 +86,39 @@ static inline uint64_t vgic_v2_lr_image(uint32_t lr)
     }
     return image | (uint64_t)((lr & GICH_LR_CPUID_MASK) >> GICH_LR_CPUID_SHIFT)
                        << VGIC_LR_SOURCE_SHIFT;
+}
+
+/*
+ * A hardware-mapped image as a GICv2 host lists it: no HW bit but a
+ * software interrupt with EOI set, so that the guest's deactivation raises
+ * the maintenance interrupt and shrike deactivates the physical one itself
+ * (vgic_hw_v2.c says why). Any other image is unchanged.
+ */
+static inline uint64_t vgic_v2_soft_hw(uint64_t image)
+{
+    if (!(image & ICH_LR_HW)) {
+        return image;
+    }
+    return (image & ~(ICH_LR_HW | ICH_LR_PINTID_MASK)) | ICH_LR_EOI;
+}
+
+/*
+ * The image to fold for a list register read back (as vgic_v2_lr_image()
+ * gave it) that was flushed as `flushed`: a hardware-mapped one listed
+ * through vgic_v2_soft_hw() gets its HW bit and physical INTID back, with
+ * the state read back, so the core folds it as the hardware-mapped
+ * interrupt it is. Sets *deactivated when the guest deactivated it (the
+ * state went to invalid): the physical interrupt is then shrike's to
+ * deactivate.
+ */
+static inline uint64_t vgic_v2_unsoft_hw(uint64_t flushed, uint64_t read, bool *deactivated)
+{
+    if (!(flushed & ICH_LR_HW)) {
+        return read;
+    }
+    uint64_t state = read & (ICH_LR_PENDING | ICH_LR_ACTIVE);
+    *deactivated = *deactivated || state == 0;
+    return (flushed & ~(ICH_LR_PENDING | ICH_LR_ACTIVE)) | state;
 }
 
 #endif

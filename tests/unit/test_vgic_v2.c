@@ -530,6 +530,42 @@ static void test_v3_unchanged(void)
     EXPECT_EQ(priv(1, 2)->sgi_sources, 0);
 }
 
+/*
+ * A hardware-mapped interrupt (the virtual timer) is listed as a software
+ * interrupt with EOI set, so that the guest's deactivation exits (QEMU's
+ * GICv2 does not re-signal a level still high after a HW deactivation);
+ * the fold gives the core its HW image back, with the state read back, and
+ * reports a deactivation only when the state went to invalid.
+ */
+static void test_soft_hw(void)
+{
+    uint64_t hw = 27 | 27ULL << ICH_LR_PINTID_SHIFT | 0xA0ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_HW |
+                  ICH_LR_PENDING;
+    uint32_t lr = vgic_v2_make_lr(vgic_v2_soft_hw(hw));
+    EXPECT_EQ(lr, 27U | 1U << 19 | 20U << 23 | 1U << 28); /* EOI, no HW, no physical INTID */
+
+    bool deactivated = false;
+    uint64_t acked = vgic_v2_lr_image((lr & ~GICH_LR_PENDING) | GICH_LR_ACTIVE);
+    EXPECT_EQ(vgic_v2_unsoft_hw(hw, acked, &deactivated), (hw & ~ICH_LR_PENDING) | ICH_LR_ACTIVE);
+    EXPECT(!deactivated);
+    EXPECT_EQ(vgic_v2_unsoft_hw(hw, vgic_v2_lr_image(lr), &deactivated), hw);
+    EXPECT(!deactivated);
+    /* The guest's EOI: state invalid (the maintenance handler may have cleared it all). */
+    EXPECT_EQ(vgic_v2_unsoft_hw(hw, vgic_v2_lr_image(lr & ~GICH_LR_PENDING), &deactivated),
+              hw & ~ICH_LR_PENDING);
+    EXPECT(deactivated);
+    deactivated = false;
+    EXPECT_EQ(vgic_v2_unsoft_hw(hw, vgic_v2_lr_image(0), &deactivated), hw & ~ICH_LR_PENDING);
+    EXPECT(deactivated);
+
+    /* Anything else passes unchanged, and never counts as a deactivation. */
+    uint64_t sw = 40 | 0xF8ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_EOI | ICH_LR_PENDING;
+    EXPECT_EQ(vgic_v2_soft_hw(sw), sw);
+    deactivated = false;
+    EXPECT_EQ(vgic_v2_unsoft_hw(sw, vgic_v2_lr_image(40), &deactivated), vgic_v2_lr_image(40));
+    EXPECT(!deactivated);
+}
+
 int main(void)
 {
     test_reset_values();
@@ -543,6 +579,7 @@ int main(void)
     test_sgi_list_registers();
     test_ownership();
     test_lr_encoding();
+    test_soft_hw();
     test_v3_unchanged();
     return unit_report("vgic_v2");
 }
