@@ -187,7 +187,9 @@ void vtimer_load(struct vcpu *v)
          * level now and leave the physical PPI active, as vtimer_irq() would
          * once the restored timer fired, so that the first entry delivers it
          * instead of exiting at once to take the PPI. The guest's
-         * deactivation through the HW list register deactivates the PPI.
+         * deactivation deactivates the PPI: through the HW list register on
+         * GICv3, by shrike's GICC_DIR when the fold finds the software-EOI
+         * list register emptied on GICv2 (docs/interrupts.md).
          */
         gic_ppi_set_active(PPI_VTIMER, true);
         vgic_set_level(&v->vm->vgic, &v->vgic, VGIC_INTID_VTIMER, true);
@@ -239,7 +241,8 @@ void vtimer_ptimer_access(struct vcpu *v, unsigned op2, bool read, uint64_t *val
  * level comes from the timer itself (vtimer_line: live here). vtimer_irq left
  * the physical PPI active when it forwarded the expiry (EOImode 1: priority
  * dropped, not deactivated); with the level low there is nothing to list,
- * the guest will never deactivate it through a HW list register, and an
+ * the guest will never deactivate it (through a HW list register, or on
+ * GICv2 the maintenance EOI's DIR), and an
  * active PPI cannot fire again: deactivate it, unless the guest still has
  * the virtual interrupt active (its deactivation then reaches the PPI).
  */
