@@ -127,6 +127,17 @@ void vgic_mmio_set_priority(struct vgic_irq *irq, uint32_t field);
 uint32_t vgic_mmio_get_config(const struct vgic_irq *irq);
 void vgic_mmio_set_config(struct vgic_irq *irq, uint32_t field);
 
+/*
+ * GICD_CTLR's EnableGrp0 (bit 0) and EnableGrp1 (bit 1), at the same place
+ * in the GICv2 and GICv3 layouts: the bits as they read, and a write of
+ * them, which queues what the enabled group makes deliverable. The
+ * version's own bits (ARE, DS on GICv3) are the caller's.
+ */
+#define VGIC_CTLR_ENABLE_GRP0 (1U << 0)
+#define VGIC_CTLR_ENABLE_GRP1 (1U << 1)
+uint32_t vgic_mmio_ctlr_groups(const struct vgic_dist *d);
+void vgic_mmio_ctlr_set_groups(struct vgic_dist *d, uint64_t value);
+
 /* Whole registers: read as zero, ignore writes; the CoreSight ID block (0xFFD0-0xFFFF). */
 uint64_t vgic_mmio_raz(const struct vgic_access *a);
 void vgic_mmio_wi(const struct vgic_access *a, uint64_t value);

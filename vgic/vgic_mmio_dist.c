@@ -41,10 +41,8 @@ _Static_assert(VGIC_REDIST_FRAME_SIZE == GUEST_GICR_STRIDE, "GICR frame pair siz
 #define LEN_PRIORITY 0x3FC
 #define LEN_IROUTER  (8 * (1020 - VGIC_NR_PRIVATE))
 
-#define CTLR_ENABLE_GRP0 (1U << 0)
-#define CTLR_ENABLE_GRP1 (1U << 1)
-#define CTLR_ARE         (1U << 4)
-#define CTLR_DS          (1U << 6)
+#define CTLR_ARE (1U << 4)
+#define CTLR_DS  (1U << 6)
 
 #define TYPER_IDBITS_SHIFT 19
 #define TYPER_IDBITS       9U /* INTIDs of 10 bits */
@@ -315,16 +313,21 @@ bool vgic_mmio_dispatch(const struct vgic_reg *regs, size_t nr, struct vgic_acce
 
 /* --- distributor registers --------------------------------------------------- */
 
-static uint64_t ctlr_read(const struct vgic_access *a)
+uint32_t vgic_mmio_ctlr_groups(const struct vgic_dist *d)
 {
-    uint32_t v = CTLR_ARE | CTLR_DS;
-    if (__atomic_load_n(&a->d->grp0_enabled, __ATOMIC_RELAXED)) {
-        v |= CTLR_ENABLE_GRP0;
+    uint32_t v = 0;
+    if (__atomic_load_n(&d->grp0_enabled, __ATOMIC_RELAXED)) {
+        v |= VGIC_CTLR_ENABLE_GRP0;
     }
-    if (__atomic_load_n(&a->d->grp1_enabled, __ATOMIC_RELAXED)) {
-        v |= CTLR_ENABLE_GRP1;
+    if (__atomic_load_n(&d->grp1_enabled, __ATOMIC_RELAXED)) {
+        v |= VGIC_CTLR_ENABLE_GRP1;
     }
     return v;
+}
+
+static uint64_t ctlr_read(const struct vgic_access *a)
+{
+    return CTLR_ARE | CTLR_DS | vgic_mmio_ctlr_groups(a->d);
 }
 
 static void queue_one(struct vgic_dist *d, struct vgic_irq *irq)
@@ -348,11 +351,10 @@ static void queue_all(struct vgic_dist *d)
 }
 
 /* Disabling a group leaves its interrupts where they are: flush skips them, prune drops them. */
-static void ctlr_write(const struct vgic_access *a, uint64_t value)
+void vgic_mmio_ctlr_set_groups(struct vgic_dist *d, uint64_t value)
 {
-    struct vgic_dist *d = a->d;
-    bool grp0 = (value & CTLR_ENABLE_GRP0) != 0;
-    bool grp1 = (value & CTLR_ENABLE_GRP1) != 0;
+    bool grp0 = (value & VGIC_CTLR_ENABLE_GRP0) != 0;
+    bool grp1 = (value & VGIC_CTLR_ENABLE_GRP1) != 0;
     spin_lock(&d->lock);
     bool enabling = (grp0 && !d->grp0_enabled) || (grp1 && !d->grp1_enabled);
     __atomic_store_n(&d->grp0_enabled, grp0, __ATOMIC_RELAXED);
@@ -361,6 +363,11 @@ static void ctlr_write(const struct vgic_access *a, uint64_t value)
     if (enabling) {
         queue_all(d);
     }
+}
+
+static void ctlr_write(const struct vgic_access *a, uint64_t value)
+{
+    vgic_mmio_ctlr_set_groups(a->d, value);
 }
 
 static uint64_t typer_read(const struct vgic_access *a)

@@ -56,9 +56,6 @@
 #define LEN_BYTE     0x3FC /* IPRIORITYR, ITARGETSR: INTIDs 0-1019 */
 #define LEN_SGI_PEND 0x10
 
-#define CTLR_ENABLE_GRP0 (1U << 0)
-#define CTLR_ENABLE_GRP1 (1U << 1)
-
 #define TYPER_CPUS_SHIFT 5
 
 #define SGIR_INTID_MASK    0xFU
@@ -120,50 +117,16 @@ static void clear_sgi_sources(struct vgic_irq *irq, uint32_t field)
 
 static uint64_t ctlr_read(const struct vgic_access *a)
 {
-    uint32_t v = 0;
-    if (__atomic_load_n(&a->d->grp0_enabled, __ATOMIC_RELAXED)) {
-        v |= CTLR_ENABLE_GRP0;
-    }
-    if (__atomic_load_n(&a->d->grp1_enabled, __ATOMIC_RELAXED)) {
-        v |= CTLR_ENABLE_GRP1;
-    }
-    return v;
-}
-
-/* A group was enabled: queue whatever became deliverable (pending and enabled, now in it). */
-static void queue_all(struct vgic_dist *d)
-{
-    for (unsigned i = 0; i < d->nr_cpus; i++) {
-        struct vgic_cpu *c = d->cpus[i];
-        for (unsigned n = 0; c != NULL && n < VGIC_NR_PRIVATE; n++) {
-            spin_lock(&c->private_irqs[n].lock);
-            vgic_queue_unlock(d, &c->private_irqs[n]);
-        }
-    }
-    for (unsigned n = 0; n < d->nr_spis; n++) {
-        spin_lock(&d->spis[n].lock);
-        vgic_queue_unlock(d, &d->spis[n]);
-    }
+    return vgic_mmio_ctlr_groups(a->d);
 }
 
 /*
- * EnableGrp0 and EnableGrp1 (4.3.1, no Security Extensions); the other bits
- * are RAZ/WI. Disabling a group leaves its interrupts where they are: the
- * next flush skips them and the prune drops them.
+ * EnableGrp0 and EnableGrp1 (4.3.1, no Security Extensions), as on GICv3;
+ * the other bits are RAZ/WI.
  */
 static void ctlr_write(const struct vgic_access *a, uint64_t value)
 {
-    struct vgic_dist *d = a->d;
-    bool grp0 = (value & CTLR_ENABLE_GRP0) != 0;
-    bool grp1 = (value & CTLR_ENABLE_GRP1) != 0;
-    spin_lock(&d->lock);
-    bool enabling = (grp0 && !d->grp0_enabled) || (grp1 && !d->grp1_enabled);
-    __atomic_store_n(&d->grp0_enabled, grp0, __ATOMIC_RELAXED);
-    __atomic_store_n(&d->grp1_enabled, grp1, __ATOMIC_RELAXED);
-    spin_unlock(&d->lock);
-    if (enabling) {
-        queue_all(d);
-    }
+    vgic_mmio_ctlr_set_groups(a->d, value);
 }
 
 /* ITLinesNumber: 32 * (N + 1) INTIDs; CPUNumber: vCPUs - 1; SecurityExtn 0. */
