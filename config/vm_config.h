@@ -25,7 +25,7 @@ struct vm_stage2_config {
 /* What a trapped WFI does (.wfi); docs/scheduler.md, "Dedicated pools". */
 enum vm_wfi {
     VM_WFI_TRAP,   /* trap and block until an interrupt (the default) */
-    VM_WFI_POLL,   /* trap, poll for an interrupt for .wfi_poll_us, then block */
+    VM_WFI_POLL,   /* trap, poll for .wfi_poll_us, then block: not implemented, the VM is refused */
     VM_WFI_NATIVE, /* on a dedicated CPU: no trap (HCR_EL2.TWI clear), the CPU waits itself */
 };
 
