@@ -11,6 +11,12 @@
  * (pending, enabled and its group enabled, or active) is on a list;
  * priorities are masked to the implemented bits; IROUTER targets are in
  * range. A step reads one interrupt's registers back against its state.
+ *
+ * A shape bit makes the VM a GICv2 one (vgic/vgic_mmio_dist_v2.c, as a
+ * GICv2 host gives it): distributor accesses then go to the GICv2 layout as
+ * the accessing vCPU (banked registers), GICD_SGIR writes take the place of
+ * the redistributor and ICC_SGI1R steps, and the read-back uses GICv2's
+ * banked registers. The core's checks are the same.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -32,6 +38,18 @@
 static struct vgic_dist dist;
 static struct vgic_cpu cpus[VGIC_MAX_CPUS];
 static unsigned nr_lrs;
+static bool v2;
+static char vcpu_tokens[VGIC_MAX_CPUS]; /* stand-ins for the vCPUs the GICv2 layout banks by */
+
+static struct vcpu *vcpu_of(const struct vgic_cpu *c)
+{
+    return (struct vcpu *)(void *)&vcpu_tokens[c->id];
+}
+
+static const struct mmio_ops *dist_ops(void)
+{
+    return v2 ? &vgic_dist_v2_mmio_ops : &vgic_dist_mmio_ops;
+}
 
 static void kick(struct vgic_cpu *c)
 {
@@ -112,8 +130,12 @@ static uint64_t dread(uint64_t off, unsigned size)
 
 static uint64_t dread_cpu(unsigned cpu, uint64_t off, unsigned size)
 {
-    (void)cpu;
-    return dread(off, size);
+    uint64_t v = 0;
+    if (!v2) {
+        return dread(off, size);
+    }
+    FUZZ_CHECK(vgic_dist_v2_mmio_ops.read(&dist, vcpu_of(&cpus[cpu]), off, size, &v));
+    return v;
 }
 
 static uint64_t rread(unsigned cpu, uint64_t off, unsigned size)
@@ -133,16 +155,20 @@ static void check_readback(struct vgic_cpu *c, uint32_t intid)
     }
     uint64_t bit = 1ULL << (intid % 32);
     uint64_t word = (intid / 32) * 4;
-    uint64_t (*rd)(unsigned cpu, uint64_t off, unsigned size) = intid < 32 ? rread : dread_cpu;
-    uint64_t base = intid < 32 ? VGIC_REDIST_SGI_OFFSET : 0;
+    bool banked_in_redist = intid < 32 && !v2;
+    uint64_t (*rd)(unsigned cpu, uint64_t off, unsigned size) =
+        banked_in_redist ? rread : dread_cpu;
+    uint64_t base = banked_in_redist ? VGIC_REDIST_SGI_OFFSET : 0;
     bool own = irq->guest_owned;
     FUZZ_CHECK(((rd(c->id, base + GICD_ISENABLER + word, 4) & bit) != 0) == (own && irq->enabled));
     FUZZ_CHECK(((rd(c->id, base + GICD_ICENABLER + word, 4) & bit) != 0) == (own && irq->enabled));
-    FUZZ_CHECK(((rd(c->id, base + GICD_ISPENDR + word, 4) & bit) != 0) ==
-               (own && vgic_irq_is_pending(irq)));
+    if (!v2 || intid >= VGIC_NR_SGIS) { /* GICv2's SGIs pend per source: SPENDSGIR */
+        FUZZ_CHECK(((rd(c->id, base + GICD_ISPENDR + word, 4) & bit) != 0) ==
+                   (own && vgic_irq_is_pending(irq)));
+    }
     FUZZ_CHECK(((rd(c->id, base + GICD_ISACTIVER + word, 4) & bit) != 0) == (own && irq->active));
     FUZZ_CHECK(rd(c->id, base + GICD_IPRIORITYR + intid, 1) == (own ? irq->priority : 0));
-    if (intid >= 32) {
+    if (intid >= 32 && !v2) {
         FUZZ_CHECK(dread(GICD_IROUTER + 8ULL * intid, 8) == irq->irouter);
     }
 }
@@ -244,18 +270,23 @@ static void step(struct fuzz_in *in)
         uint8_t how = FUZZ_U8(in);
         unsigned size = pick_size(how);
         uint64_t off = pick_offset(FUZZ_U16(in), size, (how & 0x80) != 0);
+        struct vcpu *as = v2 ? vcpu_of(c) : NULL;
         if (how & 4) {
-            (void)vgic_dist_mmio_ops.write(&dist, NULL, off, size, FUZZ_U64(in));
+            (void)dist_ops()->write(&dist, as, off, size, FUZZ_U64(in));
         } else {
             uint64_t v = 0;
-            if (vgic_dist_mmio_ops.read(&dist, NULL, off, size, &v) && size < 8) {
+            if (dist_ops()->read(&dist, as, off, size, &v) && size < 8) {
                 FUZZ_CHECK((v >> (8 * size)) == 0);
             }
         }
         break;
     }
     case 2:
-    case 3: { /* redistributor access, RD_base or SGI_base of some vCPU (or past the last) */
+    case 3: {     /* redistributor access, RD_base or SGI_base of some vCPU (or past the last) */
+        if (v2) { /* no redistributors: a GICD_SGIR write instead */
+            FUZZ_CHECK(vgic_v2_sgir_write(&dist, c, FUZZ_U32(in)) <= dist.nr_cpus);
+            break;
+        }
         uint8_t how = FUZZ_U8(in);
         unsigned size = pick_size(how);
         uint64_t off = pick_offset(FUZZ_U16(in), size, (how & 0x80) != 0);
@@ -305,8 +336,11 @@ static void step(struct fuzz_in *in)
     case 7: /* exit from the guest */
         fold(c, in);
         break;
-    case 8: { /* an SGI register write */
+    case 8: { /* an SGI register write (ICC_SGI1R_EL1 UNDEFs on a GICv2 VM) */
         uint64_t sgir = FUZZ_U64(in);
+        if (v2) {
+            break;
+        }
         unsigned n = vgic_sgi(&dist, c, sgir, (sgir >> 62) & 1);
         FUZZ_CHECK(n <= dist.nr_cpus);
         break;
@@ -343,8 +377,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unsigned ncpus = 1 + (shape & 7);
     vgic_dist_init(&dist, (shape & 8) ? 64 : 32, kick);
     dist.nr_cpus = 0;
+    v2 = (shape & 0x40) != 0;
     for (unsigned i = 0; i < ncpus; i++) {
-        vgic_cpu_init(&dist, &cpus[i], i, i, NULL);
+        cpus[i].id = i;
+        vgic_cpu_init(&dist, &cpus[i], i, i, v2 ? vcpu_of(&cpus[i]) : NULL);
+    }
+    if (v2) {
+        vgic_dist_v2_setup(&dist);
     }
     nr_lrs = 1 + ((shape >> 4) & 3);
     check_invariants();
