@@ -232,6 +232,17 @@ void vcpu_fp_claim(struct vcpu *v)
     v->arch.fp_live = true;
 }
 
+void vcpu_trap_wfi(struct vcpu *v)
+{
+    /*
+     * v is loaded here (the scheduler's exit path of this CPU). The ERET into
+     * the guest is a context synchronization event, so the write is in effect
+     * for its next instruction without an ISB.
+     */
+    (void)v;
+    write_sysreg(read_sysreg(hcr_el2) | HCR_TWI, hcr_el2);
+}
+
 void vcpu_put(struct vcpu *v)
 {
     struct cpu *c = this_cpu();

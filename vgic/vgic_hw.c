@@ -288,6 +288,19 @@ static bool refresh(struct vgic_cpu *c)
     uint32_t write;
     unsigned used = c->used_lrs;
     uint32_t empty = (uint32_t)read_sysreg(ich_elrsr_el2);
+    if (used == 1) {
+        /* One register (a kick's SGI, the timer): the same without the loops. */
+        if (!vgic_refresh_single(c, c->lr, &used, empty, &write)) {
+            return false;
+        }
+        if (write != 0) {
+            write_sysreg(vgic_lr_sanitise(c->lr[0], shape), ich_lr0_el2);
+        } else if (used == 0) {
+            write_sysreg(0, ich_lr0_el2);
+        }
+        c->used_lrs = used;
+        return true;
+    }
     if (!vgic_refresh_lrs(c, c->lr, &used, empty, &write)) {
         return false;
     }
