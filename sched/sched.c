@@ -336,6 +336,27 @@ void sched_wake(struct vcpu *v)
     local_irq_restore(flags);
 }
 
+/* sched_kick() of a vCPU that is not loaded: it may be blocked (woken here) or deciding to. */
+static void __attribute__((noinline)) kick_unloaded(struct vcpu *v)
+{
+    uint64_t flags = local_irq_save();
+    unsigned cpu;
+    struct sched_cpu *sc = lock_queue_of(v, &cpu);
+    bool ipi = false;
+    if (v->sstate == VS_BLOCKED) {
+        wake_locked(v, cpu);
+        ipi = true;
+    } else if (v->sstate == VS_RUNNING) {
+        v->wake_pending = true; /* it may be deciding to block right now */
+        ipi = true;
+    }
+    spin_unlock(&sc->lock);
+    if (ipi) {
+        kick_cpu(cpu); /* not this CPU: it flushes before re-entering anyway */
+    }
+    local_irq_restore(flags);
+}
+
 void sched_kick(struct vcpu *v)
 {
     /*
@@ -360,22 +381,7 @@ void sched_kick(struct vcpu *v)
         kick_cpu(__atomic_load_n(&v->se.cpu, __ATOMIC_ACQUIRE));
         return;
     }
-    uint64_t flags = local_irq_save();
-    unsigned cpu;
-    struct sched_cpu *sc = lock_queue_of(v, &cpu);
-    bool ipi = false;
-    if (v->sstate == VS_BLOCKED) {
-        wake_locked(v, cpu);
-        ipi = true;
-    } else if (v->sstate == VS_RUNNING) {
-        v->wake_pending = true; /* it may be deciding to block right now */
-        ipi = true;
-    }
-    spin_unlock(&sc->lock);
-    if (ipi) {
-        kick_cpu(cpu); /* not this CPU: it flushes before re-entering anyway */
-    }
-    local_irq_restore(flags);
+    kick_unloaded(v);
 }
 
 /*
