@@ -23,6 +23,7 @@
 #include "kernel/irq.h"
 #include "sched/sched.h"
 #include "smp/ipi.h"
+#include "vtimer/vtimer.h"
 #include "vgic/vgic_hw.h"
 
 static inline bool nothing_requested(const struct vcpu *v)
@@ -38,6 +39,9 @@ unsigned long irq_exit(struct vcpu_regs *regs)
     unsigned intid = gic_ack();
     if (intid == IPI_KICK) {
         ipi_kick_finish(); /* the most frequent one, by far */
+    } else if (intid == PPI_VTIMER) {
+        gic_eoi(intid);
+        vtimer_irq_exit(v); /* the next: its own timer */
     } else if (intid < GIC_INTID_SPURIOUS) {
         gic_eoi(intid);
         if (!irq_handle_lines_only(intid)) {
