@@ -5,7 +5,11 @@
  * run loop. Their handlers only raise lines (kernel/irq.h, lines-only), which
  * commutes with folding the list registers, so they run while the list
  * registers are live; any other interrupt folds them first, as the run loop
- * does, and is then dispatched as usual. Afterwards:
+ * does, and is then dispatched as usual. The kick and the timer's PPI are
+ * recognised by INTID, without the handler table; other lines-only ones go
+ * through it. One interrupt per exit: another pending one is taken as soon
+ * as the guest is re-entered (an exit more, in the rare case, instead of an
+ * acknowledge more in every one). Afterwards:
  *   - a request (block, reschedule, stop...) or another vCPU to run here:
  *     the list registers are folded and the run loop takes over;
  *   - otherwise, if the vGIC changed what the guest must see
