@@ -186,7 +186,7 @@ void vcpu_load(struct vcpu *v)
     write_sysreg(v->arch.vmpidr, vmpidr_el2);
     write_sysreg(read_sysreg(midr_el1), vpidr_el2);
     /* A vCPU alone on a dedicated CPU may wait in its own WFI (sched/sched.c sets it). */
-    write_sysreg(HCR_GUEST & ~(v->se.wfi_native ? HCR_TWI : 0ULL), hcr_el2);
+    write_sysreg(HCR_GUEST & ~(v->sched.se.wfi_native ? HCR_TWI : 0ULL), hcr_el2);
     /*
      * Lazy FP/SIMD: the guest's registers are loaded at its first FP/SIMD
      * instruction (vcpu_fp_claim), so a vCPU that uses none between two
@@ -205,7 +205,7 @@ void vcpu_load(struct vcpu *v)
          * runs while it runs or blocks: a vCPU in WFI must see its timer
          * expire (the offset grew by the whole WFI before, so it never did).
          */
-        vm->cntvoff = v->stats.wait_ticks;
+        vm->cntvoff = v->sched.stats.wait_ticks;
     }
     write_sysreg(vm->cntvoff, cntvoff_el2);
     isb();
@@ -257,7 +257,12 @@ void vcpu_put(struct vcpu *v)
 void vcpu_request(struct vcpu *v, unsigned req)
 {
     __atomic_fetch_or(&v->requests, req, __ATOMIC_RELEASE);
-    sched_wake(v); /* a blocked vCPU must run to see it; a running one is kicked */
+    sched_wake(&v->sched); /* a blocked vCPU must run to see it; a running one is kicked */
+}
+
+void vcpu_wake(struct vcpu *v)
+{
+    sched_wake(&v->sched);
 }
 
 /* An exit trap_exit() left to the run loop: the vGIC's list registers first. */
@@ -301,10 +306,10 @@ static void run_guest(struct vcpu *v)
         }
         unsigned req = __atomic_load_n(&v->requests, __ATOMIC_ACQUIRE);
         if (req != 0) {
-            if (req == VCPU_REQ_BLOCK && sched_halt_in_place(v)) {
+            if (req == VCPU_REQ_BLOCK && sched_halt_in_place(&v->sched)) {
                 continue; /* woken while still loaded: no put, pick, load */
             }
-            v->left_at = counter_read();
+            v->sched.left_at = counter_read();
             return;
         }
     }
@@ -345,7 +350,7 @@ unsigned vcpu_run(struct vcpu *v)
     if (v->power == VCPU_ON && v->requests == 0) {
         bool moved = v->ran_before && v->last_pcpu != this_cpu_id();
         vcpu_load(v);
-        sched_account_switch(v, moved);
+        sched_account_switch(&v->sched, moved);
         run_guest(v);
         vcpu_put(v);
     }
