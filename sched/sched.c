@@ -390,9 +390,55 @@ void sched_kick(struct sched_vcpu *v)
  * a vCPU is queued here. The time counts as the CPU's idle time and not as
  * v's run time.
  */
+/*
+ * VM_WFI_POLL: v trapped a WFI with nothing deliverable. Before it blocks
+ * (halting in place or in the scheduler, as VM_WFI_TRAP), it polls for up to
+ * its VM's wfi_poll_us, without WFI at EL2 (a wake-up then costs no
+ * interrupt to end the CPU's WFI), while no other vCPU is queued here. The
+ * poll ends at once on what would end the wait: its vGIC changed, a wake-up
+ * or another request (true: v re-enters, the request cleared, no block
+ * counted), or a vCPU queued here (false: v blocks now). IRQs stay masked:
+ * each turn dispatches what is pending here (v's own timer, soft timers,
+ * kicks), as the halt's loop does after its WFI. The time counts as v's run
+ * time: the CPU waits for v alone.
+ */
+static bool wfi_poll(struct sched_vcpu *v)
+{
+    struct sched_cpu *sc = this_sc();
+    uint64_t until = counter_read() + us_to_ticks(v->cfg->wfi_poll_us);
+    spin_lock(&sc->lock);
+    bool alone = RQ(sc)->nr_queued == 0;
+    if (alone) {
+        /* Wake-ups from before this point are in the vGIC, which the loop asks first. */
+        v->wake_pending = false;
+    }
+    spin_unlock(&sc->lock);
+    if (!alone) {
+        return false;
+    }
+    for (;;) {
+        if (vcpu_op_has_work(v) || __atomic_load_n(&v->wake_pending, __ATOMIC_ACQUIRE)) {
+            v->stats.polls_woken++;
+            vcpu_op_clear(v, VCPU_REQ_BLOCK);
+            /* The kick (IPI) that came with the wake-up, if here already: no exit for it */
+            irq_dispatch();
+            return true;
+        }
+        if (__atomic_load_n(&RQ(sc)->nr_queued, __ATOMIC_ACQUIRE) != 0 || counter_read() >= until) {
+            v->stats.polls_timedout++;
+            return false;
+        }
+        irq_dispatch();
+        cpu_poll_pause();
+    }
+}
+
 bool sched_halt_in_place(struct sched_vcpu *v)
 {
     struct sched_cpu *sc = this_sc();
+    if (v->cfg->wfi == VM_WFI_POLL && wfi_poll(v)) {
+        return true;
+    }
     if (force_ticks != 0 || v->se.rt_budget_us != 0) {
         /* The migration knob wants every block seen; a server is charged and woken (CBS) */
         return false;
@@ -817,12 +863,6 @@ bool sched_admit_vm(const struct vm_config *c)
     if (c->pool >= NPOOLS) {
         log_err("VM %s refused: pool %u does not exist (CONFIG_SCHED_POOLS has %u)", c->name,
                 c->pool, NPOOLS);
-        return false;
-    }
-    if (c->wfi == VM_WFI_POLL) {
-        log_err("VM %s refused: .wfi = VM_WFI_POLL is not implemented (use VM_WFI_TRAP, or "
-                "VM_WFI_NATIVE on a dedicated pool)",
-                c->name);
         return false;
     }
     if (pool->policy == SCHED_POLICY_DEDICATED && !dedicated_fits(c, pool)) {

@@ -38,7 +38,8 @@ void sched_kick(struct sched_vcpu *v);
  * v, loaded here, asked to block (VCPU_REQ_BLOCK) and nothing else waits for
  * this CPU: waits with v loaded until it has something to do, then clears the
  * request and returns true (re-enter v). Returns false, the request kept, if
- * v must block in the scheduler instead (another vCPU is queued here).
+ * v must block in the scheduler instead (another vCPU is queued here). A VM
+ * with .wfi = VM_WFI_POLL polls first, for up to its .wfi_poll_us.
  */
 bool sched_halt_in_place(struct sched_vcpu *v);
 

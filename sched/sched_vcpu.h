@@ -50,7 +50,7 @@ struct sched_vcpu_stats {
     uint64_t migrations;
     uint64_t switches_in;
     uint64_t polls_woken;    /* VM_WFI_POLL: WFIs whose poll ended in a wake-up */
-    uint64_t polls_timedout; /* VM_WFI_POLL: WFIs that polled wfi_poll_us, then blocked */
+    uint64_t polls_timedout; /* VM_WFI_POLL: polled wfi_poll_us (or a vCPU queued), then blocked */
 };
 
 struct sched_vcpu {

@@ -63,17 +63,20 @@ static void print_switch_cost(void)
  * The vCPU's scheduling parameters and real-time record, one line after its
  * statistics: its pool (and policy), weight, cap, budget every period, the
  * server deadlines it passed with budget left (rt_misses: not served in
- * time) and the times its budget ran out (rt_exhausted: overruns).
+ * time) and the times its budget ran out (rt_exhausted: overruns); for
+ * .wfi = VM_WFI_POLL, the WFIs whose poll ended in a wake-up and those that
+ * blocked after it (timed out, or gave way to a vCPU queued on the CPU).
  */
 static void print_vcpu_sched(const struct sched_vcpu *v)
 {
     const struct sched_pool *pool = sched_pool_of_vm(v->cfg);
     const struct sched_entity *se = &v->se;
     kprintf_locked("shrike: sched: %s:%u pool=%s policy=%s weight=%u cap=%u%% rt=%lu/%luus "
-                   "rt_misses=%lu rt_exhausted=%lu\n",
+                   "rt_misses=%lu rt_exhausted=%lu polls_woken=%lu polls_timedout=%lu\n",
                    v->cfg->name, v->vcpu_id, pool->name, sched_policy_name(pool->policy),
                    se->weight != 0 ? se->weight : SCHED_WEIGHT_DEFAULT, se->cap_pct,
-                   se->rt_budget_us, se->rt_period_us, se->rt_misses, se->rt_exhausted);
+                   se->rt_budget_us, se->rt_period_us, se->rt_misses, se->rt_exhausted,
+                   v->stats.polls_woken, v->stats.polls_timedout);
 }
 
 /*

@@ -128,6 +128,11 @@ void wfi(void)
     sched_yield();
 }
 
+void cpu_poll_pause(void)
+{
+    sched_yield();
+}
+
 void ipi_send(unsigned cpu, enum ipi ipi)
 {
     if (ipi == IPI_KICK) {
