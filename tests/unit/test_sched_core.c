@@ -128,8 +128,17 @@ void wfi(void)
     sched_yield();
 }
 
+static void (*pause_hook)(unsigned n);
+static unsigned pause_calls;
+
+/* A turn of VM_WFI_POLL's loop: 100 ticks pass. */
 void cpu_poll_pause(void)
 {
+    pause_calls++;
+    advance(100);
+    if (pause_hook != 0) {
+        pause_hook(pause_calls);
+    }
     sched_yield();
 }
 
@@ -238,6 +247,8 @@ const char *vcpu_op_vm_name(unsigned vm_id)
 
 static struct vm_config cfg_rr = {.name = "rr", .vcpus = VM_MAX_VCPUS, .pool = 0};
 static struct vm_config cfg_fair = {.name = "fair", .vcpus = VM_MAX_VCPUS, .pool = 1};
+static struct vm_config cfg_poll = {
+    .name = "poll", .vcpus = 1, .pool = 0, .wfi = VM_WFI_POLL, .wfi_poll_us = 1000};
 static struct vm_config cfg_rt = {
     .name = "rt", .vcpus = 1, .pool = 1, .rt_budget_us = {2000}, .rt_period_us = {10000}};
 
@@ -572,6 +583,79 @@ static void test_affinity_balance(void)
     EXPECT(moved > 0);
 }
 
+/*
+ * VM_WFI_POLL (1 ms, 100 ticks a turn): a vGIC change after 3 turns ends the
+ * poll (woken, no block, no WFI); nothing for 10 turns times it out and it
+ * halts in place (one block); a vCPU queued here meanwhile ends it at once.
+ */
+static struct fv pa, pb;
+static bool poll_result[3];
+static unsigned poll_step, poll_turns[3], poll_wfis[3];
+
+static void pause_sets_changed(unsigned n)
+{
+    if (n == 3) {
+        __atomic_store_n(&pa.changed, 1U, __ATOMIC_RELEASE);
+    }
+}
+
+static void pause_wakes_b(unsigned n)
+{
+    if (n == 2) {
+        my_cpu = 0;
+        sched_wake(&pb.s);
+        my_cpu = 1;
+    }
+}
+
+static void wfi_sets_changed_a(unsigned n)
+{
+    (void)n;
+    __atomic_store_n(&pa.changed, 1U, __ATOMIC_RELEASE);
+}
+
+static unsigned run_poll(struct fv *f)
+{
+    advance(100);
+    if (f != &pa || poll_step >= 3) {
+        return VCPU_REQ_BLOCK;
+    }
+    unsigned step = poll_step++;
+    pause_calls = wfi_calls = 0;
+    pause_hook = step == 0 ? pause_sets_changed : step == 2 ? pause_wakes_b : 0;
+    wfi_hook = step == 1 ? wfi_sets_changed_a : 0;
+    f->requests = VCPU_REQ_BLOCK;
+    poll_result[step] = sched_halt_in_place(&f->s);
+    poll_turns[step] = pause_calls;
+    poll_wfis[step] = wfi_calls;
+    pause_hook = 0;
+    wfi_hook = 0;
+    f->changed = 0;
+    return poll_result[step] ? 0 : VCPU_REQ_BLOCK;
+}
+
+static void test_wfi_poll(void)
+{
+    fv_start(&pb, &cfg_rr, 0, 0, 1U << 1, run_block);
+    run_cpu(1); /* b blocks on CPU 1 */
+    fv_start(&pa, &cfg_poll, 1, 0, 1U << 1, run_poll);
+    run_cpu(1); /* steps 0, 1 and 2, then a blocks, b runs and blocks */
+    EXPECT(poll_result[0]);
+    EXPECT_EQ(poll_turns[0], 3); /* seen at the top of the turn after the 3rd pause... */
+    EXPECT_EQ(poll_wfis[0], 0);  /* ... and never a WFI */
+    EXPECT(poll_result[1]);      /* timed out, then halted in place until `changed` */
+    EXPECT_EQ(poll_turns[1], 10);
+    EXPECT_EQ(poll_wfis[1], 1);
+    EXPECT(!poll_result[2]); /* b queued here during the poll: a blocks */
+    EXPECT_EQ(poll_turns[2], 2);
+    EXPECT_EQ(poll_wfis[2], 0);
+    EXPECT_EQ(pa.s.stats.polls_woken, 1);
+    EXPECT_EQ(pa.s.stats.polls_timedout, 2);
+    EXPECT_EQ(pa.s.stats.blocks, 2); /* the halt of step 1, the block of step 2 */
+    EXPECT_EQ(pa.s.sstate, VS_BLOCKED);
+    EXPECT_EQ(pb.runs, 2);
+}
+
 static const struct {
     const char *name;
     void (*fn)(void);
@@ -579,6 +663,7 @@ static const struct {
     {"wake_blocked", test_wake_blocked},   {"kick_loaded", test_kick_loaded},
     {"halt_in_place", test_halt_in_place}, {"tickless", test_tickless},
     {"rt_preempt", test_rt_preempt},       {"affinity_balance", test_affinity_balance},
+    {"wfi_poll", test_wfi_poll},
 };
 
 int main(void)
