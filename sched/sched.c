@@ -28,9 +28,9 @@
 #include "sched/sched.h"
 
 #include "config/sched.h"
+#include "config/vm_config.h"
 #include "kernel/bootargs.h"
 #include "kernel/check.h"
-#include "config/vm_config.h"
 #include "kernel/irq.h"
 #include "kernel/lib.h"
 #include "kernel/log.h"
@@ -39,9 +39,9 @@
 #include "sched/admission.h"
 #include "sched/sched_internal.h"
 #include "sched/pool.h"
-#include "sched/trace.h"
 #include "sched/sched_arch.h"
 #include "sched/sched_vcpu.h"
+#include "sched/trace.h"
 #include "smp/ipi.h"
 
 static uint64_t us_to_ticks(uint64_t us);
