@@ -158,7 +158,11 @@ static void test_emit_line(void)
     EXPECT_STREQ(take(), "[vm7] some\n[vm7]\n");
 }
 
-/* The focused VM's unfinished line (a prompt) shows once it idles, and is completed in place. */
+/*
+ * The focused VM's unfinished line (a prompt) shows once it stops writing,
+ * and is completed in place. The transmit path arms the idle timer (no WFI
+ * needed); a fire that finds bytes written since waits one more period.
+ */
 static void test_partial_lines(void)
 {
     struct vuart a, b;
@@ -166,43 +170,41 @@ static void test_partial_lines(void)
     vuart_init(&b, "b");
     EXPECT(vconsole_register(&a));
     EXPECT(vconsole_register(&b)); /* a has the focus */
-    send(&a, "/ # ");
-    EXPECT_STREQ(take(), "");
-    vuart_idle(&a); /* armed for VUART_IDLE_SHOW_MS from now */
+    send(&a, "/ # ");              /* its first byte armed the timer */
     EXPECT_STREQ(take(), "");
     EXPECT_EQ(a.idle_timer.deadline, fake_now + 62500000 / 1000 * VUART_IDLE_SHOW_MS);
+    EXPECT(fire(&a.idle_timer)); /* " # " came after it: one more period */
+    EXPECT_STREQ(take(), "");
     EXPECT(fire(&a.idle_timer));
     EXPECT_STREQ(take(), "[a] / # ");
-    vuart_idle(&a);
-    EXPECT(fire(&a.idle_timer)); /* nothing new */
-    EXPECT_STREQ(take(), "");
-    send(&a, "ls");
-    vuart_idle(&a);
+    EXPECT(!fire(&a.idle_timer)); /* disarmed until the next byte */
+    vuart_idle(&a);               /* a trapped WFI: the line is shown already */
+    EXPECT(!fire(&a.idle_timer));
+    send(&a, "l");
     EXPECT(fire(&a.idle_timer));
-    EXPECT_STREQ(take(), "ls");
+    EXPECT_STREQ(take(), "l");
     /* A line still being written when the timer fires is not shown: it will end soon. */
-    send(&a, " -l");
-    vuart_idle(&a);
-    send(&a, "a");
+    send(&a, "s -l");
     EXPECT(fire(&a.idle_timer));
     EXPECT_STREQ(take(), "");
-    send(&a, "\b");
-    EXPECT(!fire(&a.idle_timer)); /* only an idle VM arms it */
-    send(&a, "\n");
-    EXPECT_STREQ(take(), " -la?\n"); /* completed in place, the shown part not printed again */
+    send(&a, "a\b\n");
+    EXPECT_STREQ(take(), "s -la?\n"); /* completed in place, the shown part not printed again */
+    EXPECT(fire(&a.idle_timer));      /* the line ended: nothing to show, disarmed */
+    EXPECT(!fire(&a.idle_timer));
+    EXPECT_STREQ(take(), "");
     /* Another VM's line ends the unfinished one; the whole line follows when complete. */
     send(&a, "/ # ");
-    vuart_idle(&a);
+    fire(&a.idle_timer);
     fire(&a.idle_timer);
     send(&b, "hello\n");
     send(&a, "x");
-    vuart_idle(&a);
     fire(&a.idle_timer);
     send(&a, "y\n");
     EXPECT_STREQ(take(), "[a] / # \n[b] hello\n[a] / # xy\n"); /* re-shown whole, then completed */
+    fire(&a.idle_timer);
     /* So does shrike's own output, e.g. a focus change. */
     send(&a, "$ ");
-    vuart_idle(&a);
+    fire(&a.idle_timer);
     fire(&a.idle_timer);
     type("\x1c");
     EXPECT_STREQ(take(), "[a] $ \nshrike: input focus: b\n");
@@ -210,7 +212,7 @@ static void test_partial_lines(void)
     vuart_idle(&a);
     EXPECT(!fire(&a.idle_timer));
     send(&b, "b$ ");
-    vuart_idle(&b);
+    fire(&b.idle_timer);
     fire(&b.idle_timer);
     EXPECT_STREQ(take(), "[b] b$ ");
     /* A flush (reset, power-off) completes the shown line. */

@@ -161,7 +161,7 @@ static void test_access_sizes(void)
     EXPECT(!vuart_mmio_ops.read(&u, NULL, VUART_DR, 0, &v));
     EXPECT(!vuart_mmio_ops.read(&u, NULL, 0x1000, 4, &v));
     EXPECT_EQ(rd32(&u, VUART_IBRD), 0xAB34);
-    EXPECT_EQ(u.tx_bytes, 3);
+    EXPECT_EQ(vuart_tx_bytes(&u), 3);
     EXPECT_STREQ(take(), "");
 }
 
