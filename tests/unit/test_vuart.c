@@ -348,6 +348,88 @@ static void test_flush_and_reset(void)
     EXPECT_STREQ(take(), "[vm] next\n");
 }
 
+/* --- the unfinished line shown when the VM goes quiet, without a WFI trap ---- */
+
+#define IDLE_TICKS (62500000ULL / 1000 * VUART_IDLE_SHOW_MS)
+
+/* Bytes written `gap` ticks apart (fake time), as a guest writing at its own pace. */
+static void send_paced(struct vuart *u, const char *s, uint64_t gap)
+{
+    while (*s) {
+        fake_now += gap;
+        wr32(u, VUART_DR, (uint8_t)*s++);
+    }
+}
+
+/*
+ * A shell prompt ("# ", no newline) shows once the VM has written nothing
+ * for VUART_IDLE_SHOW_MS: never earlier, at most twice that after its last
+ * byte, with no vuart_idle() call (a vCPU alone on its CPU executes WFI
+ * natively, so no WFI trap announces the idleness). The timer is armed once
+ * for a run of output, not per byte.
+ */
+static void test_idle_prompt_without_wfi(void)
+{
+    struct vuart u;
+    vuart_init(&u, "vm");
+    u.focused = true; /* as vconsole_register() sets it for the first VM */
+    unsigned arms = fake_arms;
+    send_paced(&u, "# ", 1000);
+    uint64_t last = fake_now;
+    EXPECT_EQ(fake_arms - arms, 1); /* by the first byte; the second only stored */
+    EXPECT(u.idle_timer.armed);
+    EXPECT_STREQ(take(), "");
+    /* Fires: a byte came after the arm, so not shown yet (it could be mid-line). */
+    EXPECT(fire(&u.idle_timer));
+    EXPECT_STREQ(take(), "");
+    EXPECT(fake_now - last < IDLE_TICKS);
+    /* The next fire finds nothing new: shown, and no earlier than the idle time after "# ". */
+    EXPECT(fire(&u.idle_timer));
+    EXPECT_STREQ(take(), "[vm] # ");
+    EXPECT(fake_now - last >= IDLE_TICKS);
+    EXPECT(fake_now - last <= 2 * IDLE_TICKS);
+    EXPECT(!u.idle_timer.armed); /* disarmed until the VM writes again */
+    EXPECT_EQ(fake_arms - arms, 2);
+
+    /* The echo of a typed character shows the same way: one arm, then shown after the idle time. */
+    send_paced(&u, "l", 5000);
+    last = fake_now;
+    EXPECT_EQ(fake_arms - arms, 3);
+    EXPECT(fire(&u.idle_timer));
+    EXPECT_EQ(fake_now - last, IDLE_TICKS);
+    EXPECT_STREQ(take(), "l");
+
+    /* A burst of whole lines and a partial one: one arm for all of it, not one per byte or line. */
+    arms = fake_arms;
+    for (unsigned i = 0; i < 20; i++) {
+        send_paced(&u, "a line of output\n", 100);
+    }
+    send_paced(&u, "$ ", 100);
+    last = fake_now;
+    EXPECT_EQ(fake_arms - arms, 1);
+    EXPECT_EQ(take()[0] != '\0', 1);
+    unsigned fires = 0;
+    while (fire(&u.idle_timer) && fires < 10) {
+        fires++;
+    }
+    EXPECT_EQ(fires, 2); /* one more period: the burst outlasted the first */
+    EXPECT(fake_now - last >= IDLE_TICKS);
+    EXPECT_STREQ(take(), "[vm] $ ");
+
+    /* Without the focus nothing shows; a reset disarms the timer. */
+    u.focused = false;
+    send_paced(&u, "x", 10);
+    EXPECT(fire(&u.idle_timer));
+    EXPECT(!fire(&u.idle_timer));
+    EXPECT_STREQ(take(), "");
+    send_paced(&u, "\n", 10);
+    EXPECT_STREQ(take(), "x\n"); /* completes the shown "[vm] $ " in place */
+    send_paced(&u, "y", 10);
+    vuart_reset(&u);
+    EXPECT(!u.idle_timer.armed);
+    EXPECT_STREQ(take(), "[vm] y\n");
+}
+
 /* --- interrupts ------------------------------------------------------------ */
 
 static void test_tx_interrupt(void)
@@ -520,6 +602,7 @@ int main(void)
     test_tx_lines();
     test_tx_long_lines();
     test_flush_and_reset();
+    test_idle_prompt_without_wfi();
     test_tx_interrupt();
     test_rx_interrupts();
     test_ifls_levels();
