@@ -9,8 +9,8 @@
  * access to its state (the physical UART's interrupt handler takes it too, to
  * push input). A DR write comes from a trap handler, where IRQs are already
  * masked (an exception to EL2 sets PSTATE.I, vcpu/entry.S and the run loop
- * never clear it), so that path takes the lock alone, without saving and
- * masking them again. Lock order: vconsole ring -> vuart -> { console, vGIC,
+ * never clear it), so that path and the FR read take the lock alone, without
+ * saving and masking them again. Lock order: vconsole ring -> vuart -> { console, vGIC,
  * soft timer }.
  * With the vuart lock held this file calls vconsole_emit_line() (which takes
  * the console lock) and the irq hook (which takes the vGIC's lock), so that
@@ -367,22 +367,15 @@ static bool access_lanes(uint64_t offset, unsigned size, uint32_t *lanes, unsign
     return true;
 }
 
-static bool vuart_read(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned size,
-                       uint64_t *value)
+/* Every register read but FR's. */
+static bool __attribute__((noinline)) VUART_NOIPA
+reg_access_read(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned size, uint64_t *value)
 {
     (void)vcpu;
     struct vuart *u = dev;
     uint32_t lanes;
     unsigned shift;
     uint64_t flags;
-    if (offset == VUART_FR && (size == 2 || size == 4)) {
-        /* The flags, polled after every console character: no register lookup. */
-        lock(u, &flags);
-        uint32_t f = fr(u);
-        unlock(u, flags);
-        *value = f;
-        return true;
-    }
     if (!access_lanes(offset, size, &lanes, &shift)) {
         return false;
     }
@@ -390,6 +383,25 @@ static bool vuart_read(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned s
     uint32_t v = reg_read(u, offset & ~3ULL, (lanes & 0xFF) != 0);
     unlock(u, flags);
     *value = (v & lanes) >> shift;
+    return true;
+}
+
+static bool vuart_read(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned size,
+                       uint64_t *value)
+{
+    struct vuart *u = dev;
+    if (offset != VUART_FR || (size != 2 && size != 4)) {
+        return reg_access_read(dev, vcpu, offset, size, value);
+    }
+    /*
+     * The flags, polled before every console character (Linux's putchar):
+     * no register lookup, and the lock without masking IRQs, as for DR.
+     */
+    DEBUG_ASSERT(vuart_irqs_masked());
+    spin_lock(&u->lock);
+    uint32_t f = fr(u);
+    spin_unlock(&u->lock);
+    *value = f;
     return true;
 }
 
