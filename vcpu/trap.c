@@ -235,7 +235,7 @@ dabt_search(struct vcpu *v, uint64_t esr, uint64_t ipa)
 /*
  * The common case first: an access the syndrome describes, in the region
  * that matched last (accesses come in runs). Its only call is the device's,
- * so that nothing but v and esr lives across it.
+ * so that nothing but v lives across it.
  */
 static struct vcpu *trap_dabt(struct vcpu *v, uint64_t esr)
 {

@@ -203,8 +203,6 @@ static uint8_t rx_pop(struct vuart *u)
  * the next byte. So it is armed at most once per period of output, never per
  * byte, and a line shows one to two periods after its last byte.
  */
-#define VUART_NOT_SHOWN (~0ULL)
-
 static void idle_arm(struct vuart *u)
 {
     u->idle_armed = true;
@@ -534,8 +532,6 @@ static void idle_fire(struct soft_timer *t, uint64_t now)
     } else {
         if (u->line_len > 0 && __atomic_load_n(&u->focused, __ATOMIC_RELAXED)) {
             vconsole_show_partial(u, u->name, u->line, u->line_len);
-        } else {
-            u->idle_tx = VUART_NOT_SHOWN; /* for vuart_idle, once it has the focus */
         }
         idle_disarmed(u);
     }
@@ -544,16 +540,15 @@ static void idle_fire(struct soft_timer *t, uint64_t now)
 
 void vuart_idle(struct vuart *u)
 {
-    /* Called on every trapped blocking WFI: a racy look first, the lock only if there may be a
-     * line. */
+    /* On every trapped blocking WFI: a racy look first, the lock only if there may be a line. */
     if (!__atomic_load_n(&u->focused, __ATOMIC_RELAXED) ||
         __atomic_load_n(&u->line_len, __ATOMIC_RELAXED) == 0) {
         return;
     }
     uint64_t flags;
     lock(u, &flags);
-    if (u->line_len > 0 && !u->idle_armed && vuart_tx_bytes(u) != u->idle_tx) {
-        idle_arm(u); /* a line not shown yet */
+    if (u->line_len > 0 && !u->idle_armed) {
+        idle_arm(u); /* shown again if other output ended it on the screen meanwhile */
     }
     unlock(u, flags);
 }

@@ -86,7 +86,7 @@ struct vuart {
     void *irq_ctx;
     char name[VM_NAME_MAX];
     struct soft_timer idle_timer; /* shows the unfinished line once the VM stops writing */
-    uint64_t idle_tx; /* vuart_tx_bytes() when armed, or shown; VUART_NOT_SHOWN: not shown */
+    uint64_t idle_tx;             /* vuart_tx_bytes() when it was armed */
     uint8_t rx_fifo[VUART_RX_FIFO_SIZE];
     unsigned rx_head;
     unsigned rx_count;
@@ -143,8 +143,9 @@ void vuart_flush(struct vuart *u);
 
 /*
  * The VM is idle (a vCPU is about to wait in a trapped WFI): if this console
- * has the focus and an unfinished line that is not shown yet (it had no
- * focus when its timer fired), arms the idle timer. DR writes arm it anyway.
+ * has the focus and an unfinished line, arms the idle timer unless it is
+ * armed, so that the line shows again if other output (a focus change)
+ * ended it on the screen. Optional: DR writes arm the timer themselves.
  */
 void vuart_idle(struct vuart *u);
 
