@@ -195,13 +195,16 @@ static uint8_t rx_pop(struct vuart *u)
 /* --- transmit: bytes to lines (lock held) --------------------------------- */
 
 /*
- * The idle timer (VUART_IDLE_SHOW_MS, vuart.h) is armed by the transmit
- * path, so that a prompt shows without the WFI trap: a byte arms it if it is
- * not armed. When it fires it looks whether the VM wrote since
- * (vuart_tx_bytes() moved): then it waits one more period; else it shows the
- * unfinished line (if this console has the focus) and stays disarmed until
- * the next byte. So it is armed at most once per period of output, never per
- * byte, and a line shows one to two periods after its last byte.
+ * The idle timer (VUART_IDLE_SHOW_MS, vuart.h) is armed by input to this
+ * console (vuart_rx_push, on the CPU that took the physical UART's
+ * interrupt) and by a trapped blocking WFI (vuart_idle), not by the transmit
+ * path: a VM's output alone never puts a timer interrupt on its CPU (a
+ * dedicated CPU takes none). When it fires it looks whether the VM wrote
+ * since (vuart_tx_bytes() moved): then it waits one more period; else it
+ * shows the unfinished line (if this console has the focus) and is disarmed.
+ * So the answer to a keystroke (its echo, a command's output and the next
+ * prompt) shows once the VM has been quiet for one period, at most two
+ * periods after its last byte, with no WFI trap and no timer per byte.
  */
 static void idle_arm(struct vuart *u)
 {
@@ -253,26 +256,16 @@ static void line_put(struct vuart *u, uint8_t c)
 /*
  * Every DR write but the plain case (vuart_write): the byte, then TX
  * latched (every DR write sets it, ICR alone clears it) and the line's level
- * asked again, and the idle timer armed if it was not. Unlocks.
+ * asked again. Unlocks.
  */
 static bool __attribute__((noinline)) VUART_NOIPA transmit_unlock(struct vuart *u, uint8_t c)
 {
     line_put(u, c);
     u->ris_latched |= VUART_INT_TX;
     update_irq(u);
-    if (!u->idle_armed) {
-        idle_arm(u);
-    }
-    u->tx_room = VUART_LINE_MAX; /* both hold now: the next printable bytes only need storing */
+    u->tx_room = VUART_LINE_MAX; /* TX latched: the next printable bytes only need storing */
     spin_unlock(&u->lock);
     return true;
-}
-
-/* The idle timer cancelled or done: the next byte takes transmit_unlock and arms it. */
-static void idle_disarmed(struct vuart *u)
-{
-    u->idle_armed = false;
-    u->tx_room = 0;
 }
 
 /* --- registers (lock held) ----------------------------------------------- */
@@ -280,7 +273,8 @@ static void idle_disarmed(struct vuart *u)
 static void reset_locked(struct vuart *u)
 {
     line_flush(u);
-    idle_disarmed(u);
+    u->tx_room = 0;
+    u->idle_armed = false;
     for (size_t i = 0; i < ARRAY_SIZE(reg_table); i++) {
         if (reg_table[i].kind == REG_RW) {
             u->regs[reg_table[i].slot] = reg_table[i].reset;
@@ -437,9 +431,9 @@ static bool vuart_write(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned 
     /*
      * A console character, the hot case: no register lookup, and the lock
      * without masking IRQs (a trap handler's: see the top). A printable
-     * byte into a line with room, with TX latched already and the idle
-     * timer armed (tx_room is then VUART_LINE_MAX, else 0), changes nothing
-     * but the line: stored, done. Anything else takes transmit_unlock.
+     * byte into a line with room, with TX latched already (tx_room is then
+     * VUART_LINE_MAX, else 0), changes nothing but the line: stored, done.
+     * Anything else takes transmit_unlock.
      */
     DEBUG_ASSERT(vuart_irqs_masked());
     uint8_t c = (uint8_t)value;
@@ -511,6 +505,9 @@ void vuart_rx_push(struct vuart *u, uint8_t c)
     } else {
         u->rx_dropped++;
     }
+    if (!u->idle_armed) {
+        idle_arm(u); /* its answer (an echo, a prompt) shows once the VM is quiet */
+    }
     unlock(u, flags);
 }
 
@@ -527,13 +524,13 @@ static void idle_fire(struct soft_timer *t, uint64_t now)
     lock(u, &flags);
     if (!u->idle_armed) {
         /* cancelled meanwhile (reset, flush): nothing to show */
-    } else if (u->line_len > 0 && vuart_tx_bytes(u) != u->idle_tx) {
-        idle_arm(u);
+    } else if (vuart_tx_bytes(u) != u->idle_tx) {
+        idle_arm(u); /* still writing: one more period */
     } else {
         if (u->line_len > 0 && __atomic_load_n(&u->focused, __ATOMIC_RELAXED)) {
             vconsole_show_partial(u, u->name, u->line, u->line_len);
         }
-        idle_disarmed(u);
+        u->idle_armed = false;
     }
     unlock(u, flags);
 }
@@ -558,7 +555,7 @@ void vuart_flush(struct vuart *u)
     uint64_t flags;
     lock(u, &flags);
     softtimer_cancel(&u->idle_timer);
-    idle_disarmed(u);
+    u->idle_armed = false;
     line_flush(u);
     unlock(u, flags);
 }

@@ -75,8 +75,8 @@ enum vuart_rw_slot {
 struct vuart {
     spinlock_t lock;
     size_t line_len;
-    size_t tx_room;  /* VUART_LINE_MAX while TX is latched and idle_armed, else 0 (vuart.c) */
-    bool idle_armed; /* idle_timer armed (or firing) for the output since idle_tx */
+    size_t tx_room;  /* VUART_LINE_MAX while TX is latched, else 0 (vuart.c: vuart_write) */
+    bool idle_armed; /* idle_timer armed (or firing), watching the output since idle_tx */
     char line[VUART_LINE_MAX];
     uint32_t ris_latched; /* interrupt status bits set by events (TX); RX and RT follow the FIFO */
     uint32_t regs[VUART_NR_SLOTS];
@@ -133,19 +133,21 @@ void vuart_flush(struct vuart *u);
 /*
  * The unfinished output line of the VM with the focus is shown
  * (vconsole_show_partial()) once the VM has written nothing for
- * VUART_IDLE_SHOW_MS: a shell prompt, or the echo of what was just typed.
- * The transmit path arms the idle timer itself (once, not per byte: see
- * vuart.c), so this needs no WFI trap. A line that is merely being written
- * (a vCPU waiting for the TX interrupt) completes long before, so logs keep
- * whole lines.
+ * VUART_IDLE_SHOW_MS (at most twice that after its last byte): a shell
+ * prompt, or the echo of what was just typed. The idle timer is armed by
+ * input (vuart_rx_push: the answer to a keystroke shows without any WFI
+ * trap) and by vuart_idle; never by output, so that a VM's output puts no
+ * timer interrupt on its CPU. A line that is merely being written (a vCPU
+ * waiting for the TX interrupt) completes long before, so logs keep whole
+ * lines.
  */
 #define VUART_IDLE_SHOW_MS 80
 
 /*
  * The VM is idle (a vCPU is about to wait in a trapped WFI): if this console
  * has the focus and an unfinished line, arms the idle timer unless it is
- * armed, so that the line shows again if other output (a focus change)
- * ended it on the screen. Optional: DR writes arm the timer themselves.
+ * armed. Without it (WFI not trapped) a line no input answered, such as the
+ * first prompt after boot, shows at the first keystroke.
  */
 void vuart_idle(struct vuart *u);
 
