@@ -192,7 +192,7 @@ static uint8_t rx_pop(struct vuart *u)
     return c;
 }
 
-/* --- transmit: bytes to lines (lock held) --------------------------------- */
+/* --- the idle timer and transmit: bytes to lines (lock held) -------------- */
 
 /*
  * The idle timer (VUART_IDLE_SHOW_MS, vuart.h) is armed by input to this

@@ -123,7 +123,8 @@ void vuart_set_irq_hook(struct vuart *u, void (*irq_set)(void *ctx, bool level),
  * A received byte, from any CPU and any context. It goes into the RX FIFO, or
  * while that is full (or bytes already wait) into the backlog, from which the
  * FIFO refills as the guest reads; dropped (and counted) only when the
- * backlog is full too.
+ * backlog is full too. Arms the idle timer on this CPU, so that the VM's
+ * answer shows (VUART_IDLE_SHOW_MS below).
  */
 void vuart_rx_push(struct vuart *u, uint8_t c);
 
