@@ -700,6 +700,10 @@ void sched_init(void)
     char buf[16];
     slice_ticks = us_to_ticks(CONFIG_SLICE_US);
     balance_ticks = us_to_ticks(CONFIG_BALANCE_PERIOD_US);
+    if (bootargs_has("trace=off")) {
+        trace_set_enabled(false); /* before any CPU schedules: no event is half recorded */
+        log_info("scheduling trace off (trace=off)");
+    }
     if (bootargs_get("sched.migrate_ms", buf, sizeof(buf))) {
         uint64_t ms = 0;
         for (const char *p = buf; *p >= '0' && *p <= '9'; p++) {
