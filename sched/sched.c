@@ -476,11 +476,12 @@ static struct vcpu *pick(struct sched_cpu *sc, uint64_t now)
 {
     uint64_t slice;
     const struct sched_pool *pool = sc->pool;
+    uint64_t now_us = ticks_to_us(now); /* once: timer_freq() is a call, and two divisions */
     spin_lock(&sc->lock);
-    struct sched_entity *se = pool_pick_next(pool, RQ(sc), ticks_to_us(now), &slice);
+    struct sched_entity *se = pool_pick_next(pool, RQ(sc), now_us, &slice);
     struct vcpu *v = se ? vcpu_of(se) : 0;
     if (v != 0) {
-        count_rt_miss(se, ticks_to_us(now));
+        count_rt_miss(se, now_us);
         set_state(v, VS_RUNNING, now);
         v->wake_pending = false;
         /* Read by vcpu_load(): WFI executes in the guest, without a trap. */
@@ -543,9 +544,10 @@ static void charge(struct sched_cpu *sc, struct vcpu *v, uint64_t now)
     uint64_t run_us = ticks_to_us(run);
     uint64_t ran = run_us > v->se.charged_us ? run_us - v->se.charged_us : 0;
     v->se.charged_us = run_us;
-    count_rt_miss(&v->se, ticks_to_us(now));
+    uint64_t now_us = ticks_to_us(now);
+    count_rt_miss(&v->se, now_us);
     uint64_t exhausted = v->se.rt_exhausted;
-    pool_charge(sc->pool, RQ(sc), &v->se, ticks_to_us(now), ran);
+    pool_charge(sc->pool, RQ(sc), &v->se, now_us, ran);
     if (v->se.rt_exhausted != exhausted) {
         trace_event(this_cpu_id(), TRACE_RT_THROTTLE, v->vm->id, v->id, 0);
     }
