@@ -703,7 +703,7 @@ void sched_init(void)
     slice_ticks = us_to_ticks(CONFIG_SLICE_US);
     balance_ticks = us_to_ticks(CONFIG_BALANCE_PERIOD_US);
     if (bootargs_has("trace=off")) {
-        trace_set_enabled(false); /* before any CPU schedules: no event is half recorded */
+        trace_set_enabled(false); /* before any vCPU runs (idle CPUs may have recorded) */
         log_info("scheduling trace off (trace=off)");
     }
     if (bootargs_get("sched.migrate_ms", buf, sizeof(buf))) {

@@ -80,7 +80,7 @@ bool trace_on = true;
 
 void trace_set_enabled(bool on)
 {
-    trace_on = on;
+    __atomic_store_n(&trace_on, on, __ATOMIC_RELAXED);
 }
 
 /* A record's type, arg, vm and vcpu as its `what` word holds them. */

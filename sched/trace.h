@@ -44,10 +44,11 @@ struct trace_record {
 };
 
 /*
- * Recording is on unless shrike booted with trace=off (sched_init). Off, an
- * event costs its call site one load and one branch, and its arguments are
- * not evaluated; a dump then prints an empty trace. Changed only at boot,
- * before the scheduler runs, so a plain load suffices.
+ * Recording is on unless shrike booted with trace=off (sched_init: the idle
+ * CPUs' events from before it stay). Off, an event costs its call site one
+ * load and one branch, and its arguments are not evaluated; a dump then holds
+ * no event from then on. Other CPUs may be recording as it is turned off: a
+ * record that passed the test completes.
  */
 extern bool trace_on;
 void trace_set_enabled(bool on);
