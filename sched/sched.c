@@ -521,11 +521,12 @@ static struct sched_vcpu *pick(struct sched_cpu *sc, uint64_t now)
 {
     uint64_t slice;
     const struct sched_pool *pool = sc->pool;
+    uint64_t now_us = ticks_to_us(now); /* once: timer_freq() is a call, and two divisions */
     spin_lock(&sc->lock);
-    struct sched_entity *se = pool_pick_next(pool, RQ(sc), ticks_to_us(now), &slice);
+    struct sched_entity *se = pool_pick_next(pool, RQ(sc), now_us, &slice);
     struct sched_vcpu *v = se ? vcpu_of(se) : 0;
     if (v != 0) {
-        count_rt_miss(se, ticks_to_us(now));
+        count_rt_miss(se, now_us);
         set_state(v, VS_RUNNING, now);
         v->wake_pending = false;
         /* Read by vcpu_load(): WFI executes in the guest, without a trap. */
@@ -588,9 +589,10 @@ static void charge(struct sched_cpu *sc, struct sched_vcpu *v, uint64_t now)
     uint64_t run_us = ticks_to_us(run);
     uint64_t ran = run_us > v->se.charged_us ? run_us - v->se.charged_us : 0;
     v->se.charged_us = run_us;
-    count_rt_miss(&v->se, ticks_to_us(now));
+    uint64_t now_us = ticks_to_us(now);
+    count_rt_miss(&v->se, now_us);
     uint64_t exhausted = v->se.rt_exhausted;
-    pool_charge(sc->pool, RQ(sc), &v->se, ticks_to_us(now), ran);
+    pool_charge(sc->pool, RQ(sc), &v->se, now_us, ran);
     if (v->se.rt_exhausted != exhausted) {
         trace_event(this_cpu_id(), TRACE_RT_THROTTLE, v->vm_id, v->vcpu_id, 0);
     }
@@ -745,6 +747,10 @@ void sched_init(void)
     char buf[16];
     slice_ticks = us_to_ticks(CONFIG_SLICE_US);
     balance_ticks = us_to_ticks(CONFIG_BALANCE_PERIOD_US);
+    if (bootargs_has("trace=off")) {
+        trace_set_enabled(false); /* before any vCPU runs (idle CPUs may have recorded) */
+        log_info("scheduling trace off (trace=off)");
+    }
     if (bootargs_get("sched.migrate_ms", buf, sizeof(buf))) {
         uint64_t ms = 0;
         for (const char *p = buf; *p >= '0' && *p <= '9'; p++) {

@@ -177,6 +177,35 @@ static void flush_stale_tlb(struct vcpu *v, unsigned cpu)
     v->vm->last_vcpu_ran[cpu] = v;
 }
 
+/*
+ * Per CPU, which of the two guest settings of the EL2 controls that are the
+ * same for every vCPU (VPIDR, HCR, MDCR, CNTHCTL) vcpu_load() last wrote:
+ * CTL_NONE before the first load, else CTL_TWI or CTL_WFI_NATIVE (HCR.TWI
+ * clear). Nothing else writes these four after boot (kernel/cpu.c sets HCR
+ * once, before any load; vcpu_put() leaves them, as no EL2 code depends on
+ * them between guests), so when the setting is the one already there, the
+ * registers hold exactly the values a write would put in and the writes are
+ * skipped: the ISB below is still what makes the ones written take effect.
+ * VTCR, VTTBR and CNTVOFF are per VM and written at every load (comparing
+ * would cost what writing does; put clears VTTBR, see there).
+ */
+enum { CTL_NONE, CTL_TWI, CTL_WFI_NATIVE };
+static uint8_t ctl_loaded[CONFIG_MAX_CPUS];
+
+static void el2_controls(const struct vcpu *v, unsigned cpu)
+{
+    uint8_t want = v->sched.se.wfi_native ? CTL_WFI_NATIVE : CTL_TWI;
+    if (ctl_loaded[cpu] == want) {
+        return;
+    }
+    ctl_loaded[cpu] = want;
+    write_sysreg(read_sysreg(midr_el1), vpidr_el2);
+    /* A vCPU alone on a dedicated CPU may wait in its own WFI (sched/sched.c sets it). */
+    write_sysreg(HCR_GUEST & ~(v->sched.se.wfi_native ? HCR_TWI : 0ULL), hcr_el2);
+    write_sysreg(MDCR_TRAPS | trap_pmu_hpmn(), mdcr_el2);
+    write_sysreg(CNTHCTL_EL1PCTEN, cnthctl_el2);
+}
+
 void vcpu_load(struct vcpu *v)
 {
     struct vm *vm = v->vm;
@@ -184,9 +213,7 @@ void vcpu_load(struct vcpu *v)
     write_sysreg(vm->vtcr, vtcr_el2);
     write_sysreg(vm->vttbr, vttbr_el2);
     write_sysreg(v->arch.vmpidr, vmpidr_el2);
-    write_sysreg(read_sysreg(midr_el1), vpidr_el2);
-    /* A vCPU alone on a dedicated CPU may wait in its own WFI (sched/sched.c sets it). */
-    write_sysreg(HCR_GUEST & ~(v->sched.se.wfi_native ? HCR_TWI : 0ULL), hcr_el2);
+    el2_controls(v, c->id);
     /*
      * Lazy FP/SIMD: the guest's registers are loaded at its first FP/SIMD
      * instruction (vcpu_fp_claim), so a vCPU that uses none between two
@@ -196,8 +223,6 @@ void vcpu_load(struct vcpu *v)
      */
     v->arch.fp_live = false;
     write_sysreg(CPTR_GUEST | CPTR_TFP, cptr_el2);
-    write_sysreg(MDCR_TRAPS | trap_pmu_hpmn(), mdcr_el2);
-    write_sysreg(CNTHCTL_EL1PCTEN, cnthctl_el2);
     if (CONFIG_VTIME_STOPS && vm->nvcpus == 1) {
         /*
          * Virtual time stops while the vCPU waits for a CPU (runnable, not
