@@ -24,7 +24,8 @@ struct vm_stage2_config {
 
 /* What a trapped WFI does (.wfi); docs/scheduler.md, "WFI policies". */
 enum vm_wfi {
-    VM_WFI_TRAP,   /* trap and block until an interrupt (the default) */
+    VM_WFI_AUTO,   /* the default: no trap while nothing else waits for its CPU, else as TRAP */
+    VM_WFI_TRAP,   /* always trap, and block until an interrupt (or halt in place, alone) */
     VM_WFI_POLL,   /* trap, poll for .wfi_poll_us (without WFI at EL2), then block as TRAP */
     VM_WFI_NATIVE, /* on a dedicated CPU: no trap (HCR_EL2.TWI clear), the CPU waits itself */
 };
@@ -57,7 +58,7 @@ struct vm_config {
     unsigned cap_pct;                    /* each vCPU at most this % of one CPU (0: no cap) */
     uint32_t rt_budget_us[VM_MAX_VCPUS]; /* per vCPU: EDF budget every rt_period_us (0: none) */
     uint32_t rt_period_us[VM_MAX_VCPUS];
-    enum vm_wfi wfi;      /* VM_WFI_NATIVE applies on a dedicated pool only (elsewhere: trap) */
+    enum vm_wfi wfi;      /* VM_WFI_NATIVE applies on a dedicated pool only (elsewhere: AUTO) */
     unsigned wfi_poll_us; /* VM_WFI_POLL: how long a WFI polls before it blocks */
     /* Filled by the build: the image and DTB linked into shrike (pristine copies). */
     const uint8_t *image;

@@ -77,19 +77,13 @@ void irq_dispatch(void)
     irq_dispatch_from(intid);
 }
 
-unsigned irq_dispatch_lines_only(void)
+bool irq_handle_lines_only(unsigned intid)
 {
-    for (;;) {
-        unsigned intid = gic_ack();
-        if (intid >= GIC_INTID_SPURIOUS) {
-            return intid;
-        }
-        gic_eoi(intid);
-        if (intid >= IRQ_MAX_INTID || !handlers[intid].lines_only) {
-            return intid;
-        }
-        handle(intid);
+    if (intid >= IRQ_MAX_INTID || !handlers[intid].lines_only) {
+        return false;
     }
+    handle(intid);
+    return true;
 }
 
 void el2_irq(struct el2_frame *frame)

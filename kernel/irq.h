@@ -34,12 +34,13 @@ void irq_dispatch(void);
 void irq_set_lines_only(unsigned intid);
 
 /*
- * The lean IRQ exit's dispatch: handles pending interrupts whose handlers are
- * lines-only, and returns the first other one, acknowledged and its priority
- * dropped but not yet handled, or an INTID >= GIC_INTID_SPURIOUS when none is
- * left. irq_dispatch_from() handles that one and then every other pending one.
+ * The lean IRQ exit's dispatch (vcpu/irq_exit.c): intid, acknowledged and its
+ * priority dropped, is handled and deactivated here if its handler is
+ * lines-only (true); otherwise (false) it is left for irq_dispatch_from(),
+ * which handles it and then every other pending one. One interrupt per call:
+ * another pending one is taken at once after the guest is re-entered.
  */
-unsigned irq_dispatch_lines_only(void);
+bool irq_handle_lines_only(unsigned intid);
 void irq_dispatch_from(unsigned intid);
 
 #endif

@@ -336,6 +336,27 @@ void sched_wake(struct sched_vcpu *v)
     local_irq_restore(flags);
 }
 
+/* sched_kick() of a vCPU that is not loaded: it may be blocked (woken here) or deciding to. */
+static void __attribute__((noinline)) kick_unloaded(struct sched_vcpu *v)
+{
+    uint64_t flags = local_irq_save();
+    unsigned cpu;
+    struct sched_cpu *sc = lock_queue_of(v, &cpu);
+    bool ipi = false;
+    if (v->sstate == VS_BLOCKED) {
+        wake_locked(v, cpu);
+        ipi = true;
+    } else if (v->sstate == VS_RUNNING) {
+        v->wake_pending = true; /* it may be deciding to block right now */
+        ipi = true;
+    }
+    spin_unlock(&sc->lock);
+    if (ipi) {
+        kick_cpu(cpu); /* not this CPU: it flushes before re-entering anyway */
+    }
+    local_irq_restore(flags);
+}
+
 void sched_kick(struct sched_vcpu *v)
 {
     /*
@@ -361,22 +382,7 @@ void sched_kick(struct sched_vcpu *v)
         kick_cpu(__atomic_load_n(&v->se.cpu, __ATOMIC_ACQUIRE));
         return;
     }
-    uint64_t flags = local_irq_save();
-    unsigned cpu;
-    struct sched_cpu *sc = lock_queue_of(v, &cpu);
-    bool ipi = false;
-    if (v->sstate == VS_BLOCKED) {
-        wake_locked(v, cpu);
-        ipi = true;
-    } else if (v->sstate == VS_RUNNING) {
-        v->wake_pending = true; /* it may be deciding to block right now */
-        ipi = true;
-    }
-    spin_unlock(&sc->lock);
-    if (ipi) {
-        kick_cpu(cpu); /* not this CPU: it flushes before re-entering anyway */
-    }
-    local_irq_restore(flags);
+    kick_unloaded(v);
 }
 
 /*
@@ -517,6 +523,41 @@ static void count_rt_miss(struct sched_entity *se, uint64_t now_us)
     }
 }
 
+/*
+ * Whether v's WFI may execute in the guest (HCR_EL2.TWI clear) while it runs
+ * on this CPU, picked with rq left as it is. On a dedicated CPU, when the VM
+ * asked for it (.wfi = VM_WFI_NATIVE) or left the default (VM_WFI_AUTO).
+ * Elsewhere, by default, while nothing else is queued here: a trapped WFI
+ * would only halt in place (sched_halt_in_place), and the guest's own WFI
+ * waits for the same things (any physical interrupt, which IRQ exits here:
+ * a kick, its timers, its devices; a virtual interrupt listed in its
+ * registers) without the exit and the halt's bookkeeping. The trap comes
+ * back as soon as a vCPU is queued here (wfi_trap_again). Not for a vCPU
+ * with a real-time budget or a cap (its time in WFI would be charged as run
+ * time), nor under the migration knob (it wants every block seen), nor for
+ * .wfi = VM_WFI_TRAP. The cost: the statistics count its wait as its run
+ * time, not as the CPU's idle time (docs/scheduler.md, "WFI").
+ */
+static bool wfi_in_guest(const struct sched_pool *pool, const struct sched_vcpu *v,
+                         const struct runqueue *rq)
+{
+    enum vm_wfi w = v->cfg->wfi;
+    if (pool->policy == SCHED_POLICY_DEDICATED) {
+        return w == VM_WFI_NATIVE || w == VM_WFI_AUTO;
+    }
+    return (w == VM_WFI_AUTO || w == VM_WFI_NATIVE) && rq->nr_queued == 0 && force_ticks == 0 &&
+           v->se.rt_budget_us == 0 && v->se.cap_pct == 0;
+}
+
+/* A vCPU was queued beside curr, which waits in its own WFI: trap its WFI again. */
+static void wfi_trap_again(struct sched_cpu *sc)
+{
+    if (sc->curr->se.wfi_native && sc->pool->policy != SCHED_POLICY_DEDICATED) {
+        sc->curr->se.wfi_native = false;
+        vcpu_op_trap_wfi(sc->curr);
+    }
+}
+
 static struct sched_vcpu *pick(struct sched_cpu *sc, uint64_t now)
 {
     uint64_t slice;
@@ -529,8 +570,7 @@ static struct sched_vcpu *pick(struct sched_cpu *sc, uint64_t now)
         count_rt_miss(se, now_us);
         set_state(v, VS_RUNNING, now);
         v->wake_pending = false;
-        /* Read by vcpu_load(): WFI executes in the guest, without a trap. */
-        se->wfi_native = pool->policy == SCHED_POLICY_DEDICATED && v->cfg->wfi == VM_WFI_NATIVE;
+        se->wfi_native = wfi_in_guest(pool, v, RQ(sc)); /* read by vcpu_load() */
         RQ(sc)->curr = se;
         sc->curr = v;
         sc->switches++;
@@ -699,7 +739,7 @@ void sched_irq_exit(void)
     unsigned cpu = this_cpu_id();
     struct sched_cpu *sc = &scpus[cpu];
     if (sc->curr != 0 && rqs[cpu].nr_queued != 0 &&
-        (!sc->slice.armed || sc->pool->policy == SCHED_POLICY_FAIR)) {
+        (!sc->slice.armed || sc->pool->policy == SCHED_POLICY_FAIR || sc->curr->se.wfi_native)) {
         uint64_t now = counter_read();
         spin_lock(&sc->lock);
         queued_beside_curr(sc, now);
@@ -713,6 +753,7 @@ static void queued_beside_curr(struct sched_cpu *sc, uint64_t now)
     if (sc->curr == 0) {
         return;
     }
+    wfi_trap_again(sc);
     if (pool_preempt_now(sc->pool, RQ(sc), ticks_to_us(now))) {
         /* A real-time vCPU with an earlier deadline is ready: it runs now. */
         vcpu_op_request(sc->curr, VCPU_REQ_RESCHED);

@@ -79,6 +79,7 @@ struct sched_vcpu {
  *   request bits, atomically; nothing more (no kick, no wake-up).
  * vcpu_op_where: whether its state is in this CPU's hardware, in another
  *   CPU's (the vGIC's `loaded`, read with acquire), or in none.
+ * vcpu_op_trap_wfi: s, loaded on this CPU with HCR_EL2.TWI clear, traps its WFI again.
  * vcpu_op_for_each: calls fn on every vCPU of every VM (the statistics).
  * vcpu_op_exit_counts: its exits in all, and by class: hvc, sysreg, dabt, wfx.
  * vcpu_op_vm_name: the name of VM vm_id for the trace ("?" if none).
@@ -91,6 +92,7 @@ void vcpu_op_request(struct sched_vcpu *s, unsigned req);
 void vcpu_op_clear(struct sched_vcpu *s, unsigned req);
 enum vcpu_loaded { VCPU_NOT_LOADED, VCPU_LOADED_HERE, VCPU_LOADED_ELSEWHERE };
 enum vcpu_loaded vcpu_op_where(const struct sched_vcpu *s);
+void vcpu_op_trap_wfi(struct sched_vcpu *s);
 void vcpu_op_for_each(void (*fn)(const struct sched_vcpu *s, void *ctx), void *ctx);
 void vcpu_op_exit_counts(const struct sched_vcpu *s, uint64_t counts[5]);
 const char *vcpu_op_vm_name(unsigned vm_id);

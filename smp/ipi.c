@@ -36,6 +36,13 @@ static void ipi_kick(unsigned intid, void *ctx)
     /* Taking the interrupt is the point: the exit path re-evaluates what to run. */
 }
 
+void ipi_kick_finish(void)
+{
+    gic_eoi(IPI_KICK);
+    gic_deactivate(IPI_KICK);
+    kicks_taken[this_cpu_id()]++;
+}
+
 void ipi_cpu_init(void)
 {
     if (this_cpu_id() == 0) {

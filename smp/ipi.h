@@ -20,6 +20,13 @@ void ipi_cpu_init(void);
 void ipi_send(unsigned cpu, enum ipi ipi);
 
 /*
+ * An IPI_KICK acknowledged on a guest's IRQ exit (vcpu/irq_exit.c): its
+ * priority drop, deactivation and count, without the handler table (taking
+ * it is the point: the exit path looks at what changed).
+ */
+void ipi_kick_finish(void);
+
+/*
  * Statistics: IPI_KICKs sent to a CPU, and taken there (a kick interrupts
  * whatever runs there; kicks sent while one is pending coalesce).
  */

@@ -22,6 +22,8 @@
 #include "kernel/gic.h"
 #include "kernel/irq.h"
 #include "sched/sched.h"
+#include "smp/ipi.h"
+#include "vtimer/vtimer.h"
 #include "vgic/vgic_hw.h"
 
 static inline bool nothing_requested(const struct vcpu *v)
@@ -34,12 +36,20 @@ unsigned long irq_exit(struct vcpu_regs *regs)
     struct vcpu *v = list_entry(regs, struct vcpu, arch.regs);
     struct vgic_cpu *c = &v->vgic;
     v->exits++;
-    unsigned intid = irq_dispatch_lines_only();
-    if (intid < GIC_INTID_SPURIOUS) {
-        if (c->used_lrs != 0) {
-            vgic_hw_fold(c);
+    unsigned intid = gic_ack();
+    if (intid == IPI_KICK) {
+        ipi_kick_finish(); /* the most frequent one, by far */
+    } else if (intid == PPI_VTIMER) {
+        gic_eoi(intid);
+        vtimer_irq_exit(v); /* the next: its own timer */
+    } else if (intid < GIC_INTID_SPURIOUS) {
+        gic_eoi(intid);
+        if (!irq_handle_lines_only(intid)) {
+            if (c->used_lrs != 0) {
+                vgic_hw_fold(c);
+            }
+            irq_dispatch_from(intid);
         }
-        irq_dispatch_from(intid);
     }
     sched_irq_exit();
     if (!nothing_requested(v)) {

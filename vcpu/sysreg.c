@@ -222,6 +222,19 @@ static struct vcpu *__attribute__((noinline)) sysreg_slow(struct vcpu *v, uint64
  * so it needs no decode beyond the key and Rt [9:5], and no stack frame of the
  * slow path's. Direction [0] is 0 for a write (MSR).
  */
+static inline uint64_t sgi1r_value(struct vcpu *v, uint64_t esr)
+{
+    unsigned rt = (unsigned)(esr >> 5) & 31;
+    return rt == 31 ? 0 : v->arch.regs.x[rt];
+}
+
+void sysreg_sgi1r_write(struct vcpu *v, uint64_t esr)
+{
+    uint64_t sgir = sgi1r_value(v, esr);
+    vcpu_skip_insn(v);
+    vgic_sgi(&v->vm->vgic, &v->vgic, sgir, true);
+}
+
 /* An SGI1R write that names someone (the usual case for Linux's IPIs). */
 static struct vcpu *__attribute__((noinline)) sgi1r_write(struct vcpu *v, uint64_t sgir)
 {
@@ -231,11 +244,10 @@ static struct vcpu *__attribute__((noinline)) sgi1r_write(struct vcpu *v, uint64
 
 struct vcpu *sysreg_trap(struct vcpu *v, uint64_t esr)
 {
-    if (esr_sysreg_key_of(esr) != ICC_SGI1R_EL1 || (esr & 1)) {
+    if (!sysreg_is_sgi1r_write(esr)) {
         return sysreg_slow(v, esr);
     }
-    unsigned rt = (unsigned)(esr >> 5) & 31;
-    uint64_t sgir = rt == 31 ? 0 : v->arch.regs.x[rt];
+    uint64_t sgir = sgi1r_value(v, esr);
     vcpu_skip_insn(v);
     if (vgic_sgi_nobody(&v->vm->vgic, sgir)) {
         return v; /* an empty list or an absent vCPU: no call, so no stack frame here */
@@ -245,5 +257,5 @@ struct vcpu *sysreg_trap(struct vcpu *v, uint64_t esr)
 
 bool sysreg_lines_only(uint64_t esr)
 {
-    return esr_sysreg_key_of(esr) == ICC_SGI1R_EL1 && !(esr & 1);
+    return sysreg_is_sgi1r_write(esr);
 }

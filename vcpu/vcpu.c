@@ -181,9 +181,10 @@ static void flush_stale_tlb(struct vcpu *v, unsigned cpu)
  * Per CPU, which of the two guest settings of the EL2 controls that are the
  * same for every vCPU (VPIDR, HCR, MDCR, CNTHCTL) vcpu_load() last wrote:
  * CTL_NONE before the first load, else CTL_TWI or CTL_WFI_NATIVE (HCR.TWI
- * clear). Nothing else writes these four after boot (kernel/cpu.c sets HCR
- * once, before any load; vcpu_put() leaves them, as no EL2 code depends on
- * them between guests), so when the setting is the one already there, the
+ * clear). Nothing else writes these four after boot but vcpu_trap_wfi(),
+ * which records what it leaves (kernel/cpu.c sets HCR once, before any load;
+ * vcpu_put() leaves them, as no EL2 code depends on them between guests), so
+ * when the setting is the one already there, the
  * registers hold exactly the values a write would put in and the writes are
  * skipped: the ISB below is still what makes the ones written take effect.
  * VTCR, VTTBR and CNTVOFF are per VM and written at every load (comparing
@@ -200,7 +201,7 @@ static void el2_controls(const struct vcpu *v, unsigned cpu)
     }
     ctl_loaded[cpu] = want;
     write_sysreg(read_sysreg(midr_el1), vpidr_el2);
-    /* A vCPU alone on a dedicated CPU may wait in its own WFI (sched/sched.c sets it). */
+    /* A vCPU alone on its CPU may wait in its own WFI (sched/sched.c, wfi_in_guest). */
     write_sysreg(HCR_GUEST & ~(v->sched.se.wfi_native ? HCR_TWI : 0ULL), hcr_el2);
     write_sysreg(MDCR_TRAPS | trap_pmu_hpmn(), mdcr_el2);
     write_sysreg(CNTHCTL_EL1PCTEN, cnthctl_el2);
@@ -255,6 +256,18 @@ void vcpu_fp_claim(struct vcpu *v)
     isb();
     fpsimd_restore(&v->arch.fp);
     v->arch.fp_live = true;
+}
+
+void vcpu_trap_wfi(struct vcpu *v)
+{
+    /*
+     * v is loaded here (the scheduler's exit path of this CPU). The ERET into
+     * the guest is a context synchronization event, so the write is in effect
+     * for its next instruction without an ISB.
+     */
+    (void)v;
+    write_sysreg(read_sysreg(hcr_el2) | HCR_TWI, hcr_el2);
+    ctl_loaded[this_cpu_id()] = CTL_TWI; /* the other setting of el2_controls() now */
 }
 
 void vcpu_put(struct vcpu *v)

@@ -96,6 +96,8 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0);
 /* Loads this vCPU's state onto the current CPU / saves it back. */
 void vcpu_load(struct vcpu *v);
 void vcpu_put(struct vcpu *v);
+/* v, loaded on this CPU, traps its WFI again from its next entry (HCR_EL2.TWI). */
+void vcpu_trap_wfi(struct vcpu *v);
 
 /* Sets a request bit and kicks the CPU the vCPU is placed on. */
 void vcpu_request(struct vcpu *v, unsigned req);

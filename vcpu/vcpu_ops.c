@@ -55,6 +55,11 @@ void vcpu_op_request(struct sched_vcpu *s, unsigned req)
     __atomic_fetch_or(&vcpu_of(s)->requests, req, __ATOMIC_RELEASE);
 }
 
+void vcpu_op_trap_wfi(struct sched_vcpu *s)
+{
+    vcpu_trap_wfi(vcpu_of(s));
+}
+
 void vcpu_op_clear(struct sched_vcpu *s, unsigned req)
 {
     __atomic_fetch_and(&vcpu_of(s)->requests, ~req, __ATOMIC_ACQ_REL);

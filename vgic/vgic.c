@@ -503,15 +503,26 @@ unsigned vgic_sgi(struct vgic_dist *d, struct vgic_cpu *src, uint64_t sgir, bool
 {
     (void)group1;
     uint32_t mask;
-    if (!(sgir & SGIR_IRM)) {
-        if ((sgir & SGIR_TARGETS_MASK) == 0) {
-            return 0;
-        }
-        mask = d->sparse_affinity ? sgi_target_mask(d, src, sgir) : vgic_sgi_dense_mask(d, sgir);
+    if (!(sgir & SGIR_IRM) && !d->sparse_affinity) {
+        mask = vgic_sgi_dense_mask(d, sgir); /* 0 for an empty list too */
+    } else if (!(sgir & SGIR_IRM) && (sgir & SGIR_TARGETS_MASK) == 0) {
+        return 0;
     } else {
         mask = sgi_target_mask(d, src, sgir);
     }
-    return mask == 0 ? 0 : sgi_pend(d, mask, sgir_field(sgir, SGIR_INTID_SHIFT, 0xF));
+    if (mask == 0) {
+        return 0;
+    }
+    uint32_t intid = sgir_field(sgir, SGIR_INTID_SHIFT, 0xF);
+    if ((mask & (mask - 1)) == 0 && d->cpus[__builtin_ctz(mask)] != NULL) {
+        /* One target (an IPI, the usual case): no loop. */
+        struct vgic_irq *irq = &d->cpus[__builtin_ctz(mask)]->private_irqs[intid];
+        spin_lock(&irq->lock);
+        irq->pending_latch = true;
+        vgic_queue_unlock(d, irq);
+        return 1;
+    }
+    return sgi_pend(d, mask, intid);
 }
 
 /* --- pruning -------------------------------------------------------------- */
@@ -639,8 +650,11 @@ static uint64_t make_lr_v2_sgi(struct vgic_irq *irq)
     return pend != 0 ? lr | ICH_LR_EOI : lr;
 }
 
-/* The list-register value for irq (its lock held); moves a pending latch into it. */
-static uint64_t make_lr(struct vgic_irq *irq)
+/*
+ * The list-register value for irq (its lock held); moves a pending latch into
+ * it. Inlined: the refresh of one register, on every kick, calls it once.
+ */
+__attribute__((always_inline)) static inline uint64_t make_lr(struct vgic_irq *irq)
 {
     if (is_v2_sgi(irq)) {
         return make_lr_v2_sgi(irq);
@@ -952,9 +966,8 @@ static unsigned refresh_compact(uint64_t *lrs, unsigned used, uint32_t done, uin
     return n;
 }
 
-/* The common case of one list register in use (a kick's SGI, the timer): no loops, no masks. */
-__attribute__((noinline)) static bool
-refresh_single(struct vgic_cpu *c, uint64_t *lrs, unsigned *used, uint32_t empty, uint32_t *write)
+bool vgic_refresh_single(struct vgic_cpu *c, uint64_t *lrs, unsigned *used, uint32_t empty,
+                         uint32_t *write)
 {
     struct vgic_dist *d = c->dist;
     uint32_t intid = lr_intid(lrs[0]);
@@ -982,7 +995,7 @@ bool vgic_refresh_lrs(struct vgic_cpu *c, uint64_t *lrs, unsigned *used, uint32_
     struct vgic_dist *d = c->dist;
     unsigned n = *used;
     if (n == 1) {
-        return refresh_single(c, lrs, used, empty, write);
+        return vgic_refresh_single(c, lrs, used, empty, write);
     }
     uint32_t done = 0, idle = 0, gone = 0;
     uint32_t all = n >= 32 ? ~0U : (1U << n) - 1;

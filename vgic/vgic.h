@@ -287,6 +287,10 @@ void vgic_fold_lrs(struct vgic_cpu *c, const uint64_t *lrs, unsigned used);
 bool vgic_refresh_lrs(struct vgic_cpu *c, uint64_t *lrs, unsigned *used, uint32_t empty,
                       uint32_t *write);
 
+/* vgic_refresh_lrs() for *used == 1 (a kick's SGI, the timer): no loops, no masks. */
+bool vgic_refresh_single(struct vgic_cpu *c, uint64_t *lrs, unsigned *used, uint32_t empty,
+                         uint32_t *write);
+
 /*
  * The vCPU's CPU interface goes live on a CPU (before its first flush) or
  * leaves it (after its last fold; its list is then pruned whole if it holds

@@ -333,8 +333,28 @@ void vgic_hw_flush(struct vgic_cpu *c)
     write_sysreg(ICH_HCR_GUEST | (c->underflow ? ICH_HCR_UIE : 0), ich_hcr_el2);
 }
 
+/* refresh() of one register (a kick's SGI, the timer: the common case), without the loops. */
+static inline bool refresh_one(struct vgic_cpu *c)
+{
+    uint32_t write;
+    unsigned used = 1;
+    if (!vgic_refresh_single(c, c->lr, &used, (uint32_t)read_sysreg(ich_elrsr_el2), &write)) {
+        return false;
+    }
+    if (write != 0) {
+        write_sysreg(vgic_lr_sanitise(c->lr[0], shape), ich_lr0_el2);
+    } else if (used == 0) {
+        write_sysreg(0, ich_lr0_el2);
+    }
+    c->used_lrs = used;
+    return true;
+}
+
 void vgic_hw_refill(struct vgic_cpu *c)
 {
+    if (c->used_lrs == 1 && !c->folded && !gic_host_v2 && refresh_one(c)) {
+        return;
+    }
     if (c->used_lrs != 0 && !c->folded) {
         /* The short way reads the list registers itself; GICv2 has no ELRSR here. */
         if (!gic_host_v2 && !c->linked && refresh(c)) {

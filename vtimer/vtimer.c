@@ -38,7 +38,10 @@
 #include "vcpu/vm.h"
 #include "vgic/vgic_mmio.h"
 
-#define PPI_VTIMER 27
+void vtimer_irq_exit(struct vcpu *v)
+{
+    vgic_set_level(&v->vm->vgic, &v->vgic, VGIC_INTID_VTIMER, true);
+}
 
 static void vtimer_irq(unsigned intid, void *ctx)
 {

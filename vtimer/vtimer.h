@@ -34,8 +34,18 @@ struct vtimer {
 #define CNT_CTL_IMASK   (1ULL << 1)
 #define CNT_CTL_ISTATUS (1ULL << 2)
 
+/* The physical virtual-timer PPI: forwarded, hardware-mapped to the guest's INTID 27. */
+#define PPI_VTIMER 27
+
 /* Per CPU: the physical virtual-timer PPI, forwarded to guests. */
 void vtimer_cpu_init(void);
+
+/*
+ * PPI_VTIMER taken on an IRQ exit of v, loaded here (vcpu/irq_exit.c), its
+ * priority dropped: raises v's virtual-timer line, as the PPI's handler does,
+ * without the handler table. The guest deactivates the PPI (the HW bit).
+ */
+void vtimer_irq_exit(struct vcpu *v);
 
 /*
  * Back to the reset state: both soft timers cancelled (synchronously), the

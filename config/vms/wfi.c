@@ -1,4 +1,8 @@
-/* The wfi guest: vCPUs blocked in WFI for 1 s, vCPU 0 woken by its virtual timer on time. */
+/*
+ * The wfi guest: vCPUs blocked in WFI for 1 s, vCPU 0 woken by its virtual timer on time.
+ * VM_WFI_TRAP: system.sched-wfi measures the blocks and the CPUs' idle time, which a WFI
+ * left to the guest (the default, VM_WFI_AUTO, for a vCPU alone on its CPU) does not show.
+ */
 #include "config/vm_config.h"
 #include "vcpu/abi.h"
 
@@ -13,5 +17,6 @@ VM_CONFIG(wfi) = {
     .testdev = false,
     .magic_page = false,
     .image_file = "wfi",
+    .wfi = VM_WFI_TRAP,
     VM_BLOBS(wfi),
 };

@@ -258,6 +258,10 @@ void guest_main(void)
 {
     bool bench = dtb_bootargs_have("pingpong=bench");
     unsigned n = bench ? BENCH_ROUNDS : TEST_ROUNDS;
+    uint64_t rounds;
+    if (bench && dtb_bootargs_u64("pingpong.rounds", &rounds) && rounds > 0 && rounds < n) {
+        n = (unsigned)rounds; /* fewer, for an instruction trace (docs/performance.md) */
+    }
     uint64_t phase_ms = bench ? BENCH_PHASE_MS : TEST_PHASE_MS;
 
     if (!CHECK_EQ(gic_init(), 0, "GIC up")) {

@@ -221,6 +221,11 @@ void vcpu_op_request(struct sched_vcpu *s, unsigned req)
     __atomic_fetch_or(&fv_of(s)->requests, req, __ATOMIC_RELEASE);
 }
 
+void vcpu_op_trap_wfi(struct sched_vcpu *s)
+{
+    (void)s; /* HCR_EL2: nothing on the host */
+}
+
 void vcpu_op_clear(struct sched_vcpu *s, unsigned req)
 {
     __atomic_fetch_and(&fv_of(s)->requests, ~req, __ATOMIC_ACQ_REL);
