@@ -22,11 +22,11 @@ struct vm_stage2_config {
     bool demand;          /* map RAM page by page on stage-2 faults instead of eagerly */
 };
 
-/* What a trapped WFI does (.wfi); docs/scheduler.md, "Dedicated pools". */
+/* What a trapped WFI does (.wfi); docs/scheduler.md, "WFI policies". */
 enum vm_wfi {
     VM_WFI_AUTO,   /* the default: no trap while nothing else waits for its CPU, else as TRAP */
     VM_WFI_TRAP,   /* always trap, and block until an interrupt (or halt in place, alone) */
-    VM_WFI_POLL,   /* trap, poll for .wfi_poll_us, then block: not implemented, the VM is refused */
+    VM_WFI_POLL,   /* trap, poll for .wfi_poll_us (without WFI at EL2), then block as TRAP */
     VM_WFI_NATIVE, /* on a dedicated CPU: no trap (HCR_EL2.TWI clear), the CPU waits itself */
 };
 

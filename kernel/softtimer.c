@@ -129,6 +129,22 @@ void softtimer_arm(struct soft_timer *t, uint64_t deadline)
 
 void softtimer_cancel(struct soft_timer *t)
 {
+    /*
+     * Not armed: nothing to do, and no lock (the scheduler cancels its slice
+     * timer at every switch, and it is mostly not armed). Safe without t's
+     * lock: a cancel that runs alongside an arm on another CPU may be ordered
+     * before it (the arm then wins, as it would had it taken the lock
+     * second), and armed reads false only when t is on no queue - before its
+     * first arm, after an expiry unlinked it, or in an arm's moment between
+     * unlinking and relinking it, which is that concurrent arm again. An arm
+     * that happened before this call (the same CPU, or another one ordered by
+     * a lock or a release) set armed with release, which this acquire sees.
+     * As before, the callback may still be running elsewhere; cancel_sync
+     * waits for it (the expiry counts it running before it clears armed).
+     */
+    if (!__atomic_load_n(&t->armed, __ATOMIC_ACQUIRE)) {
+        return;
+    }
     uint64_t flags = local_irq_save();
     spin_lock(&t->lock);
     detach(t);

@@ -32,7 +32,10 @@ void softtimer_cpu_init(void);
 /* (Re)arms t on this CPU for deadline; fn runs once the counter reaches it. */
 void softtimer_arm(struct soft_timer *t, uint64_t deadline);
 
-/* Disarms t if armed, wherever it was armed. Its callback may still be running elsewhere. */
+/*
+ * Disarms t if armed, wherever it was armed. Its callback may still be running elsewhere.
+ * A timer that is not armed costs one load: no lock is taken.
+ */
 void softtimer_cancel(struct soft_timer *t);
 
 /*

@@ -14,7 +14,7 @@
 
 #define SCHED_MAX_CPUS 8
 
-/* What the scheduler needs of a vCPU, embedded in struct vcpu. */
+/* What the scheduler needs of a vCPU, embedded in struct sched_vcpu (sched/sched_vcpu.h). */
 struct sched_entity {
     struct list_node link; /* on a run queue while queued */
     uint64_t affinity;     /* bit n: may run on CPU n */

@@ -1,7 +1,7 @@
 /*
  * The scheduler (see sched.h). Each CPU runs vCPUs from its own run queue:
  *
- *   sched_run_this_cpu: pick the next vCPU (policy), run it (vcpu_run: load,
+ *   sched_run_this_cpu: pick the next vCPU (policy), run it (vcpu_op_run: load,
  *   enter the guest until a request, put), then act on why it left:
  *     RESCHED / YIELD  back on the queue, tail
  *     BLOCK            off the queue until sched_wake (unless a wake-up raced)
@@ -28,10 +28,9 @@
 #include "sched/sched.h"
 
 #include "config/sched.h"
+#include "config/vm_config.h"
 #include "kernel/bootargs.h"
 #include "kernel/check.h"
-#include "kernel/console.h"
-#include "kernel/cpu.h"
 #include "kernel/irq.h"
 #include "kernel/lib.h"
 #include "kernel/log.h"
@@ -40,9 +39,10 @@
 #include "sched/admission.h"
 #include "sched/sched_internal.h"
 #include "sched/pool.h"
+#include "sched/sched_arch.h"
+#include "sched/sched_vcpu.h"
 #include "sched/trace.h"
 #include "smp/ipi.h"
-#include "vcpu/vm.h"
 
 static uint64_t us_to_ticks(uint64_t us);
 
@@ -75,9 +75,9 @@ const struct sched_pool *sched_pool_of_vm(const struct vm_config *c)
     return &pools[c->pool < NPOOLS ? c->pool : 0];
 }
 
-static const struct sched_pool *pool_of_vcpu(const struct vcpu *v)
+static const struct sched_pool *pool_of_vcpu(const struct sched_vcpu *v)
 {
-    return sched_pool_of_vm(v->vm->cfg);
+    return sched_pool_of_vm(v->cfg);
 }
 
 static uint64_t present_cpus(void)
@@ -104,12 +104,12 @@ static unsigned sc_cpu(const struct sched_cpu *sc)
 
 #define RQ(sc) (&rqs[sc_cpu(sc)])
 
-static struct vcpu *vcpu_of(struct sched_entity *se)
+static struct sched_vcpu *vcpu_of(struct sched_entity *se)
 {
-    return list_entry(se, struct vcpu, se);
+    return list_entry(se, struct sched_vcpu, se);
 }
 
-static void set_state(struct vcpu *v, enum vcpu_sched_state s, uint64_t now)
+static void set_state(struct sched_vcpu *v, enum vcpu_sched_state s, uint64_t now)
 {
     uint64_t spent = now - v->state_since;
     if (v->sstate == VS_RUNNING) {
@@ -138,7 +138,7 @@ static void queued_beside_curr(struct sched_cpu *sc, uint64_t now);
  * a preemption) starts now: the running vCPU kept the CPU for good until a
  * balancer tick happened to exit it.
  */
-static void enqueue_locked(struct vcpu *v, unsigned cpu)
+static void enqueue_locked(struct sched_vcpu *v, unsigned cpu)
 {
     uint64_t now = counter_read();
     bool woke = v->sstate == VS_BLOCKED || v->sstate == VS_IDLE; /* the CBS rule applies */
@@ -170,7 +170,7 @@ static void unlock_all(void)
 /* Moves a queued (not running) vCPU; every queue lock held. */
 static void move_queued_locked(const struct migration *m)
 {
-    struct vcpu *v = vcpu_of(m->se);
+    struct sched_vcpu *v = vcpu_of(m->se);
     const struct sched_pool *pool = pool_of_cpu_id(m->from);
     pool_remove(pool, &rqs[m->from], &v->se);
     pool_rebase(pool, &rqs[m->from], &rqs[m->to], &v->se);
@@ -196,8 +196,8 @@ static bool balance_once(bool idle_pull)
     }
     unlock_all();
     if (found) {
-        struct vcpu *v = vcpu_of(m.se);
-        trace_event(me, TRACE_MIGRATE, v->vm->id, v->id, m.from);
+        struct sched_vcpu *v = vcpu_of(m.se);
+        trace_event(me, TRACE_MIGRATE, v->vm_id, v->vcpu_id, m.from);
         kick_cpu(m.to);
     }
     return found;
@@ -242,7 +242,7 @@ static void slice_fire(struct soft_timer *t, uint64_t now)
     struct sched_cpu *sc = list_entry(t, struct sched_cpu, slice);
     sc->timer_irqs++;
     if (sc->curr != 0) {
-        __atomic_fetch_or(&sc->curr->requests, VCPU_REQ_RESCHED, __ATOMIC_RELEASE);
+        vcpu_op_request(sc->curr, VCPU_REQ_RESCHED);
     }
 }
 
@@ -258,7 +258,7 @@ static void force_fire(struct soft_timer *t, uint64_t now)
 {
     struct sched_cpu *sc = list_entry(t, struct sched_cpu, force);
     if (sc->curr != 0 && now - sc->curr->state_since >= force_ticks / 2) {
-        __atomic_fetch_or(&sc->curr->requests, VCPU_REQ_MIGRATE, __ATOMIC_RELEASE);
+        vcpu_op_request(sc->curr, VCPU_REQ_MIGRATE);
     }
     softtimer_arm(t, now + force_ticks);
 }
@@ -282,7 +282,7 @@ static void arm_slice(struct sched_cpu *sc, uint64_t start)
 /* --- wake-ups ------------------------------------------------------------------ */
 
 /* Locks the queue of the CPU that v's se.cpu names, following v if it moves meanwhile. */
-static struct sched_cpu *lock_queue_of(struct vcpu *v, unsigned *cpu_out)
+static struct sched_cpu *lock_queue_of(struct sched_vcpu *v, unsigned *cpu_out)
 {
     for (;;) {
         unsigned cpu = __atomic_load_n(&v->se.cpu, __ATOMIC_ACQUIRE);
@@ -297,21 +297,21 @@ static struct sched_cpu *lock_queue_of(struct vcpu *v, unsigned *cpu_out)
 }
 
 /* v becomes runnable on cpu (its queue's lock held). */
-static void wake_locked(struct vcpu *v, unsigned cpu)
+static void wake_locked(struct sched_vcpu *v, unsigned cpu)
 {
     v->stats.wakes++;
     enqueue_locked(v, cpu);
-    trace_event(this_cpu_id(), TRACE_WAKE, v->vm->id, v->id, this_cpu_id());
+    trace_event(this_cpu_id(), TRACE_WAKE, v->vm_id, v->vcpu_id, this_cpu_id());
 }
 
-void sched_wake(struct vcpu *v)
+void sched_wake(struct sched_vcpu *v)
 {
     uint64_t flags = local_irq_save();
     for (;;) {
         unsigned cpu;
         struct sched_cpu *sc = lock_queue_of(v, &cpu);
         bool kick = true;
-        if (v->sstate == VS_IDLE && v->power == VCPU_ON) {
+        if (v->sstate == VS_IDLE && vcpu_op_on(v)) {
             /* Powered on: place it now, when the queues' loads mean something. */
             unsigned to = pool_place(pool_of_vcpu(v), rqs, cpu_count, online_mask, v->se.affinity);
             if (to < cpu_count && to != cpu) {
@@ -337,7 +337,7 @@ void sched_wake(struct vcpu *v)
 }
 
 /* sched_kick() of a vCPU that is not loaded: it may be blocked (woken here) or deciding to. */
-static void __attribute__((noinline)) kick_unloaded(struct vcpu *v)
+static void __attribute__((noinline)) kick_unloaded(struct sched_vcpu *v)
 {
     uint64_t flags = local_irq_save();
     unsigned cpu;
@@ -357,27 +357,28 @@ static void __attribute__((noinline)) kick_unloaded(struct vcpu *v)
     local_irq_restore(flags);
 }
 
-void sched_kick(struct vcpu *v)
+void sched_kick(struct sched_vcpu *v)
 {
     /*
      * v is loaded here, so this CPU runs its exit path (IRQs masked): its
-     * next entry flushes, and a WFI it trapped checks vgic_has_pending()
+     * next entry flushes, and a WFI it trapped checks vcpu_op_has_pending()
      * after the queueing that called us. Nothing to do (no self-kick).
      */
-    if (this_cpu()->loaded == v) {
+    enum vcpu_loaded where = vcpu_op_where(v);
+    if (where == VCPU_LOADED_HERE) {
         return;
     }
     /*
      * Loaded on another CPU (running, or halted in place there): the IPI is
      * all it needs, without the queue's lock. Its exit (or its halt loop)
      * looks at the vGIC, where the caller's pend already is. If it is being
-     * put meanwhile, after_run() asks vgic_has_pending() before blocking it:
+     * put meanwhile, after_run() asks vcpu_op_has_pending() before blocking it:
      * the pend was made under the interrupt's (or the list's) lock, which
      * that check takes too, after vgic_cpu_set_loaded(false). So either the
      * check sees the pend, or this load sees `loaded` false and takes the
      * locked way below, which wakes a blocked vCPU.
      */
-    if (__atomic_load_n(&v->vgic.loaded, __ATOMIC_ACQUIRE)) {
+    if (where == VCPU_LOADED_ELSEWHERE) {
         kick_cpu(__atomic_load_n(&v->se.cpu, __ATOMIC_ACQUIRE));
         return;
     }
@@ -395,9 +396,55 @@ void sched_kick(struct vcpu *v)
  * a vCPU is queued here. The time counts as the CPU's idle time and not as
  * v's run time.
  */
-bool sched_halt_in_place(struct vcpu *v)
+/*
+ * VM_WFI_POLL: v trapped a WFI with nothing deliverable. Before it blocks
+ * (halting in place or in the scheduler, as VM_WFI_TRAP), it polls for up to
+ * its VM's wfi_poll_us, without WFI at EL2 (a wake-up then costs no
+ * interrupt to end the CPU's WFI), while no other vCPU is queued here. The
+ * poll ends at once on what would end the wait: its vGIC changed, a wake-up
+ * or another request (true: v re-enters, the request cleared, no block
+ * counted), or a vCPU queued here (false: v blocks now). IRQs stay masked:
+ * each turn dispatches what is pending here (v's own timer, soft timers,
+ * kicks), as the halt's loop does after its WFI. The time counts as v's run
+ * time: the CPU waits for v alone.
+ */
+static bool wfi_poll(struct sched_vcpu *v)
 {
     struct sched_cpu *sc = this_sc();
+    uint64_t until = counter_read() + us_to_ticks(v->cfg->wfi_poll_us);
+    spin_lock(&sc->lock);
+    bool alone = RQ(sc)->nr_queued == 0;
+    if (alone) {
+        /* Wake-ups from before this point are in the vGIC, which the loop asks first. */
+        v->wake_pending = false;
+    }
+    spin_unlock(&sc->lock);
+    if (!alone) {
+        return false;
+    }
+    for (;;) {
+        if (vcpu_op_has_work(v) || __atomic_load_n(&v->wake_pending, __ATOMIC_ACQUIRE)) {
+            v->stats.polls_woken++;
+            vcpu_op_clear(v, VCPU_REQ_BLOCK);
+            /* The kick (IPI) that came with the wake-up, if here already: no exit for it */
+            irq_dispatch();
+            return true;
+        }
+        if (__atomic_load_n(&RQ(sc)->nr_queued, __ATOMIC_ACQUIRE) != 0 || counter_read() >= until) {
+            v->stats.polls_timedout++;
+            return false;
+        }
+        irq_dispatch();
+        cpu_poll_pause();
+    }
+}
+
+bool sched_halt_in_place(struct sched_vcpu *v)
+{
+    struct sched_cpu *sc = this_sc();
+    if (v->cfg->wfi == VM_WFI_POLL && wfi_poll(v)) {
+        return true;
+    }
     if (force_ticks != 0 || v->se.rt_budget_us != 0) {
         /* The migration knob wants every block seen; a server is charged and woken (CBS) */
         return false;
@@ -424,9 +471,7 @@ bool sched_halt_in_place(struct vcpu *v)
          * lowered), the guest's WFI completes without an interrupt, which
          * the architecture allows, and its wait loop waits again.
          */
-        if (__atomic_load_n(&v->vgic.changed, __ATOMIC_ACQUIRE) != 0 ||
-            __atomic_load_n(&v->wake_pending, __ATOMIC_ACQUIRE) ||
-            (__atomic_load_n(&v->requests, __ATOMIC_ACQUIRE) & ~VCPU_REQ_BLOCK) != 0) {
+        if (vcpu_op_has_work(v) || __atomic_load_n(&v->wake_pending, __ATOMIC_ACQUIRE)) {
             break;
         }
         if (__atomic_load_n(&RQ(sc)->nr_queued, __ATOMIC_ACQUIRE) != 0) {
@@ -448,7 +493,7 @@ bool sched_halt_in_place(struct vcpu *v)
     set_state(v, VS_RUNNING, from); /* its run time up to the WFI ... */
     v->state_since = now;           /* ... and none for the wait */
     v->stats.wakes++;
-    __atomic_fetch_and(&v->requests, ~VCPU_REQ_BLOCK, __ATOMIC_ACQ_REL);
+    vcpu_op_clear(v, VCPU_REQ_BLOCK);
     return true;
 }
 
@@ -457,7 +502,7 @@ bool sched_halt_in_place(struct vcpu *v)
  * dedicated pool's vCPU owns one CPU of the pool for good (claimed below at
  * VM creation, checked by sched_admit_vm), its affinity narrowed to it.
  */
-static void place(struct vcpu *v)
+static void place(struct sched_vcpu *v)
 {
     unsigned cpu = pool_place(pool_of_vcpu(v), rqs, cpu_count, online_mask, v->se.affinity);
     CHECK(cpu < cpu_count); /* affinity_ok() and sched_admit_vm() leave a CPU */
@@ -473,8 +518,8 @@ static void count_rt_miss(struct sched_entity *se, uint64_t now_us)
         se->rt_missed != se->rt_deadline) {
         se->rt_missed = se->rt_deadline;
         se->rt_misses++;
-        struct vcpu *v = vcpu_of(se);
-        trace_event(this_cpu_id(), TRACE_RT_MISS, v->vm->id, v->id, 0);
+        struct sched_vcpu *v = vcpu_of(se);
+        trace_event(this_cpu_id(), TRACE_RT_MISS, v->vm_id, v->vcpu_id, 0);
     }
 }
 
@@ -493,10 +538,10 @@ static void count_rt_miss(struct sched_entity *se, uint64_t now_us)
  * .wfi = VM_WFI_TRAP. The cost: the statistics count its wait as its run
  * time, not as the CPU's idle time (docs/scheduler.md, "WFI").
  */
-static bool wfi_in_guest(const struct sched_pool *pool, const struct vcpu *v,
+static bool wfi_in_guest(const struct sched_pool *pool, const struct sched_vcpu *v,
                          const struct runqueue *rq)
 {
-    enum vm_wfi w = v->vm->cfg->wfi;
+    enum vm_wfi w = v->cfg->wfi;
     if (pool->policy == SCHED_POLICY_DEDICATED) {
         return w == VM_WFI_NATIVE || w == VM_WFI_AUTO;
     }
@@ -509,19 +554,20 @@ static void wfi_trap_again(struct sched_cpu *sc)
 {
     if (sc->curr->se.wfi_native && sc->pool->policy != SCHED_POLICY_DEDICATED) {
         sc->curr->se.wfi_native = false;
-        vcpu_trap_wfi(sc->curr);
+        vcpu_op_trap_wfi(sc->curr);
     }
 }
 
-static struct vcpu *pick(struct sched_cpu *sc, uint64_t now)
+static struct sched_vcpu *pick(struct sched_cpu *sc, uint64_t now)
 {
     uint64_t slice;
     const struct sched_pool *pool = sc->pool;
+    uint64_t now_us = ticks_to_us(now); /* once: timer_freq() is a call, and two divisions */
     spin_lock(&sc->lock);
-    struct sched_entity *se = pool_pick_next(pool, RQ(sc), ticks_to_us(now), &slice);
-    struct vcpu *v = se ? vcpu_of(se) : 0;
+    struct sched_entity *se = pool_pick_next(pool, RQ(sc), now_us, &slice);
+    struct sched_vcpu *v = se ? vcpu_of(se) : 0;
     if (v != 0) {
-        count_rt_miss(se, ticks_to_us(now));
+        count_rt_miss(se, now_us);
         set_state(v, VS_RUNNING, now);
         v->wake_pending = false;
         se->wfi_native = wfi_in_guest(pool, v, RQ(sc)); /* read by vcpu_load() */
@@ -542,7 +588,7 @@ static struct vcpu *pick(struct sched_cpu *sc, uint64_t now)
 }
 
 /* The next CPU in v's affinity after this one (round robin), or this one. */
-static unsigned next_allowed_cpu(const struct vcpu *v)
+static unsigned next_allowed_cpu(const struct sched_vcpu *v)
 {
     unsigned me = this_cpu_id();
     for (unsigned i = 1; i <= cpu_count; i++) {
@@ -554,7 +600,7 @@ static unsigned next_allowed_cpu(const struct vcpu *v)
     return me;
 }
 
-static void migrate_out(struct sched_cpu *sc, struct vcpu *v, uint64_t now)
+static void migrate_out(struct sched_cpu *sc, struct sched_vcpu *v, uint64_t now)
 {
     unsigned to = next_allowed_cpu(v);
     struct sched_cpu *tc = &scpus[to];
@@ -568,7 +614,7 @@ static void migrate_out(struct sched_cpu *sc, struct vcpu *v, uint64_t now)
     pool_rebase(sc->pool, RQ(sc), &rqs[to], &v->se);
     enqueue_locked(v, to);
     spin_unlock_both(&sc->lock, &tc->lock);
-    trace_event(this_cpu_id(), TRACE_MIGRATE, v->vm->id, v->id, this_cpu_id());
+    trace_event(this_cpu_id(), TRACE_MIGRATE, v->vm_id, v->vcpu_id, this_cpu_id());
     kick_cpu(to);
 }
 
@@ -577,52 +623,53 @@ static void migrate_out(struct sched_cpu *sc, struct vcpu *v, uint64_t now)
  * stint it ran, without the time it halted in place (set_state() keeps that
  * out of run_ticks).
  */
-static void charge(struct sched_cpu *sc, struct vcpu *v, uint64_t now)
+static void charge(struct sched_cpu *sc, struct sched_vcpu *v, uint64_t now)
 {
     uint64_t run = v->stats.run_ticks + (v->sstate == VS_RUNNING ? now - v->state_since : 0);
     uint64_t run_us = ticks_to_us(run);
     uint64_t ran = run_us > v->se.charged_us ? run_us - v->se.charged_us : 0;
     v->se.charged_us = run_us;
-    count_rt_miss(&v->se, ticks_to_us(now));
+    uint64_t now_us = ticks_to_us(now);
+    count_rt_miss(&v->se, now_us);
     uint64_t exhausted = v->se.rt_exhausted;
-    pool_charge(sc->pool, RQ(sc), &v->se, ticks_to_us(now), ran);
+    pool_charge(sc->pool, RQ(sc), &v->se, now_us, ran);
     if (v->se.rt_exhausted != exhausted) {
-        trace_event(this_cpu_id(), TRACE_RT_THROTTLE, v->vm->id, v->id, 0);
+        trace_event(this_cpu_id(), TRACE_RT_THROTTLE, v->vm_id, v->vcpu_id, 0);
     }
 }
 
 /* v left the guest with these requests; decide where it goes. */
-static void after_run(struct sched_cpu *sc, struct vcpu *v, unsigned why, uint64_t now)
+static void after_run(struct sched_cpu *sc, struct sched_vcpu *v, unsigned why, uint64_t now)
 {
     spin_lock(&sc->lock);
     charge(sc, v, now);
     RQ(sc)->curr = 0;
     sc->curr = 0;
     softtimer_cancel(&sc->slice);
-    if (v->power != VCPU_ON) {
+    if (!vcpu_op_on(v)) {
         set_state(v, VS_IDLE, now);
         spin_unlock(&sc->lock);
-        trace_event(this_cpu_id(), TRACE_SWITCH_OUT, v->vm->id, v->id, TRACE_OUT_STOP);
+        trace_event(this_cpu_id(), TRACE_SWITCH_OUT, v->vm_id, v->vcpu_id, TRACE_OUT_STOP);
         return;
     }
     if ((why & VCPU_REQ_BLOCK) && !(why & (VCPU_REQ_MIGRATE | VCPU_REQ_RESCHED)) &&
-        !v->wake_pending && !vgic_has_pending(&v->vgic)) {
+        !v->wake_pending && !vcpu_op_has_pending(v)) {
         set_state(v, VS_BLOCKED, now);
         v->stats.blocks++;
         spin_unlock(&sc->lock);
-        trace_event(this_cpu_id(), TRACE_SWITCH_OUT, v->vm->id, v->id, TRACE_OUT_BLOCK);
-        trace_event(this_cpu_id(), TRACE_BLOCK, v->vm->id, v->id, 0);
+        trace_event(this_cpu_id(), TRACE_SWITCH_OUT, v->vm_id, v->vcpu_id, TRACE_OUT_BLOCK);
+        trace_event(this_cpu_id(), TRACE_BLOCK, v->vm_id, v->vcpu_id, 0);
         return;
     }
     if (why & VCPU_REQ_MIGRATE) {
         spin_unlock(&sc->lock);
-        trace_event(this_cpu_id(), TRACE_SWITCH_OUT, v->vm->id, v->id, TRACE_OUT_MIGRATE);
+        trace_event(this_cpu_id(), TRACE_SWITCH_OUT, v->vm_id, v->vcpu_id, TRACE_OUT_MIGRATE);
         migrate_out(sc, v, now);
         return;
     }
     enqueue_locked(v, this_cpu_id());
     spin_unlock(&sc->lock);
-    trace_event(this_cpu_id(), TRACE_SWITCH_OUT, v->vm->id, v->id,
+    trace_event(this_cpu_id(), TRACE_SWITCH_OUT, v->vm_id, v->vcpu_id,
                 (why & VCPU_REQ_YIELD) ? TRACE_OUT_YIELD : TRACE_OUT_PREEMPT);
 }
 
@@ -654,7 +701,7 @@ void sched_run_this_cpu(void)
     struct sched_cpu *sc = this_sc();
     for (;;) {
         uint64_t now = counter_read();
-        struct vcpu *v = pick(sc, now);
+        struct sched_vcpu *v = pick(sc, now);
         if (v == 0 && pull_work()) {
             continue;
         }
@@ -664,14 +711,14 @@ void sched_run_this_cpu(void)
             return;
         }
         idle_end(sc, now);
-        trace_event(this_cpu_id(), TRACE_SWITCH_IN, v->vm->id, v->id, 0);
-        unsigned why = vcpu_run(v);
+        trace_event(this_cpu_id(), TRACE_SWITCH_IN, v->vm_id, v->vcpu_id, 0);
+        unsigned why = vcpu_op_run(v);
         sc->last_exit = v->left_at;
         after_run(sc, v, why, counter_read());
     }
 }
 
-void sched_account_switch(struct vcpu *v, bool moved)
+void sched_account_switch(struct sched_vcpu *v, bool moved)
 {
     struct sched_cpu *sc = this_sc();
     uint64_t now = counter_read();
@@ -709,7 +756,7 @@ static void queued_beside_curr(struct sched_cpu *sc, uint64_t now)
     wfi_trap_again(sc);
     if (pool_preempt_now(sc->pool, RQ(sc), ticks_to_us(now))) {
         /* A real-time vCPU with an earlier deadline is ready: it runs now. */
-        __atomic_fetch_or(&sc->curr->requests, VCPU_REQ_RESCHED, __ATOMIC_RELEASE);
+        vcpu_op_request(sc->curr, VCPU_REQ_RESCHED);
     } else {
         arm_slice(sc, now);
     }
@@ -741,6 +788,10 @@ void sched_init(void)
     char buf[16];
     slice_ticks = us_to_ticks(CONFIG_SLICE_US);
     balance_ticks = us_to_ticks(CONFIG_BALANCE_PERIOD_US);
+    if (bootargs_has("trace=off")) {
+        trace_set_enabled(false); /* before any vCPU runs (idle CPUs may have recorded) */
+        log_info("scheduling trace off (trace=off)");
+    }
     if (bootargs_get("sched.migrate_ms", buf, sizeof(buf))) {
         uint64_t ms = 0;
         for (const char *p = buf; *p >= '0' && *p <= '9'; p++) {
@@ -861,12 +912,6 @@ bool sched_admit_vm(const struct vm_config *c)
                 c->pool, NPOOLS);
         return false;
     }
-    if (c->wfi == VM_WFI_POLL) {
-        log_err("VM %s refused: .wfi = VM_WFI_POLL is not implemented (use VM_WFI_TRAP, or "
-                "VM_WFI_NATIVE on a dedicated pool)",
-                c->name);
-        return false;
-    }
     if (pool->policy == SCHED_POLICY_DEDICATED && !dedicated_fits(c, pool)) {
         return false;
     }
@@ -892,11 +937,11 @@ static void admit_commit(const struct vm_config *c)
 }
 
 /* A dedicated vCPU's affinity: the one CPU it owns. */
-static uint64_t dedicated_affinity(const struct vcpu *v, uint64_t affinity)
+static uint64_t dedicated_affinity(const struct sched_vcpu *v, uint64_t affinity)
 {
-    const struct vm_config *c = v->vm->cfg;
+    const struct vm_config *c = v->cfg;
     for (unsigned cpu = 0; cpu < cpu_count && cpu < SCHED_MAX_CPUS; cpu++) {
-        if (dedicated_owner[cpu] == dedicated_key(c, v->id)) {
+        if (dedicated_owner[cpu] == dedicated_key(c, v->vcpu_id)) {
             return 1ULL << cpu;
         }
     }
@@ -926,21 +971,25 @@ void sched_cpu_start(void)
     }
 }
 
-void sched_vcpu_init(struct vcpu *v, uint64_t affinity)
+void sched_vcpu_init(struct sched_vcpu *v, const struct vm_config *cfg, unsigned vm_id,
+                     unsigned vcpu_id, uint64_t affinity)
 {
-    if (v->id == 0) {
-        admit_commit(v->vm->cfg); /* vm_create can no longer fail */
+    v->cfg = cfg;
+    v->vm_id = vm_id;
+    v->vcpu_id = vcpu_id;
+    if (v->vcpu_id == 0) {
+        admit_commit(v->cfg); /* vm_create can no longer fail */
     }
     if (pool_of_vcpu(v)->policy == SCHED_POLICY_DEDICATED) {
         affinity = dedicated_affinity(v, affinity);
     }
     v->se.affinity = affinity & online_mask;
-    v->se.id = (v->vm->id << 8) | v->id;
+    v->se.id = (v->vm_id << 8) | v->vcpu_id;
     /* The VM's share, cap and budget (config/vm_config.h); used by a fair pool only. */
-    v->se.weight = v->vm->cfg->weight;
-    v->se.cap_pct = v->vm->cfg->cap_pct;
-    v->se.rt_budget_us = v->id < VM_MAX_VCPUS ? v->vm->cfg->rt_budget_us[v->id] : 0;
-    v->se.rt_period_us = v->id < VM_MAX_VCPUS ? v->vm->cfg->rt_period_us[v->id] : 0;
+    v->se.weight = v->cfg->weight;
+    v->se.cap_pct = v->cfg->cap_pct;
+    v->se.rt_budget_us = v->vcpu_id < VM_MAX_VCPUS ? v->cfg->rt_budget_us[v->vcpu_id] : 0;
+    v->se.rt_period_us = v->vcpu_id < VM_MAX_VCPUS ? v->cfg->rt_period_us[v->vcpu_id] : 0;
     v->sstate = VS_IDLE;
     v->state_since = counter_read();
     place(v);

@@ -5,7 +5,9 @@
  * a trace. docs/scheduler.md explains the design.
  *
  * The hooks the rest of shrike calls are declared here; everything else is
- * private to sched/.
+ * private to sched/. A vCPU is a struct sched_vcpu here (sched/sched_vcpu.h,
+ * embedded in struct vcpu as v->sched); what sched/ calls back on a vCPU is
+ * the vcpu_op_*() block there.
  */
 #ifndef SHRIKE_SCHED_SCHED_H
 #define SHRIKE_SCHED_SCHED_H
@@ -13,14 +15,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct vcpu;
+struct sched_vcpu;
+struct vm_config;
 
 /* Boot: per-CPU queues, balancer and knobs (after the soft timers). */
 void sched_init(void);
 void sched_cpu_init(void);
 
 /* v has something to do (powered on, interrupt pending, request): make it runnable. */
-void sched_wake(struct vcpu *v);
+void sched_wake(struct sched_vcpu *v);
 
 /*
  * An interrupt became pending for v (the vGIC's kick): a vCPU blocked in WFI
@@ -29,21 +32,27 @@ void sched_wake(struct vcpu *v);
  * left alone (it flushes before it enters the guest). A vCPU that is not
  * running never costs another CPU an interrupt.
  */
-void sched_kick(struct vcpu *v);
+void sched_kick(struct sched_vcpu *v);
 
 /*
  * v, loaded here, asked to block (VCPU_REQ_BLOCK) and nothing else waits for
  * this CPU: waits with v loaded until it has something to do, then clears the
  * request and returns true (re-enter v). Returns false, the request kept, if
- * v must block in the scheduler instead (another vCPU is queued here).
+ * v must block in the scheduler instead (another vCPU is queued here). A VM
+ * with .wfi = VM_WFI_POLL polls first, for up to its .wfi_poll_us.
  */
-bool sched_halt_in_place(struct vcpu *v);
+bool sched_halt_in_place(struct sched_vcpu *v);
 
 /* Runs what this CPU's queue holds until it is empty; IRQs masked. Returns to idle. */
 void sched_run_this_cpu(void);
 
-/* Per vCPU, at VM creation: its affinity (bit n: CPU n) and first placement. */
-void sched_vcpu_init(struct vcpu *v, uint64_t affinity);
+/*
+ * Per vCPU, at VM creation: its VM's configuration (pool, weight, cap,
+ * budgets, WFI policy), the ids the trace shows, its affinity (bit n: CPU n)
+ * and first placement.
+ */
+void sched_vcpu_init(struct sched_vcpu *v, const struct vm_config *cfg, unsigned vm_id,
+                     unsigned vcpu_id, uint64_t affinity);
 
 /*
  * Admission control at VM creation (sched/admission.h): false, with the VM
@@ -51,7 +60,6 @@ void sched_vcpu_init(struct vcpu *v, uint64_t affinity);
  * not pinned to one CPU of it, or would overload its CPU together with the
  * VMs admitted before. The build checks one VM's set with VM_RT_ADMIT.
  */
-struct vm_config;
 bool sched_admit_vm(const struct vm_config *c);
 
 /* Per CPU, once VMs exist: the balancer (and the test knob's forced migrations). */
@@ -68,7 +76,7 @@ void sched_irq_exit(void);
  * previous vCPU on this CPU left its guest, or, when v last ran on another
  * CPU (moved), since v itself left its guest there.
  */
-void sched_account_switch(struct vcpu *v, bool moved);
+void sched_account_switch(struct sched_vcpu *v, bool moved);
 
 /* Statistics on the console (Ctrl-T, and when the machine powers off). */
 void sched_print_stats(void);

@@ -10,13 +10,13 @@
 #include "sched/pool.h"
 #include "sched/runqueue.h"
 
-struct vcpu;
+struct sched_vcpu;
 struct sched_pool;
 
 struct sched_cpu {
     spinlock_t lock;               /* guards rqs[cpu] */
     const struct sched_pool *pool; /* the CPU's pool (config/sched.h), from sched_cpu_init() */
-    struct vcpu *curr;
+    struct sched_vcpu *curr;
     struct soft_timer slice;
     struct soft_timer balance;
     struct soft_timer force; /* test knob: sched.migrate_ms */

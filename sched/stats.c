@@ -4,14 +4,15 @@
  * shrike runs with trace=dump (docs/scheduler.md says how to read both).
  */
 #include "config/sched.h"
+#include "config/vm_config.h"
 #include "kernel/console.h"
 #include "kernel/cpu.h"
 #include "kernel/timer.h"
 #include "sched/sched.h"
 #include "sched/sched_internal.h"
 #include "sched/trace.h"
+#include "sched/sched_vcpu.h"
 #include "smp/ipi.h"
-#include "vcpu/vm.h"
 
 static uint64_t ticks_to_ms(uint64_t ticks)
 {
@@ -62,17 +63,20 @@ static void print_switch_cost(void)
  * The vCPU's scheduling parameters and real-time record, one line after its
  * statistics: its pool (and policy), weight, cap, budget every period, the
  * server deadlines it passed with budget left (rt_misses: not served in
- * time) and the times its budget ran out (rt_exhausted: overruns).
+ * time) and the times its budget ran out (rt_exhausted: overruns); for
+ * .wfi = VM_WFI_POLL, the WFIs whose poll ended in a wake-up and those that
+ * blocked after it (timed out, or gave way to a vCPU queued on the CPU).
  */
-static void print_vcpu_sched(const struct vm *vm, const struct vcpu *v)
+static void print_vcpu_sched(const struct sched_vcpu *v)
 {
-    const struct sched_pool *pool = sched_pool_of_vm(vm->cfg);
+    const struct sched_pool *pool = sched_pool_of_vm(v->cfg);
     const struct sched_entity *se = &v->se;
     kprintf_locked("shrike: sched: %s:%u pool=%s policy=%s weight=%u cap=%u%% rt=%lu/%luus "
-                   "rt_misses=%lu rt_exhausted=%lu\n",
-                   vm->cfg->name, v->id, pool->name, sched_policy_name(pool->policy),
+                   "rt_misses=%lu rt_exhausted=%lu polls_woken=%lu polls_timedout=%lu\n",
+                   v->cfg->name, v->vcpu_id, pool->name, sched_policy_name(pool->policy),
                    se->weight != 0 ? se->weight : SCHED_WEIGHT_DEFAULT, se->cap_pct,
-                   se->rt_budget_us, se->rt_period_us, se->rt_misses, se->rt_exhausted);
+                   se->rt_budget_us, se->rt_period_us, se->rt_misses, se->rt_exhausted,
+                   v->stats.polls_woken, v->stats.polls_timedout);
 }
 
 /*
@@ -82,9 +86,12 @@ static void print_vcpu_sched(const struct vm *vm, const struct vcpu *v)
  * Read without the queue lock: a stint that ends meanwhile is counted once
  * either way, give or take the instant.
  */
-static void print_vcpu(const struct vm *vm, const struct vcpu *v, uint64_t now)
+static void print_vcpu(const struct sched_vcpu *v, void *ctx)
 {
-    const struct vcpu_stats *st = &v->stats;
+    uint64_t now = *(const uint64_t *)ctx;
+    const struct sched_vcpu_stats *st = &v->stats;
+    uint64_t exits[5];
+    vcpu_op_exit_counts(v, exits);
     enum vcpu_sched_state s = __atomic_load_n(&v->sstate, __ATOMIC_RELAXED);
     uint64_t since = __atomic_load_n(&v->state_since, __ATOMIC_RELAXED);
     uint64_t current = now > since ? now - since : 0;
@@ -92,11 +99,10 @@ static void print_vcpu(const struct vm *vm, const struct vcpu *v, uint64_t now)
     uint64_t wait = st->wait_ticks + (s == VS_RUNNABLE ? current : 0);
     kprintf_locked("shrike: sched: %s:%u run=%lums wait=%lums switches=%lu blocks=%lu "
                    "migrations=%lu exits=%lu (hvc %lu, sysreg %lu, dabt %lu, wfx %lu) cpu=%u\n",
-                   vm->cfg->name, v->id, ticks_to_ms(run), ticks_to_ms(wait), st->switches_in,
-                   st->blocks, st->migrations, v->exits, st->exits_by_class[0x16],
-                   st->exits_by_class[0x18], st->exits_by_class[0x24], st->exits_by_class[0x01],
+                   v->cfg->name, v->vcpu_id, ticks_to_ms(run), ticks_to_ms(wait), st->switches_in,
+                   st->blocks, st->migrations, exits[0], exits[1], exits[2], exits[3], exits[4],
                    v->se.cpu);
-    print_vcpu_sched(vm, v);
+    print_vcpu_sched(v);
 }
 
 void sched_print_stats(void)
@@ -105,19 +111,8 @@ void sched_print_stats(void)
     console_lock();
     print_cpus(now);
     print_switch_cost();
-    for (unsigned i = 0; i < CONFIG_MAX_VMS; i++) {
-        const struct vm *vm = vm_by_id(i);
-        for (unsigned j = 0; vm != 0 && j < vm->nvcpus; j++) {
-            print_vcpu(vm, &vm->vcpus[j], now);
-        }
-    }
+    vcpu_op_for_each(print_vcpu, &now);
     console_unlock();
-}
-
-static const char *vm_name(unsigned id)
-{
-    const struct vm *vm = vm_by_id(id);
-    return vm ? vm->cfg->name : "?";
 }
 
 static void emit_line(const char *line, void *ctx)
@@ -130,7 +125,7 @@ void sched_dump_trace(void)
 {
     console_lock();
     kprintf_locked("shrike: trace begin\n");
-    trace_dump(cpu_count, timer_freq(), vm_name, emit_line, 0);
+    trace_dump(cpu_count, timer_freq(), vcpu_op_vm_name, emit_line, 0);
     kprintf_locked("shrike: trace end\n");
     console_unlock();
 }

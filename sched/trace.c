@@ -63,6 +63,7 @@ void trace_reset(void)
         rings[i].count = 0;
     }
     host_clock = 0;
+    trace_on = true;
 }
 #endif
 
@@ -75,7 +76,20 @@ static uint64_t trace_now(void)
 #endif
 }
 
-void trace_event(unsigned cpu, enum trace_type type, unsigned vm, unsigned vcpu, unsigned arg)
+bool trace_on = true;
+
+void trace_set_enabled(bool on)
+{
+    __atomic_store_n(&trace_on, on, __ATOMIC_RELAXED);
+}
+
+/* A record's type, arg, vm and vcpu as its `what` word holds them. */
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "trace_record's word is little-endian");
+_Static_assert(offsetof(struct trace_record, type) == offsetof(struct trace_record, what) &&
+                   offsetof(struct trace_record, vcpu) == offsetof(struct trace_record, what) + 3,
+               "type, arg, vm, vcpu are the bytes of what, in that order");
+
+void trace_record(unsigned cpu, enum trace_type type, unsigned vm, unsigned vcpu, unsigned arg)
 {
     if (cpu >= CONFIG_MAX_CPUS) {
         return;
@@ -83,14 +97,12 @@ void trace_event(unsigned cpu, enum trace_type type, unsigned vm, unsigned vcpu,
     struct trace_ring *r = &rings[cpu];
     uint64_t n = __atomic_load_n(&r->count, __ATOMIC_RELAXED);
     struct trace_record *rec = &r->rec[n % RING_SIZE];
+    uint32_t what = ((uint32_t)type & 0xFF) | (arg & 0xFF) << 8 | (vm & 0xFF) << 16 | vcpu << 24;
 
     __atomic_store_n(&r->claimed, n + 1, __ATOMIC_RELAXED);
     __atomic_thread_fence(__ATOMIC_RELEASE); /* the claim is seen before the slot changes */
     __atomic_store_n(&rec->ts, trace_now(), __ATOMIC_RELAXED);
-    __atomic_store_n(&rec->type, (uint8_t)type, __ATOMIC_RELAXED);
-    __atomic_store_n(&rec->arg, (uint8_t)arg, __ATOMIC_RELAXED);
-    __atomic_store_n(&rec->vm, (uint8_t)vm, __ATOMIC_RELAXED);
-    __atomic_store_n(&rec->vcpu, (uint8_t)vcpu, __ATOMIC_RELAXED);
+    __atomic_store_n(&rec->what, what, __ATOMIC_RELAXED);
     __atomic_store_n(&r->count, n + 1, __ATOMIC_RELEASE);
 }
 
@@ -121,10 +133,7 @@ static bool view_read(const struct ring_view *v, uint64_t i, struct trace_record
 {
     const struct trace_record *rec = &v->ring->rec[i % RING_SIZE];
     out->ts = __atomic_load_n(&rec->ts, __ATOMIC_RELAXED);
-    out->type = __atomic_load_n(&rec->type, __ATOMIC_RELAXED);
-    out->arg = __atomic_load_n(&rec->arg, __ATOMIC_RELAXED);
-    out->vm = __atomic_load_n(&rec->vm, __ATOMIC_RELAXED);
-    out->vcpu = __atomic_load_n(&rec->vcpu, __ATOMIC_RELAXED);
+    out->what = __atomic_load_n(&rec->what, __ATOMIC_RELAXED);
     __atomic_thread_fence(__ATOMIC_ACQUIRE);
     if (__atomic_load_n(&v->ring->claimed, __ATOMIC_RELAXED) > i + RING_SIZE) {
         return false;

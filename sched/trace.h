@@ -8,6 +8,7 @@
 #ifndef SHRIKE_SCHED_TRACE_H
 #define SHRIKE_SCHED_TRACE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 enum trace_type {
@@ -31,14 +32,37 @@ enum trace_out {
 
 struct trace_record {
     uint64_t ts; /* physical counter */
-    uint8_t type;
-    uint8_t arg;
-    uint8_t vm;
-    uint8_t vcpu;
+    union {
+        struct {
+            uint8_t type;
+            uint8_t arg;
+            uint8_t vm;
+            uint8_t vcpu;
+        };
+        uint32_t what; /* the four above, written and read as one */
+    };
 };
 
-/* Records an event on this CPU's ring (cpu = the caller's CPU). */
-void trace_event(unsigned cpu, enum trace_type type, unsigned vm, unsigned vcpu, unsigned arg);
+/*
+ * Recording is on unless shrike booted with trace=off (sched_init: the idle
+ * CPUs' events from before it stay). Off, an event costs its call site one
+ * load and one branch, and its arguments are not evaluated; a dump then holds
+ * no event from then on. Other CPUs may be recording as it is turned off: a
+ * record that passed the test completes.
+ */
+extern bool trace_on;
+void trace_set_enabled(bool on);
+
+/* Records an event on this CPU's ring (cpu = the caller's CPU), if recording is on. */
+#define trace_event(cpu, type, vm, vcpu, arg)                 \
+    do {                                                      \
+        if (trace_on) {                                       \
+            trace_record((cpu), (type), (vm), (vcpu), (arg)); \
+        }                                                     \
+    } while (0)
+
+/* trace_event() without the test: records unconditionally. */
+void trace_record(unsigned cpu, enum trace_type type, unsigned vm, unsigned vcpu, unsigned arg);
 
 /* Events recorded on cpu (total, including overwritten ones). */
 uint64_t trace_count(unsigned cpu);
@@ -54,7 +78,7 @@ void trace_dump(unsigned ncpus, uint64_t freq, const char *(*vm_name)(unsigned v
                 void (*emit)(const char *line, void *ctx), void *ctx);
 
 #ifdef SHRIKE_HOST_TEST
-/* Empties every ring (host tests only). */
+/* Empties every ring and turns recording on (host tests only). */
 void trace_reset(void);
 /* Sets the fake clock trace_event() stamps events with (host tests only). */
 void trace_set_host_clock(uint64_t now);

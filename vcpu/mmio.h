@@ -51,14 +51,18 @@ int mmio_bus_add(struct mmio_bus *bus, uint64_t base, uint64_t size, const struc
 /* The region holding ipa, or NULL: the search past the last match. */
 const struct mmio_region *mmio_bus_search(struct mmio_bus *bus, uint64_t ipa);
 
+/* The region that matched last, if it holds ipa; else NULL (mmio_bus_search looks further). */
+static inline const struct mmio_region *mmio_bus_last(const struct mmio_bus *bus, uint64_t ipa)
+{
+    const struct mmio_region *r = &bus->regions[bus->last];
+    return ipa - r->base < r->size ? r : 0; /* an unused slot has size 0 */
+}
+
 /* The region holding ipa, or NULL. Inline: the last match's test is on every emulated access. */
 static inline const struct mmio_region *mmio_bus_find(struct mmio_bus *bus, uint64_t ipa)
 {
-    const struct mmio_region *r = &bus->regions[bus->last];
-    if (ipa - r->base < r->size) { /* an unused slot has size 0 */
-        return r;
-    }
-    return mmio_bus_search(bus, ipa);
+    const struct mmio_region *r = mmio_bus_last(bus, ipa);
+    return r != 0 ? r : mmio_bus_search(bus, ipa);
 }
 
 #endif

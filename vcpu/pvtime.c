@@ -87,8 +87,8 @@ void pvtime_reset(struct vm *vm)
 {
     for (unsigned i = 0; i < vm->nvcpus; i++) {
         struct vcpu *v = &vm->vcpus[i];
-        v->steal_base = v->stats.wait_ticks;
-        v->steal_seen = v->stats.wait_ticks;
+        v->steal_base = v->sched.stats.wait_ticks;
+        v->steal_seen = v->sched.stats.wait_ticks;
         v->steal_asked = false;
         __atomic_store_n(&record(v)->stolen_time, 0, __ATOMIC_RELAXED);
     }
@@ -96,7 +96,7 @@ void pvtime_reset(struct vm *vm)
 
 void pvtime_publish(struct vcpu *v)
 {
-    uint64_t wait = v->stats.wait_ticks;
+    uint64_t wait = v->sched.stats.wait_ticks;
     v->steal_seen = wait;
     /* One 64-bit store: the guest reads the field with a single load (single-copy atomic). */
     uint64_t ns = pvtime_ticks_to_ns(wait - v->steal_base, timer_freq());
@@ -104,7 +104,7 @@ void pvtime_publish(struct vcpu *v)
 }
 void pvtime_update(struct vcpu *v)
 {
-    if (v->steal_asked && v->stats.wait_ticks != v->steal_seen) {
+    if (v->steal_asked && v->sched.stats.wait_ticks != v->steal_seen) {
         pvtime_publish(v);
     }
 }

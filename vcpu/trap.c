@@ -90,8 +90,8 @@ static struct vcpu *trap_wfx(struct vcpu *v, uint64_t esr)
 /* The faulting IPA of a stage-2 abort: HPFAR_EL2.FIPA plus FAR's page offset. */
 static uint64_t fault_ipa(void)
 {
-    uint64_t hpfar = read_sysreg(hpfar_el2);
-    return ((hpfar & 0xFFFFFFFFFF0ULL) << 8) | (read_sysreg(far_el2) & 0xFFFULL);
+    uint64_t page = (read_sysreg(hpfar_el2) << 8) & 0xFFFFFFFFFF000ULL;
+    return page | (read_sysreg(far_el2) & 0xFFFULL);
 }
 
 #define ESR_DABT_ISV (1ULL << 24)
@@ -112,62 +112,81 @@ refuse_abort(struct vcpu *v, uint64_t ipa, bool wnr, const char *why)
 }
 
 /*
- * An access the syndrome describes (ISV=1): SAS [23:22] the size, SSE [21]
- * sign extension, SRT [20:16] the register, SF [15] a 64-bit register, WnR [6].
- * Loads and stores are separate functions, each decoding only what it needs,
- * so that neither carries the other's registers across the device call.
+ * The lean decode of an access the syndrome describes (ISV=1), the case of
+ * every ordinary LDR/STR to a device: SAS [23:22] the size, SSE [21] sign
+ * extension, SRT [20:16] the register (31: XZR/WZR), SF [15] a 64-bit
+ * register, WnR [6]. Loads and stores are separate functions, and only v
+ * lives across the device call: what is needed after it is read again from
+ * ESR_EL2 (and the IPA from HPFAR/FAR to refuse). Those still hold this
+ * exit's values then: nothing takes an exception to EL2 in a device's
+ * callback (IRQs and SErrors are masked in trap handlers, vcpu/entry.S).
  */
-static inline unsigned mmio_size(uint64_t esr)
+static inline uint64_t mmio_sas(uint64_t esr)
 {
-    return 1U << ((esr >> 22) & 3);
+    return (esr >> 22) & 3;
 }
 
-static inline unsigned mmio_srt(uint64_t esr)
+/* The access's bytes of x (SAS 0-3: 1, 2, 4 or 8 bytes): shifted up and back down, no mask. */
+static inline uint64_t mmio_bytes(uint64_t x, uint64_t sas)
 {
-    return (unsigned)(esr >> 16) & 31;
+    unsigned drop = (64U - (8U << sas)) & 63; /* 56, 48, 32, 0 */
+    return x << drop >> drop;
 }
 
-static void __attribute__((noinline)) mmio_refused(struct vcpu *v, uint64_t ipa, uint64_t esr)
+static inline uint64_t mmio_srt(uint64_t esr)
 {
-    refuse_abort(v, ipa, (esr & ESR_DABT_WNR) != 0, "refused by the device");
+    return (esr >> 16) & 31;
 }
 
-/* Each keeps only v and esr across the device call (the IPA is read again to refuse). */
+static void __attribute__((noinline, cold)) mmio_refused(struct vcpu *v)
+{
+    bool wnr = (read_sysreg(esr_el2) & ESR_DABT_WNR) != 0;
+    refuse_abort(v, fault_ipa(), wnr, "refused by the device");
+}
+
+/* A store puts the register's low bytes on the bus (XZR stores zero). */
 static inline struct vcpu *mmio_store(struct vcpu *v, const struct mmio_region *r, uint64_t offset,
                                       uint64_t esr)
 {
-    unsigned srt = mmio_srt(esr);
+    uint64_t srt = mmio_srt(esr);
     uint64_t reg = srt == 31 ? 0 : v->arch.regs.x[srt];
-    unsigned size = mmio_size(esr);
-    if (!r->ops->write(r->dev, v, offset, size, mmio_store_value(reg, size))) {
-        mmio_refused(v, fault_ipa(), esr);
+    uint64_t sas = mmio_sas(esr);
+    if (!r->ops->write(r->dev, v, offset, 1U << sas, mmio_bytes(reg, sas))) {
+        mmio_refused(v);
     } else {
         vcpu_skip_insn(v);
     }
     return v;
 }
 
+/* A load with SSE: sign extension to Xt, or to Wt and zeros above (out of line: rare). */
+static void __attribute__((noinline)) mmio_load_signed(struct vcpu *v, uint64_t esr, uint64_t raw)
+{
+    v->arch.regs.x[mmio_srt(esr)] =
+        mmio_load_result(raw, 1U << mmio_sas(esr), true, (esr & ESR_DABT_SF) != 0);
+}
+
 /*
- * The lean MMIO read: the answer goes straight to Wt/Xt. Without SSE the
- * value is the access's bytes (a 64-bit load always has SF=1, a narrower
- * one fits a W register already); sign extension takes mmio_load_result.
+ * A load: the answer goes straight to Wt/Xt. Without SSE the value is the
+ * access's bytes, zero-extended (a 64-bit load always has SF=1, a narrower
+ * one fits a W register already); a load to XZR is done for its effect.
  */
 static inline struct vcpu *mmio_load(struct vcpu *v, const struct mmio_region *r, uint64_t offset,
                                      uint64_t esr)
 {
-    uint64_t raw = 0;
-    unsigned size = mmio_size(esr);
-    if (!r->ops->read(r->dev, v, offset, size, &raw)) {
-        mmio_refused(v, fault_ipa(), esr);
+    uint64_t raw;
+    if (!r->ops->read(r->dev, v, offset, 1U << mmio_sas(esr), &raw)) {
+        mmio_refused(v);
         return v;
     }
-    unsigned srt = mmio_srt(esr);
-    if (srt != 31) {
-        uint64_t val = raw & mmio_size_mask(size);
-        if (esr & ESR_DABT_SSE) {
-            val = mmio_load_result(raw, size, true, (esr & ESR_DABT_SF) != 0);
+    esr = read_sysreg(esr_el2); /* again: see above */
+    uint64_t srt = mmio_srt(esr);
+    if (esr & ESR_DABT_SSE) {
+        if (srt != 31) {
+            mmio_load_signed(v, esr, raw);
         }
-        v->arch.regs.x[srt] = val;
+    } else if (srt != 31) {
+        v->arch.regs.x[srt] = mmio_bytes(raw, mmio_sas(esr));
     }
     vcpu_skip_insn(v);
     return v;
@@ -195,19 +214,35 @@ dabt_slow(struct vcpu *v, uint64_t esr, uint64_t ipa, const struct mmio_region *
     return v;
 }
 
-static inline struct vcpu *mmio_access(struct vcpu *v, const struct mmio_region *r, uint64_t ipa,
-                                       uint64_t esr)
+static inline __attribute__((always_inline)) struct vcpu *
+mmio_access(struct vcpu *v, const struct mmio_region *r, uint64_t ipa, uint64_t esr)
 {
     uint64_t offset = ipa - r->base;
     return (esr & ESR_DABT_WNR) ? mmio_store(v, r, offset, esr) : mmio_load(v, r, offset, esr);
 }
 
+/* Not the region that matched last: the search, then the access or dabt_slow. */
+static struct vcpu *__attribute__((noinline))
+dabt_search(struct vcpu *v, uint64_t esr, uint64_t ipa)
+{
+    const struct mmio_region *r = mmio_bus_search(&v->vm->mmio, ipa);
+    if (r == 0 || !(esr & ESR_DABT_ISV)) {
+        return dabt_slow(v, esr, ipa, r);
+    }
+    return mmio_access(v, r, ipa, esr);
+}
+
+/*
+ * The common case first: an access the syndrome describes, in the region
+ * that matched last (accesses come in runs). Its only call is the device's,
+ * so that nothing but v lives across it.
+ */
 static struct vcpu *trap_dabt(struct vcpu *v, uint64_t esr)
 {
     uint64_t ipa = fault_ipa();
-    const struct mmio_region *r = mmio_bus_find(&v->vm->mmio, ipa);
+    const struct mmio_region *r = mmio_bus_last(&v->vm->mmio, ipa);
     if (r == 0 || !(esr & ESR_DABT_ISV)) {
-        return dabt_slow(v, esr, ipa, r);
+        return dabt_search(v, esr, ipa);
     }
     return mmio_access(v, r, ipa, esr);
 }

@@ -177,6 +177,36 @@ static void flush_stale_tlb(struct vcpu *v, unsigned cpu)
     v->vm->last_vcpu_ran[cpu] = v;
 }
 
+/*
+ * Per CPU, which of the two guest settings of the EL2 controls that are the
+ * same for every vCPU (VPIDR, HCR, MDCR, CNTHCTL) vcpu_load() last wrote:
+ * CTL_NONE before the first load, else CTL_TWI or CTL_WFI_NATIVE (HCR.TWI
+ * clear). Nothing else writes these four after boot but vcpu_trap_wfi(),
+ * which records what it leaves (kernel/cpu.c sets HCR once, before any load;
+ * vcpu_put() leaves them, as no EL2 code depends on them between guests), so
+ * when the setting is the one already there, the
+ * registers hold exactly the values a write would put in and the writes are
+ * skipped: the ISB below is still what makes the ones written take effect.
+ * VTCR, VTTBR and CNTVOFF are per VM and written at every load (comparing
+ * would cost what writing does; put clears VTTBR, see there).
+ */
+enum { CTL_NONE, CTL_TWI, CTL_WFI_NATIVE };
+static uint8_t ctl_loaded[CONFIG_MAX_CPUS];
+
+static void el2_controls(const struct vcpu *v, unsigned cpu)
+{
+    uint8_t want = v->sched.se.wfi_native ? CTL_WFI_NATIVE : CTL_TWI;
+    if (ctl_loaded[cpu] == want) {
+        return;
+    }
+    ctl_loaded[cpu] = want;
+    write_sysreg(read_sysreg(midr_el1), vpidr_el2);
+    /* A vCPU alone on its CPU may wait in its own WFI (sched/sched.c, wfi_in_guest). */
+    write_sysreg(HCR_GUEST & ~(v->sched.se.wfi_native ? HCR_TWI : 0ULL), hcr_el2);
+    write_sysreg(MDCR_TRAPS | trap_pmu_hpmn(), mdcr_el2);
+    write_sysreg(CNTHCTL_EL1PCTEN, cnthctl_el2);
+}
+
 void vcpu_load(struct vcpu *v)
 {
     struct vm *vm = v->vm;
@@ -184,9 +214,7 @@ void vcpu_load(struct vcpu *v)
     write_sysreg(vm->vtcr, vtcr_el2);
     write_sysreg(vm->vttbr, vttbr_el2);
     write_sysreg(v->arch.vmpidr, vmpidr_el2);
-    write_sysreg(read_sysreg(midr_el1), vpidr_el2);
-    /* A vCPU alone on a dedicated CPU may wait in its own WFI (sched/sched.c sets it). */
-    write_sysreg(HCR_GUEST & ~(v->se.wfi_native ? HCR_TWI : 0ULL), hcr_el2);
+    el2_controls(v, c->id);
     /*
      * Lazy FP/SIMD: the guest's registers are loaded at its first FP/SIMD
      * instruction (vcpu_fp_claim), so a vCPU that uses none between two
@@ -196,8 +224,6 @@ void vcpu_load(struct vcpu *v)
      */
     v->arch.fp_live = false;
     write_sysreg(CPTR_GUEST | CPTR_TFP, cptr_el2);
-    write_sysreg(MDCR_TRAPS | trap_pmu_hpmn(), mdcr_el2);
-    write_sysreg(CNTHCTL_EL1PCTEN, cnthctl_el2);
     if (CONFIG_VTIME_STOPS && vm->nvcpus == 1) {
         /*
          * Virtual time stops while the vCPU waits for a CPU (runnable, not
@@ -205,7 +231,7 @@ void vcpu_load(struct vcpu *v)
          * runs while it runs or blocks: a vCPU in WFI must see its timer
          * expire (the offset grew by the whole WFI before, so it never did).
          */
-        vm->cntvoff = v->stats.wait_ticks;
+        vm->cntvoff = v->sched.stats.wait_ticks;
     }
     write_sysreg(vm->cntvoff, cntvoff_el2);
     isb();
@@ -241,6 +267,7 @@ void vcpu_trap_wfi(struct vcpu *v)
      */
     (void)v;
     write_sysreg(read_sysreg(hcr_el2) | HCR_TWI, hcr_el2);
+    ctl_loaded[this_cpu_id()] = CTL_TWI; /* the other setting of el2_controls() now */
 }
 
 void vcpu_put(struct vcpu *v)
@@ -268,7 +295,12 @@ void vcpu_put(struct vcpu *v)
 void vcpu_request(struct vcpu *v, unsigned req)
 {
     __atomic_fetch_or(&v->requests, req, __ATOMIC_RELEASE);
-    sched_wake(v); /* a blocked vCPU must run to see it; a running one is kicked */
+    sched_wake(&v->sched); /* a blocked vCPU must run to see it; a running one is kicked */
+}
+
+void vcpu_wake(struct vcpu *v)
+{
+    sched_wake(&v->sched);
 }
 
 /* An exit trap_exit() left to the run loop: the vGIC's list registers first. */
@@ -312,10 +344,10 @@ static void run_guest(struct vcpu *v)
         }
         unsigned req = __atomic_load_n(&v->requests, __ATOMIC_ACQUIRE);
         if (req != 0) {
-            if (req == VCPU_REQ_BLOCK && sched_halt_in_place(v)) {
+            if (req == VCPU_REQ_BLOCK && sched_halt_in_place(&v->sched)) {
                 continue; /* woken while still loaded: no put, pick, load */
             }
-            v->left_at = counter_read();
+            v->sched.left_at = counter_read();
             return;
         }
     }
@@ -356,7 +388,7 @@ unsigned vcpu_run(struct vcpu *v)
     if (v->power == VCPU_ON && v->requests == 0) {
         bool moved = v->ran_before && v->last_pcpu != this_cpu_id();
         vcpu_load(v);
-        sched_account_switch(v, moved);
+        sched_account_switch(&v->sched, moved);
         run_guest(v);
         vcpu_put(v);
     }

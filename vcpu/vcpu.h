@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "sched/runqueue.h"
+#include "sched/sched_vcpu.h"
 #include "vcpu/vdebug.h"
 #include "vcpu/vpmu.h"
 #include "vgic/vgic.h"
@@ -57,32 +57,9 @@ enum vcpu_power {
     VCPU_ON,
 };
 
-/*
- * Requests another CPU (or a handler) leaves for the vCPU's run loop, which
- * checks them after every exit: any set bit makes the vCPU leave the guest.
- */
-#define VCPU_REQ_STOP    (1U << 0) /* the VM is powering off or resetting */
-#define VCPU_REQ_OFF     (1U << 1) /* the vCPU called PSCI CPU_OFF */
-#define VCPU_REQ_RESCHED (1U << 2) /* its slice ended with another vCPU waiting */
-#define VCPU_REQ_BLOCK   (1U << 3) /* WFI with nothing to deliver */
-#define VCPU_REQ_YIELD   (1U << 4) /* WFE with another vCPU waiting */
-#define VCPU_REQ_MIGRATE (1U << 5) /* move to another CPU (test knob) */
-
-/* Where the scheduler has a vCPU. */
-enum vcpu_sched_state {
-    VS_IDLE,     /* off, or not started: on no queue */
-    VS_RUNNABLE, /* on its CPU's run queue */
-    VS_RUNNING,  /* loaded and running on se.cpu */
-    VS_BLOCKED,  /* in WFI, on no queue, until sched_wake() */
-};
+/* The requests (VCPU_REQ_*) the run loop acts on are in sched/sched_vcpu.h. */
 
 struct vcpu_stats {
-    uint64_t run_ticks;  /* counter ticks spent running */
-    uint64_t wait_ticks; /* counter ticks spent runnable but waiting */
-    uint64_t blocks;
-    uint64_t wakes;
-    uint64_t migrations;
-    uint64_t switches_in;
     uint64_t exits_by_class[64];
 };
 
@@ -92,14 +69,10 @@ struct vcpu {
     unsigned id; /* index in the VM */
     enum vcpu_power power;
     unsigned requests;
-    struct sched_entity se; /* se.cpu: the CPU that runs it or whose queue holds it */
-    enum vcpu_sched_state sstate;
-    bool wake_pending;    /* a wake-up arrived while it was running */
-    uint64_t state_since; /* counter value when sstate last changed */
-    uint64_t left_at;     /* counter when its last run ended (switch-cost statistics) */
+    struct sched_vcpu sched; /* the scheduler's (sched/sched_vcpu.h): entity, state, statistics */
     struct vcpu_stats stats;
-    uint64_t steal_base; /* stats.wait_ticks at the VM's last reset (vcpu/pvtime.c) */
-    uint64_t steal_seen; /* stats.wait_ticks when its stolen time was last published */
+    uint64_t steal_base; /* sched.stats.wait_ticks at the VM's last reset (vcpu/pvtime.c) */
+    uint64_t steal_seen; /* sched.stats.wait_ticks when its stolen time was last published */
     bool steal_asked;    /* the guest asked for its record (PV_TIME_ST) since the VM's reset */
     unsigned last_pcpu;  /* where it last ran (valid once ran_before) */
     bool ran_before;
@@ -128,6 +101,9 @@ void vcpu_trap_wfi(struct vcpu *v);
 
 /* Sets a request bit and kicks the CPU the vCPU is placed on. */
 void vcpu_request(struct vcpu *v, unsigned req);
+
+/* v has something to do (its timer, PSCI CPU_ON): sched_wake(&v->sched). */
+void vcpu_wake(struct vcpu *v);
 
 /*
  * Loads v, runs it until a request makes it leave, puts it; returns the

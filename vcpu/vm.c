@@ -285,7 +285,8 @@ static void uart_irq(void *ctx, bool level)
 /* Something became pending for a vCPU: wake it, or make its CPU flush it (IPI). */
 static void vgic_kick(struct vgic_cpu *c)
 {
-    sched_kick(c->owner);
+    struct vcpu *v = c->owner;
+    sched_kick(&v->sched);
 }
 
 static void add_vgic(struct vm *vm)
@@ -402,7 +403,7 @@ static bool vm_create(struct vm *vm, const struct vm_config *c)
         return false;
     }
     for (unsigned i = 0; i < vm->nvcpus; i++) {
-        sched_vcpu_init(&vm->vcpus[i], vm->cfg->affinity[i]);
+        sched_vcpu_init(&vm->vcpus[i].sched, vm->cfg, vm->id, i, vm->cfg->affinity[i]);
     }
     add_devices(vm);
     load_images(vm);
@@ -428,7 +429,7 @@ static void log_vm(const struct vm *vm)
 static void start_vm(struct vm *vm)
 {
     log_vm(vm);
-    sched_wake(&vm->vcpus[0]);
+    sched_wake(&vm->vcpus[0].sched);
 }
 
 void vm_init(void)
@@ -566,7 +567,7 @@ static void finish_reset(struct vm *vm)
     vcpu_reset_context(&vm->vcpus[0], vm_entry(vm->cfg), GUEST_RAM_BASE + dtb_offset(vm->cfg));
     __atomic_store_n(&vm->vcpus[0].power, VCPU_ON, __ATOMIC_RELEASE);
     spin_unlock(&vm->lock);
-    sched_wake(&vm->vcpus[0]);
+    sched_wake(&vm->vcpus[0].sched);
 }
 
 void vm_vcpu_stopped(struct vcpu *v)

@@ -30,7 +30,7 @@ static int64_t cpu_on(struct vcpu *v, uint64_t mpidr, uint64_t entry, uint64_t c
     }
     spin_unlock(&vm->lock);
     if (ret == PSCI_RET_SUCCESS) {
-        sched_wake(t);
+        vcpu_wake(t);
     }
     return ret;
 }

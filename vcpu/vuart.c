@@ -6,7 +6,12 @@
  * draining the FIFO clears them and ICR cannot clear them while bytes wait.
  *
  * Locking. Each vuart has a spinlock, held with IRQs masked, around every
- * access to its state. Lock order: vconsole ring -> vuart -> { console, vGIC }.
+ * access to its state (the physical UART's interrupt handler takes it too, to
+ * push input). A DR write comes from a trap handler, where IRQs are already
+ * masked (an exception to EL2 sets PSTATE.I, vcpu/entry.S and the run loop
+ * never clear it), so that path and the FR read take the lock alone, without
+ * saving and masking them again. Lock order: vconsole ring -> vuart -> { console, vGIC,
+ * soft timer }.
  * With the vuart lock held this file calls vconsole_emit_line() (which takes
  * the console lock) and the irq hook (which takes the vGIC's lock), so that
  * lines and level changes reach the console and the vGIC in the order they
@@ -21,6 +26,17 @@
 #include "vcpu/vconsole.h"
 
 #define ESC 0x1B
+
+/*
+ * The DR path's tail calls pass its arguments on in the same registers:
+ * keep GCC from changing the callees' signatures (a constant or unused
+ * argument dropped costs register moves on the hot path).
+ */
+#if defined(__GNUC__) && !defined(__clang__)
+#define VUART_NOIPA __attribute__((noipa))
+#else
+#define VUART_NOIPA
+#endif
 
 enum reg_kind {
     REG_DR,  /* read pops the RX FIFO, write transmits */
@@ -176,28 +192,41 @@ static uint8_t rx_pop(struct vuart *u)
     return c;
 }
 
-/* --- transmit: bytes to lines (lock held) --------------------------------- */
+/* --- the idle timer and transmit: bytes to lines (lock held) -------------- */
 
-static void __attribute__((noinline)) line_flush(struct vuart *u)
+/*
+ * The idle timer (VUART_IDLE_SHOW_MS, vuart.h) is armed by input to this
+ * console (vuart_rx_push, on the CPU that took the physical UART's
+ * interrupt) and by a trapped blocking WFI (vuart_idle), not by the transmit
+ * path: a VM's output alone never puts a timer interrupt on its CPU (a
+ * dedicated CPU takes none). When it fires it looks whether the VM wrote
+ * since (vuart_tx_bytes() moved): then it waits one more period; else it
+ * shows the unfinished line (if this console has the focus) and is disarmed.
+ * So the answer to a keystroke (its echo, a command's output and the next
+ * prompt) shows once the VM has been quiet for one period, at most two
+ * periods after its last byte, with no WFI trap and no timer per byte.
+ */
+static void idle_arm(struct vuart *u)
 {
-    if (u->line_len > 0) {
-        vconsole_emit_line(u, u->name, u->line, u->line_len);
-        u->line_len = 0;
-    }
+    u->idle_armed = true;
+    u->idle_tx = vuart_tx_bytes(u);
+    softtimer_arm(&u->idle_timer,
+                  timer_now() + timer_ms_to_ticks(timer_freq(), VUART_IDLE_SHOW_MS));
 }
 
-/* A newline: the line as it is, even empty (out of line: transmit's common case needs no frame). */
-static void __attribute__((noinline)) line_end(struct vuart *u)
+/* The line as it is (even empty), and `extra` bytes written to DR besides (its newline). */
+static void line_emit(struct vuart *u, unsigned extra)
 {
     vconsole_emit_line(u, u->name, u->line, u->line_len);
+    u->tx_done += u->line_len + extra;
     u->line_len = 0;
 }
 
-/* A full line: printed as a piece, and c starts the next one. */
-static void __attribute__((noinline)) line_wrap(struct vuart *u, char c)
+static void line_flush(struct vuart *u)
 {
-    line_flush(u);
-    u->line[u->line_len++] = c;
+    if (u->line_len > 0) {
+        line_emit(u, 0);
+    }
 }
 
 /* What a transmitted byte shows as: control characters but TAB and ESC become '?'. */
@@ -209,28 +238,34 @@ static char printable(uint8_t c)
     return (char)c;
 }
 
-/* Every byte but the hot case of vuart_write (a printable one into a line with room). */
-static void __attribute__((noinline)) transmit_rest(struct vuart *u, uint8_t c)
+/* A byte to the line: '\r' dropped, '\n' ends the line, a full one is printed as a piece. */
+static void line_put(struct vuart *u, uint8_t c)
 {
     if (c == '\r') {
-        return;
+        u->tx_done++;
+    } else if (c == '\n') {
+        line_emit(u, 1);
+    } else {
+        if (u->line_len == VUART_LINE_MAX) {
+            line_emit(u, 0); /* c starts the next piece */
+        }
+        u->line[u->line_len++] = printable(c);
     }
-    if (c == '\n') {
-        line_end(u);
-        return;
-    }
-    if (u->line_len == VUART_LINE_MAX) {
-        line_wrap(u, printable(c));
-        return;
-    }
-    u->line[u->line_len++] = printable(c);
 }
 
-static void transmit(struct vuart *u, uint8_t c)
+/*
+ * Every DR write but the plain case (vuart_write): the byte, then TX
+ * latched (every DR write sets it, ICR alone clears it) and the line's level
+ * asked again. Unlocks.
+ */
+static bool __attribute__((noinline)) VUART_NOIPA transmit_unlock(struct vuart *u, uint8_t c)
 {
-    u->tx_bytes++;
+    line_put(u, c);
     u->ris_latched |= VUART_INT_TX;
-    transmit_rest(u, c);
+    update_irq(u);
+    u->tx_room = VUART_LINE_MAX; /* TX latched: the next printable bytes only need storing */
+    spin_unlock(&u->lock);
+    return true;
 }
 
 /* --- registers (lock held) ----------------------------------------------- */
@@ -238,6 +273,8 @@ static void transmit(struct vuart *u, uint8_t c)
 static void reset_locked(struct vuart *u)
 {
     line_flush(u);
+    u->tx_room = 0;
+    u->idle_armed = false;
     for (size_t i = 0; i < ARRAY_SIZE(reg_table); i++) {
         if (reg_table[i].kind == REG_RW) {
             u->regs[reg_table[i].slot] = reg_table[i].reset;
@@ -292,17 +329,15 @@ static void reg_write(struct vuart *u, uint64_t offset, uint32_t value, uint32_t
         return;
     }
     switch (r->kind) {
-    case REG_DR:
-        if (lanes & 0xFF) {
-            transmit(u, (uint8_t)value);
-        }
-        break;
+    case REG_DR: /* not its byte lane (the data byte takes vuart_write's DR path) */
+        return;
     case REG_RW:
         u->regs[r->slot] = ((u->regs[r->slot] & ~lanes) | (value & lanes)) & r->mask;
         rx_refill(u); /* enabling the FIFO (LCR_H.FEN) makes room */
         break;
     case REG_ICR:
         u->ris_latched &= ~(value & lanes);
+        u->tx_room = 0; /* the next byte latches TX again */
         break;
     default: /* ECR, FR, RIS, MIS: nothing to do */
         return;
@@ -324,22 +359,15 @@ static bool access_lanes(uint64_t offset, unsigned size, uint32_t *lanes, unsign
     return true;
 }
 
-static bool vuart_read(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned size,
-                       uint64_t *value)
+/* Every register read but FR's. */
+static bool __attribute__((noinline)) VUART_NOIPA
+reg_access_read(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned size, uint64_t *value)
 {
     (void)vcpu;
     struct vuart *u = dev;
     uint32_t lanes;
     unsigned shift;
     uint64_t flags;
-    if (offset == VUART_FR && (size == 2 || size == 4)) {
-        /* The flags, polled after every console character: no register lookup. */
-        lock(u, &flags);
-        uint32_t f = fr(u);
-        unlock(u, flags);
-        *value = f;
-        return true;
-    }
     if (!access_lanes(offset, size, &lanes, &shift)) {
         return false;
     }
@@ -350,38 +378,34 @@ static bool vuart_read(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned s
     return true;
 }
 
-static bool vuart_write(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned size,
-                        uint64_t value)
+static bool vuart_read(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned size,
+                       uint64_t *value)
+{
+    struct vuart *u = dev;
+    if (offset != VUART_FR || (size != 2 && size != 4)) {
+        return reg_access_read(dev, vcpu, offset, size, value);
+    }
+    /*
+     * The flags, polled before every console character (Linux's putchar):
+     * no register lookup, and the lock without masking IRQs, as for DR.
+     */
+    DEBUG_ASSERT(vuart_irqs_masked());
+    spin_lock(&u->lock);
+    uint32_t f = fr(u);
+    spin_unlock(&u->lock);
+    *value = f;
+    return true;
+}
+
+/* Every register write but DR's data byte. */
+static bool __attribute__((noinline)) VUART_NOIPA
+reg_access_write(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned size, uint64_t value)
 {
     (void)vcpu;
     struct vuart *u = dev;
     uint32_t lanes;
     unsigned shift;
     uint64_t flags;
-    if (offset == VUART_DR && (size == 1 || size == 2 || size == 4)) {
-        /*
-         * A console character, the hot case: no register lookup (lanes 0-7
-         * are DR's byte), a printable byte goes straight into the line, and
-         * the line's level is asked again only if the TX interrupt just
-         * latched can raise it (otherwise it was and stays what
-         * update_irq left: only TX changed, and it is masked or the line high).
-         */
-        uint8_t c = (uint8_t)value;
-        lock(u, &flags);
-        u->tx_bytes++;
-        u->ris_latched |= VUART_INT_TX;
-        if (c >= 0x20 && c != 0x7F && u->line_len < VUART_LINE_MAX) {
-            u->line[u->line_len++] = (char)c;
-            if (!u->irq_level && (u->regs[VUART_SLOT_IMSC] & VUART_INT_TX)) {
-                update_irq(u);
-            }
-        } else {
-            transmit_rest(u, c);
-            update_irq(u);
-        }
-        unlock(u, flags);
-        return true;
-    }
     if (!access_lanes(offset, size, &lanes, &shift)) {
         return false;
     }
@@ -389,6 +413,39 @@ static bool vuart_write(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned 
     reg_write(u, offset & ~3ULL, (uint32_t)(value << shift), lanes);
     unlock(u, flags);
     return true;
+}
+
+/* DR's data byte: an 8-, 16- or 32-bit access at offset 0 (size 1, 2 or 4: bits of 0x16). */
+static inline bool dr_data(uint64_t offset, unsigned size)
+{
+    return offset == VUART_DR && ((0x16U >> (size & 31)) & 1) != 0;
+}
+
+static bool vuart_write(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned size,
+                        uint64_t value)
+{
+    struct vuart *u = dev;
+    if (!dr_data(offset, size)) {
+        return reg_access_write(dev, vcpu, offset, size, value);
+    }
+    /*
+     * A console character, the hot case: no register lookup, and the lock
+     * without masking IRQs (a trap handler's: see the top). A printable
+     * byte into a line with room, with TX latched already (tx_room is then
+     * VUART_LINE_MAX, else 0), changes nothing but the line: stored, done.
+     * Anything else takes transmit_unlock.
+     */
+    DEBUG_ASSERT(vuart_irqs_masked());
+    uint8_t c = (uint8_t)value;
+    spin_lock(&u->lock);
+    size_t len = u->line_len;
+    if (len < u->tx_room && c - 0x20U < 0x5FU) { /* ' ' to '~': printable() keeps them */
+        u->line[len] = (char)c;
+        u->line_len = len + 1;
+        spin_unlock(&u->lock);
+        return true;
+    }
+    return transmit_unlock(u, c);
 }
 
 const struct mmio_ops vuart_mmio_ops = {
@@ -448,36 +505,47 @@ void vuart_rx_push(struct vuart *u, uint8_t c)
     } else {
         u->rx_dropped++;
     }
+    if (!u->idle_armed) {
+        idle_arm(u); /* its answer (an echo, a prompt) shows once the VM is quiet */
+    }
     unlock(u, flags);
 }
 
-/* VUART_IDLE_SHOW_MS after an idle VM left an unfinished line: show it, unless it wrote since. */
+/*
+ * The idle timer (see "transmit" above): the VM wrote since it was armed:
+ * one more period; else the unfinished line shows, if this console has the
+ * focus, and the timer stays disarmed until the next byte.
+ */
 static void idle_fire(struct soft_timer *t, uint64_t now)
 {
     (void)now;
     struct vuart *u = list_entry(t, struct vuart, idle_timer);
     uint64_t flags;
     lock(u, &flags);
-    if (__atomic_load_n(&u->focused, __ATOMIC_RELAXED) && u->line_len > 0 &&
-        u->tx_bytes == u->idle_tx) {
-        vconsole_show_partial(u, u->name, u->line, u->line_len);
+    if (!u->idle_armed) {
+        /* cancelled meanwhile (reset, flush): nothing to show */
+    } else if (vuart_tx_bytes(u) != u->idle_tx) {
+        idle_arm(u); /* still writing: one more period */
+    } else {
+        if (u->line_len > 0 && __atomic_load_n(&u->focused, __ATOMIC_RELAXED)) {
+            vconsole_show_partial(u, u->name, u->line, u->line_len);
+        }
+        u->idle_armed = false;
     }
     unlock(u, flags);
 }
 
 void vuart_idle(struct vuart *u)
 {
-    /* Called on every blocking WFI: a racy look first, the lock only if there may be a line. */
+    /* On every trapped blocking WFI: a racy look first, the lock only if there may be a line. */
     if (!__atomic_load_n(&u->focused, __ATOMIC_RELAXED) ||
         __atomic_load_n(&u->line_len, __ATOMIC_RELAXED) == 0) {
         return;
     }
     uint64_t flags;
     lock(u, &flags);
-    if (u->line_len > 0) {
-        u->idle_tx = u->tx_bytes;
-        softtimer_arm(&u->idle_timer,
-                      timer_now() + timer_ms_to_ticks(timer_freq(), VUART_IDLE_SHOW_MS));
+    if (u->line_len > 0 && !u->idle_armed) {
+        idle_arm(u); /* shown again if other output ended it on the screen meanwhile */
     }
     unlock(u, flags);
 }
@@ -487,6 +555,7 @@ void vuart_flush(struct vuart *u)
     uint64_t flags;
     lock(u, &flags);
     softtimer_cancel(&u->idle_timer);
+    u->idle_armed = false;
     line_flush(u);
     unlock(u, flags);
 }

@@ -68,30 +68,42 @@ enum vuart_rw_slot {
     VUART_NR_SLOTS,
 };
 
-/* Private to vuart.c except the statistics, which may be read without the lock. */
+/*
+ * Private to vuart.c except the statistics, which may be read without the
+ * lock. The transmit path's fields come first (small offsets).
+ */
 struct vuart {
     spinlock_t lock;
-    char name[VM_NAME_MAX];
+    size_t line_len;
+    size_t tx_room;  /* VUART_LINE_MAX while TX is latched, else 0 (vuart.c: vuart_write) */
+    bool idle_armed; /* idle_timer armed (or firing), watching the output since idle_tx */
+    char line[VUART_LINE_MAX];
+    uint32_t ris_latched; /* interrupt status bits set by events (TX); RX and RT follow the FIFO */
+    uint32_t regs[VUART_NR_SLOTS];
+    bool irq_level; /* last level reported: (RIS & IMSC) != 0 */
+    bool focused;   /* has the console's input focus (set by vconsole, read atomically) */
     void (*irq_set)(void *ctx, bool level);
     void *irq_ctx;
-    bool irq_level; /* last level reported: (RIS & IMSC) != 0 */
-    uint32_t regs[VUART_NR_SLOTS];
-    uint32_t ris_latched; /* interrupt status bits set by events (TX); RX and RT follow the FIFO */
+    char name[VM_NAME_MAX];
+    struct soft_timer idle_timer; /* shows the unfinished line once the VM stops writing */
+    uint64_t idle_tx;             /* vuart_tx_bytes() when it was armed */
     uint8_t rx_fifo[VUART_RX_FIFO_SIZE];
     unsigned rx_head;
     unsigned rx_count;
-    uint8_t rx_backlog[VUART_RX_BACKLOG]; /* behind the FIFO, in order: a paste is not lost */
     unsigned backlog_head;
     unsigned backlog_count;
-    size_t line_len;
-    char line[VUART_LINE_MAX];
-    bool focused; /* has the console's input focus (set by vconsole, read atomically) */
-    struct soft_timer idle_timer; /* shows the unfinished line if the VM stays idle */
-    uint64_t idle_tx;             /* tx_bytes when it was armed */
+    uint8_t rx_backlog[VUART_RX_BACKLOG]; /* behind the FIFO, in order: a paste is not lost */
     /* Statistics. */
     uint64_t rx_dropped; /* input bytes that fitted neither in the RX FIFO nor in the backlog */
-    uint64_t tx_bytes;   /* bytes written to DR */
+    uint64_t tx_done;    /* bytes written to DR, but those still in line[] (vuart_tx_bytes) */
 };
+
+/* Bytes written to DR (a statistic: without the lock, a racy sum). */
+static inline uint64_t vuart_tx_bytes(const struct vuart *u)
+{
+    return __atomic_load_n(&u->tx_done, __ATOMIC_RELAXED) +
+           __atomic_load_n(&u->line_len, __ATOMIC_RELAXED);
+}
 
 /* Sets up u for the VM called vm_name (truncated to VM_NAME_MAX - 1 chars), in its reset state. */
 void vuart_init(struct vuart *u, const char *vm_name);
@@ -111,7 +123,8 @@ void vuart_set_irq_hook(struct vuart *u, void (*irq_set)(void *ctx, bool level),
  * A received byte, from any CPU and any context. It goes into the RX FIFO, or
  * while that is full (or bytes already wait) into the backlog, from which the
  * FIFO refills as the guest reads; dropped (and counted) only when the
- * backlog is full too.
+ * backlog is full too. Arms the idle timer on this CPU, so that the VM's
+ * answer shows (VUART_IDLE_SHOW_MS below).
  */
 void vuart_rx_push(struct vuart *u, uint8_t c);
 
@@ -119,14 +132,24 @@ void vuart_rx_push(struct vuart *u, uint8_t c);
 void vuart_flush(struct vuart *u);
 
 /*
- * The VM is idle (a vCPU is about to wait in WFI). If this console has the
- * focus and an unfinished output line, and the VM writes nothing more for
- * VUART_IDLE_SHOW_MS, the line is shown (vconsole_show_partial()): a shell
- * prompt, or the echo of what was just typed. A line that is merely being
- * written (a vCPU waiting for the TX interrupt) completes long before, so
- * logs keep whole lines.
+ * The unfinished output line of the VM with the focus is shown
+ * (vconsole_show_partial()) once the VM has written nothing for
+ * VUART_IDLE_SHOW_MS (at most twice that after its last byte): a shell
+ * prompt, or the echo of what was just typed. The idle timer is armed by
+ * input (vuart_rx_push: the answer to a keystroke shows without any WFI
+ * trap) and by vuart_idle; never by output, so that a VM's output puts no
+ * timer interrupt on its CPU. A line that is merely being written (a vCPU
+ * waiting for the TX interrupt) completes long before, so logs keep whole
+ * lines.
  */
 #define VUART_IDLE_SHOW_MS 80
+
+/*
+ * The VM is idle (a vCPU is about to wait in a trapped WFI): if this console
+ * has the focus and an unfinished line, arms the idle timer unless it is
+ * armed. Without it (WFI not trapped) a line no input answered, such as the
+ * first prompt after boot, shows at the first keystroke.
+ */
 void vuart_idle(struct vuart *u);
 
 extern const struct mmio_ops vuart_mmio_ops;
@@ -146,8 +169,19 @@ static inline void vuart_irq_restore(uint64_t flags)
 {
     (void)flags;
 }
+
+static inline bool vuart_irqs_masked(void)
+{
+    return true;
+}
 #else
 #include "kernel/sysreg.h"
+
+/* PSTATE.I: set on every exception entry to EL2, and shrike's trap paths never clear it. */
+static inline bool vuart_irqs_masked(void)
+{
+    return (read_sysreg(daif) & (1U << 7)) != 0;
+}
 
 static inline uint64_t vuart_irq_save(void)
 {

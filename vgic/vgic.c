@@ -21,7 +21,8 @@
  * group goes to vgic_target(); anything else belongs on no list. Interrupts
  * that stop belonging where they are stay on the list until the next pass
  * over it: every flush looks at the whole list, every fold at the interrupts
- * it folds, and a put (vgic_cpu_set_loaded) at the whole list again.
+ * it folds, and a put (vgic_cpu_set_loaded) at the whole list again if it
+ * holds an SPI (only an SPI can belong on another list).
  *
  * Cost: a flush locks each listed interrupt once; only a list longer than
  * the list registers is ordered, by a key computed once per interrupt.
@@ -1045,13 +1046,36 @@ bool vgic_has_pending(struct vgic_cpu *c)
     return found;
 }
 
+/* An SPI on c's list (its ap_lock held): only an SPI can belong on another vCPU's list. */
+static bool lists_spi(const struct vgic_cpu *c)
+{
+    for (const struct list_node *pos = c->ap_list.next; pos != &c->ap_list; pos = pos->next) {
+        if (list_entry(pos, const struct vgic_irq, ap_link)->intid >= VGIC_NR_PRIVATE) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * At put, what was left on c's list while c ran and now belongs on another
+ * vCPU's list (a route change, or GICR_WAKER for a 1-of-N SPI, or an SPI
+ * pending again when its deactivation let it go) moves now, while nobody
+ * runs c; from here on vgic_route_changed_unlock() moves such an interrupt
+ * itself, as c is not loaded. Only SPIs can: a private interrupt's vCPU is
+ * its owner, so on c's list it belongs here or on no list, and one on no list
+ * may stay until the next flush (a pend of it kicks c as a queue would, and
+ * vgic_has_pending() asks each interrupt whether it is deliverable). So the
+ * prune, and its locks, only when an SPI is listed.
+ */
 void vgic_cpu_set_loaded(struct vgic_cpu *c, bool loaded)
 {
     spin_lock(&c->ap_lock);
     c->loaded = loaded;
+    bool spi = !loaded && lists_spi(c);
     spin_unlock(&c->ap_lock);
-    if (!loaded) {
-        prune(c->dist, c); /* what a route change left here moves now, while nobody runs c */
+    if (spi) {
+        prune(c->dist, c);
     }
 }
 

@@ -293,7 +293,8 @@ bool vgic_refresh_single(struct vgic_cpu *c, uint64_t *lrs, unsigned *used, uint
 
 /*
  * The vCPU's CPU interface goes live on a CPU (before its first flush) or
- * leaves it (after its last fold; its list is then pruned whole). While it is
+ * leaves it (after its last fold; its list is then pruned whole if it holds
+ * an SPI, the only kind that can belong on another vCPU's list). While it is
  * not loaded, its ap_list is memory only, so a route change can move an SPI
  * off it at once.
  */

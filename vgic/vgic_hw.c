@@ -240,12 +240,19 @@ void vgic_hw_load(struct vgic_cpu *c)
         return;
     }
     /*
-     * c->vmcr is what the last put read back, or the vGIC's reset value 0,
-     * whose binary points are below their minimums: write a reachable value.
+     * c->vmcr is the vGIC's reset value 0, whose binary points are below
+     * their minimums: write a reachable value. Or it is what the last put
+     * read back, reachable already (the hardware holds only what
+     * vgic_vmcr_sanitise() wrote and the guest's own BPR writes, which the
+     * CPU interface keeps at or above the minimums; VBPR1's is at least 1,
+     * so a read-back value is never 0), but for VCBPR, which is the guest's:
+     * the hardware's is 1. So the sanitising is done when it is written
+     * (reset, set_view), not at every load.
      * The APRs: each implemented register's 32 bits are one preemption level
      * each (PREbits 5: AP1R0 only), so any saved value is reachable.
      */
-    write_sysreg(vgic_vmcr_sanitise(c->vmcr, shape), ich_vmcr_el2);
+    uint64_t vmcr = c->vmcr;
+    write_sysreg(vmcr != 0 ? vmcr | ICH_VMCR_VCBPR : vgic_vmcr_sanitise(0, shape), ich_vmcr_el2);
     for (unsigned n = 0; n < nr_apr; n++) {
         write_apr(n, c->ap0r[n], c->ap1r[n]);
     }

@@ -325,9 +325,14 @@ uint32_t vgic_mmio_ctlr_groups(const struct vgic_dist *d)
     return v;
 }
 
+static uint32_t ctlr_value(const struct vgic_dist *d)
+{
+    return CTLR_ARE | CTLR_DS | vgic_mmio_ctlr_groups(d);
+}
+
 static uint64_t ctlr_read(const struct vgic_access *a)
 {
-    return CTLR_ARE | CTLR_DS | vgic_mmio_ctlr_groups(a->d);
+    return ctlr_value(a->d);
 }
 
 static void queue_one(struct vgic_dist *d, struct vgic_irq *irq)
@@ -370,9 +375,14 @@ static void ctlr_write(const struct vgic_access *a, uint64_t value)
     vgic_mmio_ctlr_set_groups(a->d, value);
 }
 
+static uint32_t typer_value(const struct vgic_dist *d)
+{
+    return d->nr_spis / 32 | TYPER_IDBITS << TYPER_IDBITS_SHIFT;
+}
+
 static uint64_t typer_read(const struct vgic_access *a)
 {
-    return a->d->nr_spis / 32 | TYPER_IDBITS << TYPER_IDBITS_SHIFT;
+    return typer_value(a->d);
 }
 
 static uint64_t iidr_read(const struct vgic_access *a)
@@ -568,11 +578,50 @@ static inline const struct vgic_reg *dist_reg(uint64_t offset)
     return i != DR_NONE ? &dist_regs[i] : NULL;
 }
 
+/*
+ * The whole 32-bit registers at the start of the frame (CTLR, TYPER, IIDR,
+ * TYPER2, STATUSR: what guests poll and probe), read without the access
+ * structure or the table (issue 12). A 32-bit access at one of these
+ * offsets is exactly one register, aligned and in a width it allows: the
+ * width, alignment and extent checks are the switch. Any other access
+ * takes the table (dist_regs holds these registers too).
+ */
+static inline bool dist_word_read(const struct vgic_dist *d, uint64_t offset, uint64_t *value)
+{
+    switch (offset) {
+    case GICD_CTLR:
+        *value = ctlr_value(d);
+        return true;
+    case GICD_TYPER:
+        *value = typer_value(d);
+        return true;
+    case GICD_IIDR:
+        *value = VGIC_IIDR;
+        return true;
+    case GICD_TYPER2: /* Linux needs zero */
+    case GICD_STATUSR:
+        *value = 0;
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Every other read: through the table and the access structure. */
+static bool __attribute__((noinline))
+dist_read_reg(struct vgic_dist *d, uint64_t offset, unsigned size, uint64_t *value)
+{
+    struct vgic_access a = {.d = d, .c = NULL, .offset = offset, .size = size};
+    return access_reg(dist_reg(offset), &a, 0, false, value);
+}
+
 static bool dist_read(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned size, uint64_t *value)
 {
     (void)vcpu;
-    struct vgic_access a = {.d = dev, .c = NULL, .offset = offset, .size = size};
-    return access_reg(dist_reg(offset), &a, 0, false, value);
+    if (size == 4 && dist_word_read(dev, offset, value)) {
+        return true;
+    }
+    return dist_read_reg(dev, offset, size, value);
 }
 
 static bool dist_write(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned size, uint64_t value)

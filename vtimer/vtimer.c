@@ -35,10 +35,8 @@
 #include "kernel/gic.h"
 #include "kernel/irq.h"
 #include "kernel/list.h"
-#include "sched/sched.h"
 #include "vcpu/vm.h"
 #include "vgic/vgic_mmio.h"
-
 
 void vtimer_irq_exit(struct vcpu *v)
 {
@@ -104,7 +102,7 @@ static struct vcpu *of_pwake(struct soft_timer *t)
 static void vwake_fire(struct soft_timer *t, uint64_t now)
 {
     (void)now;
-    sched_wake(of_vwake(t));
+    vcpu_wake(of_vwake(t));
 }
 
 /* The emulated physical timer's level and deadline after a change; t->lock held. */

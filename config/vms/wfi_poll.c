@@ -1,4 +1,5 @@
-/* .wfi = VM_WFI_POLL, not implemented: refused at creation, named (system.sched-pool-refuse). */
+/* .wfi = VM_WFI_POLL on a shared pool: admitted and run beside the refused VMs
+ * (system.sched-pool-refuse). */
 #include "config/vm_config.h"
 #include "vcpu/abi.h"
 

@@ -405,6 +405,39 @@ static void test_cancel_sync(void)
     check_after_race(&shared, &shared_fired);
 }
 
+/*
+ * --- 4: cancelling a timer that is not armed takes no lock ------------------
+ * Its lock held by another CPU (here: taken by hand) would otherwise stop
+ * the cancel until the watchdog fires. A timer that has fired is not armed.
+ */
+static void test_cancel_unarmed(void)
+{
+    struct soft_timer t = {.fn = shared_fn};
+    fake_now = 0;
+    shared_fired = 0;
+    arm_sentinels();
+    become_cpu(0);
+    spin_lock(&t.lock);
+    softtimer_cancel(&t); /* never armed */
+    spin_unlock(&t.lock);
+    softtimer_arm(&t, 10);
+    advance(10);
+    poll_irq();
+    EXPECT_EQ(shared_fired, 1);
+    EXPECT(!t.armed);
+    spin_lock(&t.lock);
+    softtimer_cancel(&t); /* fired */
+    spin_unlock(&t.lock);
+    bool sound = true;
+    EXPECT_EQ(links_total(&t, &sound), 0);
+    EXPECT(sound);
+    softtimer_arm(&t, 20);
+    softtimer_cancel(&t); /* armed: unlinked as before */
+    EXPECT(!t.armed);
+    EXPECT_EQ(links_total(&t, &sound), 0);
+    EXPECT(sound);
+}
+
 int main(void)
 {
     /* sigaction, not signal(): with _POSIX_C_SOURCE, signal() resets the handler after one alarm.
@@ -416,5 +449,6 @@ int main(void)
     test_arm_from_two_cpus();
     test_callback_rearm_races_remote_arm();
     test_cancel_sync();
+    test_cancel_unarmed();
     return unit_report("test_softtimer");
 }

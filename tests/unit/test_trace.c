@@ -711,9 +711,38 @@ static void test_rt_events(void)
            e->ts_ns == 8000);
 }
 
+/* trace=off: nothing recorded, the arguments not evaluated; on again, recording resumes. */
+static unsigned evaluated;
+
+static unsigned arg_seen(unsigned x)
+{
+    evaluated++;
+    return x;
+}
+
+static void test_off(void)
+{
+    trace_reset();
+    at(1000, 0, TRACE_SWITCH_IN, 0, 0, 0);
+    trace_set_enabled(false);
+    evaluated = 0;
+    at(2000, 0, TRACE_SWITCH_OUT, 0, 0, TRACE_OUT_YIELD);
+    trace_event(arg_seen(0), TRACE_IDLE, arg_seen(0), arg_seen(0), arg_seen(0));
+    EXPECT_EQ(trace_count(0), 1);
+    EXPECT_EQ(evaluated, 0);
+    trace_set_enabled(true);
+    at(3000, 0, TRACE_SWITCH_OUT, 0, 0, TRACE_OUT_PREEMPT);
+    EXPECT_EQ(trace_count(0), 2);
+    EXPECT(dump(1, FREQ_1GHZ));
+    check_invariants(1);
+    const struct ev *e = nth("E", 0, 0);
+    EXPECT(e != NULL && strcmp(e->why, "preempt") == 0 && e->ts_ns == 2000);
+}
+
 int main(void)
 {
     test_empty();
+    test_off();
     test_sequence();
     test_rt_events();
     test_timestamps();

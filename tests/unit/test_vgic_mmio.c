@@ -430,6 +430,18 @@ static void test_dist_widths(void)
     EXPECT(dread_ok(0x0014, 2, &v) && v == 0); /* reserved, aligned halfword: RAZ */
     EXPECT(!dread_ok(0x0015, 2, &v));          /* misaligned: refused even there */
     EXPECT(!dread_ok(0x0104, 3, &v));
+    /* The whole 32-bit registers of the first words (read without the table): only as such. */
+    static const uint64_t words[] = {0x0000, 0x0004, 0x0008, 0x000C, 0x0010};
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+        EXPECT(!dread_ok(words[i], 1, &v));
+        EXPECT(!dread_ok(words[i] + 1, 1, &v));
+        EXPECT(!dread_ok(words[i], 2, &v));
+        EXPECT(!dread_ok(words[i] + 2, 2, &v));
+        EXPECT(!dread_ok(words[i] + 1, 4, &v));
+        EXPECT(!dread_ok(words[i] + 2, 4, &v));
+        EXPECT(!dread_ok(words[i], 8, &v)); /* two registers, or one and a reserved word */
+        EXPECT(dread_ok(words[i], 4, &v));
+    }
     EXPECT_EQ(unhandled_count, 1);
 }
 

@@ -172,6 +172,46 @@ static void test_route_change_no_kick(void)
     EXPECT(queued_on(spi, &cpus[3]));
 }
 
+/*
+ * --- the put: an SPI a route change left on the loaded vCPU's list moves then;
+ * a list of private interrupts only is not walked (they belong nowhere else)
+ */
+static void test_put_moves_spi(void)
+{
+    setup();
+    dwrite(GICD_ISENABLER + 4, 4, 1U << 8); /* SPI 40 */
+    struct vgic_irq *spi = irq_of(NULL, 40);
+    spi->group1 = true;
+    vgic_cpu_set_loaded(&cpus[2], true);
+    dwrite(GICD_IROUTER_SPI + 8 * 8, 8, 2);
+    vgic_set_pending(&dist, NULL, 40);
+    EXPECT(queued_on(spi, &cpus[2])); /* queued, not yet in a list register */
+    dwrite(GICD_IROUTER_SPI + 8 * 8, 8, 3);
+    EXPECT(queued_on(spi, &cpus[2])); /* loaded: it stays until a pass over the list */
+    EXPECT_EQ(kicks[3], 0);
+    vgic_cpu_set_loaded(&cpus[2], false);
+    EXPECT(queued_on(spi, &cpus[3]) && list_empty(&cpus[2].ap_list));
+    EXPECT_EQ(kicks[3], 1);
+    /* An SGI that belongs on no list any more (disabled) stays listed at put... */
+    struct vgic_irq *sgi = config(&cpus[1], 1, 0x40, true);
+    vgic_cpu_set_loaded(&cpus[1], true);
+    vgic_set_pending(&dist, &cpus[1], 1);
+    EXPECT(queued_on(sgi, &cpus[1]));
+    spin_lock(&sgi->lock);
+    sgi->enabled = false;
+    spin_unlock(&sgi->lock);
+    vgic_cpu_set_loaded(&cpus[1], false);
+    EXPECT(queued_on(sgi, &cpus[1]));
+    EXPECT(!vgic_has_pending(&cpus[1])); /* ...without waking the vCPU */
+    /* ...and enabled again it is deliverable where it is, its vCPU kicked as by a queue. */
+    unsigned before = kicks[1];
+    spin_lock(&sgi->lock);
+    sgi->enabled = true;
+    vgic_queue_unlock(&dist, sgi);
+    EXPECT(queued_on(sgi, &cpus[1]) && vgic_has_pending(&cpus[1]));
+    EXPECT_EQ(kicks[1], before + 1);
+}
+
 /* --- defect 2: a hardware-mapped level is re-sampled before it is listed ---- */
 
 static bool device_level;
@@ -416,6 +456,7 @@ int main(void)
 {
     test_repend_kicks();
     test_route_change_no_kick();
+    test_put_moves_spi();
     test_hw_resample();
     test_cpu_reset();
     test_reset_race();

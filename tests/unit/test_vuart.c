@@ -161,7 +161,7 @@ static void test_access_sizes(void)
     EXPECT(!vuart_mmio_ops.read(&u, NULL, VUART_DR, 0, &v));
     EXPECT(!vuart_mmio_ops.read(&u, NULL, 0x1000, 4, &v));
     EXPECT_EQ(rd32(&u, VUART_IBRD), 0xAB34);
-    EXPECT_EQ(u.tx_bytes, 3);
+    EXPECT_EQ(vuart_tx_bytes(&u), 3);
     EXPECT_STREQ(take(), "");
 }
 
@@ -348,6 +348,109 @@ static void test_flush_and_reset(void)
     EXPECT_STREQ(take(), "[vm] next\n");
 }
 
+/* --- the unfinished line shown when the VM goes quiet, without a WFI trap ---- */
+
+#define IDLE_TICKS (62500000ULL / 1000 * VUART_IDLE_SHOW_MS)
+
+/* Bytes written `gap` ticks apart (fake time), as a guest writing at its own pace. */
+static void send_paced(struct vuart *u, const char *s, uint64_t gap)
+{
+    while (*s) {
+        fake_now += gap;
+        wr32(u, VUART_DR, (uint8_t)*s++);
+    }
+}
+
+/* Time passes with the VM quiet: the idle timer fires until it is disarmed (at most 10 times). */
+static unsigned settle(struct vuart *u)
+{
+    unsigned n = 0;
+    while (n < 10 && fire(&u->idle_timer)) {
+        n++;
+    }
+    return n;
+}
+
+/*
+ * The answer to a keystroke (its echo, a command's output, the next prompt
+ * "# " without a newline) shows with no vuart_idle() call: a vCPU alone on
+ * its CPU executes WFI natively, so no WFI trap announces the idleness. The
+ * input arms the idle timer, once, and the unfinished line shows when the
+ * VM has written nothing for VUART_IDLE_SHOW_MS: never earlier, at most
+ * twice that after its last byte. Output alone arms nothing, so it puts no
+ * timer interrupt on the VM's CPU.
+ */
+static void test_idle_prompt_without_wfi(void)
+{
+    struct vuart u;
+    vuart_init(&u, "vm");
+    enable_fifo(&u);
+    u.focused = true; /* as vconsole_register() sets it for the first VM */
+    unsigned arms = fake_arms;
+    send_paced(&u, "booted\n# ", 1000);
+    EXPECT_EQ(fake_arms - arms, 0);
+    EXPECT(!u.idle_timer.armed);
+    EXPECT_STREQ(take(), "[vm] booted\n");
+    /* A keystroke, and its echo. */
+    vuart_rx_push(&u, 'l');
+    EXPECT_EQ(fake_arms - arms, 1);
+    EXPECT_EQ(u.idle_timer.deadline, fake_now + IDLE_TICKS);
+    send_paced(&u, "l", 1000);
+    uint64_t last = fake_now;
+    EXPECT(fire(&u.idle_timer)); /* the echo came after the arm: one more period */
+    EXPECT_STREQ(take(), "");
+    EXPECT(fake_now - last < IDLE_TICKS);
+    EXPECT(fire(&u.idle_timer));
+    EXPECT_STREQ(take(), "[vm] # l");
+    EXPECT(fake_now - last >= IDLE_TICKS);
+    EXPECT(fake_now - last <= 2 * IDLE_TICKS);
+    EXPECT(!u.idle_timer.armed); /* disarmed until the next input */
+    EXPECT_EQ(fake_arms - arms, 2);
+
+    /* Enter: 20 lines of output and the next prompt, one arm for all of it, none per byte. */
+    arms = fake_arms;
+    vuart_rx_push(&u, '\r');
+    for (unsigned i = 0; i < 20; i++) {
+        send_paced(&u, "a line of output\n", 100);
+    }
+    send_paced(&u, "# ", 100);
+    last = fake_now;
+    EXPECT_EQ(fake_arms - arms, 1);
+    EXPECT(take()[0] != '\0');
+    EXPECT_EQ(settle(&u), 2); /* one more period: the output came after the arm */
+    EXPECT(fake_now - last >= IDLE_TICKS);
+    EXPECT_STREQ(take(), "[vm] # ");
+    EXPECT_EQ(fake_arms - arms, 2);
+
+    /* Output that outlasts a period keeps it waiting, one re-arm per period, not per byte. */
+    arms = fake_arms;
+    vuart_rx_push(&u, 'x');
+    send_paced(&u, "x", 10);
+    EXPECT(fire(&u.idle_timer));
+    send_paced(&u, "yz", 10);
+    EXPECT(fire(&u.idle_timer));
+    EXPECT_STREQ(take(), "");
+    last = fake_now;
+    EXPECT(fire(&u.idle_timer));
+    EXPECT_EQ(fake_now - last, IDLE_TICKS);
+    EXPECT_STREQ(take(), "xyz");
+    EXPECT_EQ(fake_arms - arms, 3);
+
+    /* Without the focus nothing shows; a reset disarms the timer. */
+    u.focused = false;
+    vuart_rx_push(&u, 'w');
+    send_paced(&u, "w", 10);
+    EXPECT_EQ(settle(&u), 2);
+    EXPECT_STREQ(take(), "");
+    send_paced(&u, "\n", 10);
+    EXPECT_STREQ(take(), "w\n"); /* completes the shown "[vm] # xyz" in place */
+    vuart_rx_push(&u, 'v');
+    send_paced(&u, "v", 10);
+    vuart_reset(&u);
+    EXPECT(!u.idle_timer.armed);
+    EXPECT_STREQ(take(), "[vm] v\n");
+}
+
 /* --- interrupts ------------------------------------------------------------ */
 
 static void test_tx_interrupt(void)
@@ -520,6 +623,7 @@ int main(void)
     test_tx_lines();
     test_tx_long_lines();
     test_flush_and_reset();
+    test_idle_prompt_without_wfi();
     test_tx_interrupt();
     test_rx_interrupts();
     test_ifls_levels();

@@ -199,9 +199,11 @@ void enable_fifo(struct vuart *u)
 
 /* Soft timers and time: armed timers are only recorded; a test fires them with fire(). */
 uint64_t fake_now = 1000;
+unsigned fake_arms;
 
 void softtimer_arm(struct soft_timer *t, uint64_t deadline)
 {
+    fake_arms++;
     t->deadline = deadline;
     t->armed = true;
 }
@@ -227,6 +229,9 @@ bool fire(struct soft_timer *t)
         return false;
     }
     t->armed = false;
+    if (t->deadline > fake_now) {
+        fake_now = t->deadline;
+    }
     t->fn(t, t->deadline);
     return true;
 }

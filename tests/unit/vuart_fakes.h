@@ -28,8 +28,13 @@ extern unsigned fake_intid;
 extern unsigned gic_enabled_intid;
 extern unsigned gic_enabled_prio;
 
-/* Fake time (timer_now()) and soft timers: fire(t) runs an armed timer, false if not armed. */
+/*
+ * Fake time (timer_now()) and soft timers: fire(t) runs an armed timer at
+ * its deadline (fake_now moves there), false if not armed. fake_arms counts
+ * softtimer_arm() calls.
+ */
 extern uint64_t fake_now;
+extern unsigned fake_arms;
 bool fire(struct soft_timer *t);
 
 /* The captured console output so far, then forgotten. */

@@ -1,0 +1,21 @@
+/*
+ * The pingpong guest with .wfi = VM_WFI_POLL for 50 ms, longer than any of
+ * its waits (system.wfi-poll):
+ * its vCPUs wait in WFI for each other's SGIs, on CPUs 0 and 1.
+ */
+#include "config/vm_config.h"
+#include "vcpu/abi.h"
+
+VM_CONFIG(pingpong_poll) = {
+    .name = "pingpong-poll",
+    .vcpus = 2,
+    .affinity = {0x1, 0x2},
+    .ram_size = MIB(16),
+    .stage2 = {.ipa_bits = 40, .start_level = 1, .demand = false},
+    .load_offset = GUEST_IMAGE_OFFSET,
+    .bootargs = "console=ttyAMA0",
+    .image_file = "pingpong",
+    .wfi = VM_WFI_POLL,
+    .wfi_poll_us = 50000,
+    VM_BLOBS(pingpong_poll),
+};
