@@ -41,9 +41,13 @@ static inline void cpu_wake_waiters(void)
 static inline void spin_lock(spinlock_t *lock)
 {
     uint16_t ticket = __atomic_fetch_add(&lock->next, 1, __ATOMIC_RELAXED);
-    while (__atomic_load_n(&lock->owner, __ATOMIC_ACQUIRE) != ticket) {
-        cpu_relax_wait();
+    /* Free at once, the usual case, falls through (no branch into the wait loop). */
+    if (__builtin_expect(__atomic_load_n(&lock->owner, __ATOMIC_ACQUIRE) == ticket, 1)) {
+        return;
     }
+    do {
+        cpu_relax_wait();
+    } while (__atomic_load_n(&lock->owner, __ATOMIC_ACQUIRE) != ticket);
 }
 
 static inline void spin_unlock(spinlock_t *lock)

@@ -734,16 +734,24 @@ void sched_account_switch(struct sched_vcpu *v, bool moved)
 }
 
 /* Called by the run loop after an IRQ exit: a vCPU queued here meanwhile starts the slice. */
-void sched_irq_exit(void)
+static void __attribute__((noinline)) irq_exit_queued(unsigned cpu)
 {
-    unsigned cpu = this_cpu_id();
     struct sched_cpu *sc = &scpus[cpu];
-    if (sc->curr != 0 && rqs[cpu].nr_queued != 0 &&
+    if (sc->curr != 0 &&
         (!sc->slice.armed || sc->pool->policy == SCHED_POLICY_FAIR || sc->curr->se.wfi_native)) {
         uint64_t now = counter_read();
         spin_lock(&sc->lock);
         queued_beside_curr(sc, now);
         spin_unlock(&sc->lock);
+    }
+}
+
+void sched_irq_exit(void)
+{
+    /* Nothing queued here, the usual case on every IRQ exit: one test, no frame. */
+    unsigned cpu = this_cpu_id();
+    if (__atomic_load_n(&rqs[cpu].nr_queued, __ATOMIC_RELAXED) != 0) {
+        irq_exit_queued(cpu);
     }
 }
 

@@ -325,7 +325,9 @@ struct vgic_cpu *vgic_target(struct vgic_dist *d, const struct vgic_irq *irq)
 
 /* --- queueing ------------------------------------------------------------- */
 
-void vgic_queue_unlock(struct vgic_dist *d, struct vgic_irq *irq)
+/* vgic_queue_unlock(); `here`: the vCPU it goes to is the caller's own, loaded here (no kick). */
+__attribute__((always_inline)) static inline void queue_unlock(struct vgic_dist *d,
+                                                               struct vgic_irq *irq, bool here)
 {
     for (;;) {
         struct vgic_cpu *holder = irq->vcpu;
@@ -337,7 +339,7 @@ void vgic_queue_unlock(struct vgic_dist *d, struct vgic_irq *irq)
              * the vCPU holding it exits and flushes again: kick it whenever
              * the interrupt is deliverable now (KVM does the same).
              */
-            bool again = deliverable(d, irq);
+            bool again = !here && deliverable(d, irq);
             __atomic_store_n(&holder->changed, 1U, __ATOMIC_RELAXED);
             spin_unlock(&irq->lock);
             if (again) {
@@ -362,12 +364,19 @@ void vgic_queue_unlock(struct vgic_dist *d, struct vgic_irq *irq)
             __atomic_store_n(&target->changed, 1U, __ATOMIC_RELAXED);
             spin_unlock(&irq->lock);
             spin_unlock(&target->ap_lock);
-            kick_cpu(d, target);
+            if (!here) {
+                kick_cpu(d, target);
+            }
             return;
         }
         /* Something changed meanwhile: look again, with the irq lock held. */
         spin_unlock(&target->ap_lock);
     }
+}
+
+void vgic_queue_unlock(struct vgic_dist *d, struct vgic_irq *irq)
+{
+    queue_unlock(d, irq, false);
 }
 
 void vgic_route_changed_unlock(struct vgic_dist *d, struct vgic_irq *irq)
@@ -408,6 +417,19 @@ void vgic_set_level(struct vgic_dist *d, struct vgic_cpu *c, uint32_t intid, boo
     irq->line_level = level;
     irq->sampled = irq->hw && level; /* the device's own output, now (see vgic.h) */
     vgic_queue_unlock(d, irq);
+}
+
+void vgic_raise_private_here(struct vgic_dist *d, struct vgic_cpu *c, uint32_t intid)
+{
+    struct vgic_irq *irq = &c->private_irqs[intid];
+    spin_lock(&irq->lock);
+    if (irq->edge && !irq->line_level) {
+        irq->pending_latch = true;
+    }
+    irq->line_level = true;
+    irq->sampled = irq->hw; /* the device's own output, now (see vgic.h) */
+    /* A private interrupt's only target is c, so nothing else needs kicking. */
+    queue_unlock(d, irq, true);
 }
 
 void vgic_set_pending(struct vgic_dist *d, struct vgic_cpu *c, uint32_t intid)
@@ -651,14 +673,12 @@ static uint64_t make_lr_v2_sgi(struct vgic_irq *irq)
 }
 
 /*
- * The list-register value for irq (its lock held); moves a pending latch into
- * it. Inlined: the refresh of one register, on every kick, calls it once.
+ * The list-register value for irq (its lock held) but a GICv2 VM's SGI; moves
+ * a pending latch into it. Inlined: the refresh of one register, on every
+ * kick, calls it once, for a GICv3 VM (refresh_one).
  */
-__attribute__((always_inline)) static inline uint64_t make_lr(struct vgic_irq *irq)
+__attribute__((always_inline)) static inline uint64_t make_lr_v3(struct vgic_irq *irq)
 {
-    if (is_v2_sgi(irq)) {
-        return make_lr_v2_sgi(irq);
-    }
     uint64_t lr = irq->intid | (uint64_t)irq->priority << ICH_LR_PRIORITY_SHIFT;
     bool pending = vgic_irq_is_pending(irq);
     if (irq->group1) {
@@ -686,6 +706,12 @@ __attribute__((always_inline)) static inline uint64_t make_lr(struct vgic_irq *i
     return lr;
 }
 
+/* The list-register value for irq (its lock held); moves a pending latch into it. */
+static uint64_t make_lr(struct vgic_irq *irq)
+{
+    return is_v2_sgi(irq) ? make_lr_v2_sgi(irq) : make_lr_v3(irq);
+}
+
 /*
  * A hardware-mapped level interrupt about to be listed pending: the vGIC
  * learns only of the line's rising edges (the physical interrupt firing), and
@@ -693,7 +719,8 @@ __attribute__((always_inline)) static inline uint64_t make_lr(struct vgic_irq *i
  * the device. Its hook also deactivates the physical interrupt it left
  * active when the line is low, so that the device can fire again.
  */
-static void resample(const struct vgic_dist *d, struct vgic_irq *irq)
+__attribute__((always_inline)) static inline void resample(const struct vgic_dist *d,
+                                                           struct vgic_irq *irq)
 {
     bool fresh = irq->sampled;
     irq->sampled = false;
@@ -908,7 +935,7 @@ __attribute__((always_inline)) static inline enum refresh_op refresh_one(struct 
     }
     /* The oracle for a private interrupt: its owner c, if active or deliverable. */
     if (irq->active || deliverable(d, irq)) {
-        *lr = make_lr(irq);
+        *lr = make_lr_v3(irq); /* the refresh's callers took GICv2 VMs the full way */
         return REFRESH_WRITE;
     }
     return REFRESH_KEEP;

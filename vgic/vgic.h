@@ -191,6 +191,13 @@ struct vgic_cpu *vgic_target(struct vgic_dist *d, const struct vgic_irq *irq);
 /* A device or timer drives a level-triggered input. */
 void vgic_set_level(struct vgic_dist *d, struct vgic_cpu *c, uint32_t intid, bool level);
 
+/*
+ * vgic_set_level(d, c, intid, true) of c's private interrupt intid from c's
+ * own exit path on the CPU where c is loaded (the lean IRQ exit): the same,
+ * without the kick, since c flushes before it re-enters (its `changed` is set).
+ */
+void vgic_raise_private_here(struct vgic_dist *d, struct vgic_cpu *c, uint32_t intid);
+
 /* Makes an interrupt pending (edge); used for SGIs and GICD_ISPENDR. */
 void vgic_set_pending(struct vgic_dist *d, struct vgic_cpu *c, uint32_t intid);
 

@@ -1,17 +1,6 @@
 /* Reachable values for ICH_VMCR_EL2 and the list registers (see vgic_vmcr.h). */
 #include "vgic/vgic_vmcr.h"
 
-/* ICH_LR<n>_EL2: vINTID [31:0], pINTID [44:32] (HW = 1) or EOI [41] (HW = 0), Priority
- * [55:48], NMI [59] (shrike uses none), Group [60], HW [61], State [63:62]; the rest RES0. */
-#define LR_VINTID   0xFFFFFFFFULL
-#define LR_PINTID   (0x1FFFULL << 32)
-#define LR_EOI      (1ULL << 41)
-#define LR_PRIO_SH  48
-#define LR_GROUP_HW (3ULL << 60)
-#define LR_HW       (1ULL << 61)
-#define LR_STATE    (3ULL << 62)
-#define LR_PENDING  (1ULL << 62)
-
 struct vgic_vif_shape vgic_vif_shape(uint64_t vtr)
 {
     struct vgic_vif_shape s;
@@ -112,17 +101,4 @@ uint64_t vgic_icc_rpr(const uint32_t *ap0, const uint32_t *ap1, struct vgic_vif_
         }
     }
     return 0xFF;
-}
-
-uint64_t vgic_lr_sanitise(uint64_t lr, struct vgic_vif_shape s)
-{
-    uint64_t prio = (0xFFULL << (8 - s.pribits)) & 0xFF;
-    uint64_t keep = LR_VINTID | prio << LR_PRIO_SH | LR_GROUP_HW | LR_STATE;
-    keep |= (lr & LR_HW) ? LR_PINTID : LR_EOI;
-    lr &= keep;
-    /* A hardware interrupt's pending state is the physical GIC's: never pending and active. */
-    if ((lr & LR_HW) && (lr & LR_STATE) == LR_STATE) {
-        lr &= ~LR_PENDING;
-    }
-    return lr;
 }

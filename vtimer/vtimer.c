@@ -40,7 +40,7 @@
 
 void vtimer_irq_exit(struct vcpu *v)
 {
-    vgic_set_level(&v->vm->vgic, &v->vgic, VGIC_INTID_VTIMER, true);
+    vgic_raise_private_here(&v->vm->vgic, &v->vgic, VGIC_INTID_VTIMER);
 }
 
 static void vtimer_irq(unsigned intid, void *ctx)
