@@ -201,22 +201,3 @@ void gicv3_send_sgi(unsigned sgi, uint64_t mpidr)
     write_sysreg(val, icc_sgi1r_el1);
     isb();
 }
-
-unsigned gicv3_ack(void)
-{
-    unsigned intid = (unsigned)(read_sysreg(icc_iar1_el1) & 0xFFFFFF);
-    dsb(sy);
-    return intid;
-}
-
-void gicv3_eoi(unsigned intid)
-{
-    write_sysreg(intid, icc_eoir1_el1);
-    isb();
-}
-
-void gicv3_deactivate(unsigned intid)
-{
-    write_sysreg(intid, icc_dir_el1);
-    isb();
-}

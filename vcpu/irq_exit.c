@@ -65,7 +65,7 @@ unsigned long irq_exit(struct vcpu_regs *regs)
     if (c->folded || *(const volatile unsigned *)&c->changed != 0) {
         /* Cleared first: a pend racing with the refill is seen by it, or leaves it set. */
         __atomic_store_n(&c->changed, 0U, __ATOMIC_RELAXED);
-        if (!list_empty(&c->ap_list) || c->used_lrs != 0) {
+        if (c->used_lrs != 0 || !list_empty(&c->ap_list)) {
             vgic_hw_refill(c);
         }
     }
