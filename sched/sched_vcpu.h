@@ -97,4 +97,10 @@ void vcpu_op_for_each(void (*fn)(const struct sched_vcpu *s, void *ctx), void *c
 void vcpu_op_exit_counts(const struct sched_vcpu *s, uint64_t counts[5]);
 const char *vcpu_op_vm_name(unsigned vm_id);
 
+/* The CPU that runs s or whose queue holds it (it may move meanwhile: read once, with acquire). */
+static inline unsigned sched_vcpu_cpu(const struct sched_vcpu *s)
+{
+    return __atomic_load_n(&s->se.cpu, __ATOMIC_ACQUIRE);
+}
+
 #endif

@@ -282,10 +282,24 @@ static void uart_irq(void *ctx, bool level)
     vgic_set_level(&vm->vgic, 0, VGIC_INTID_UART, level);
 }
 
-/* Something became pending for a vCPU: wake it, or make its CPU flush it (IPI). */
+/*
+ * Something became pending for a vCPU: wake it, or make its CPU flush it
+ * (IPI). One loaded on a CPU (running, waiting in its own WFI or halted in
+ * place there) needs only that CPU's IPI, or nothing if it is this one:
+ * sched_kick()'s first two cases (its comment says why no lock is needed),
+ * taken here without its calls, as this is the path of every IPI a guest
+ * sends. Anything else is sched_kick()'s.
+ */
 static void vgic_kick(struct vgic_cpu *c)
 {
     struct vcpu *v = c->owner;
+    if (this_cpu()->loaded == v) {
+        return;
+    }
+    if (__atomic_load_n(&c->loaded, __ATOMIC_ACQUIRE)) {
+        ipi_send(sched_vcpu_cpu(&v->sched), IPI_KICK);
+        return;
+    }
     sched_kick(&v->sched);
 }
 
