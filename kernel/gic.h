@@ -64,6 +64,23 @@ void gicv3_send_sgi(unsigned sgi, uint64_t target_mpidr);
  * GICv3's acknowledge, EOI and deactivation: a system register each, inline
  * (every guest IRQ exit takes two or three; a call cost as much as each).
  */
+/* ICC_SGI1R_EL1 for the CPU with MPIDR mpidr, but the INTID: Aff3.Aff2.Aff1, RS and its TargetList
+ * bit. */
+static inline uint64_t gicv3_sgi_route(uint64_t mpidr)
+{
+    uint64_t aff0 = mpidr & 0xFF;
+    return ((mpidr >> 32) & 0xFF) << 48 | ((mpidr >> 16) & 0xFF) << 32 |
+           ((mpidr >> 8) & 0xFF) << 16 | (aff0 / 16) << 44 | 1ULL << (aff0 % 16);
+}
+
+/* SGI sgi along a route from gicv3_sgi_route(). */
+static inline void gicv3_send_sgi_routed(unsigned sgi, uint64_t route)
+{
+    dsb(ishst); /* what this CPU wrote for the target, visible before it can take the SGI */
+    write_sysreg(route | (uint64_t)(sgi & 0xF) << 24, icc_sgi1r_el1);
+    isb();
+}
+
 static inline unsigned gicv3_ack(void)
 {
     unsigned intid = (unsigned)(read_sysreg(icc_iar1_el1) & 0xFFFFFF);

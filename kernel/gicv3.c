@@ -193,11 +193,5 @@ void gicv3_ppi_set_active(unsigned intid, bool active)
 
 void gicv3_send_sgi(unsigned sgi, uint64_t mpidr)
 {
-    uint64_t aff0 = mpidr & 0xFF;
-    uint64_t val = ((mpidr >> 32) & 0xFF) << 48 | ((mpidr >> 16) & 0xFF) << 32 |
-                   (uint64_t)(sgi & 0xF) << 24 | ((mpidr >> 8) & 0xFF) << 16 | (aff0 / 16) << 44 |
-                   1ULL << (aff0 % 16);
-    dsb(ishst);
-    write_sysreg(val, icc_sgi1r_el1);
-    isb();
+    gicv3_send_sgi_routed(sgi, gicv3_sgi_route(mpidr));
 }

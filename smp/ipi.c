@@ -56,10 +56,25 @@ void ipi_cpu_init(void)
     }
 }
 
+/*
+ * Each CPU's GICv3 SGI route, computed at its first IPI (0 is no route: one
+ * always has a TargetList bit). Racing first sends store the same value.
+ */
+static uint64_t sgi_routes[CONFIG_MAX_CPUS];
+
 void ipi_send(unsigned cpu, enum ipi ipi)
 {
     if (ipi == IPI_KICK) {
         __atomic_fetch_add(&kicks_sent[cpu], 1, __ATOMIC_RELAXED);
     }
-    gic_send_sgi(ipi, cpus[cpu].mpidr);
+    if (gic_host_v2) {
+        gicv2_send_sgi(ipi, cpus[cpu].mpidr);
+        return;
+    }
+    uint64_t route = __atomic_load_n(&sgi_routes[cpu], __ATOMIC_RELAXED);
+    if (route == 0) {
+        route = gicv3_sgi_route(cpus[cpu].mpidr);
+        __atomic_store_n(&sgi_routes[cpu], route, __ATOMIC_RELAXED);
+    }
+    gicv3_send_sgi_routed(ipi, route);
 }
