@@ -84,6 +84,7 @@ static struct vcpu *trap_wfx(struct vcpu *v, uint64_t esr)
         __atomic_fetch_or(&v->requests, VCPU_REQ_BLOCK, __ATOMIC_RELAXED);
         vuart_idle(&v->vm->uart); /* a prompt waiting for input shows now */
     }
+    vcpu_wfi_native_again(v);
     return v;
 }
 

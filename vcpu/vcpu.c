@@ -270,6 +270,24 @@ void vcpu_trap_wfi(struct vcpu *v)
     ctl_loaded[this_cpu_id()] = CTL_TWI; /* the other setting of el2_controls() now */
 }
 
+void vcpu_trap_next_wfi(struct vcpu *v)
+{
+    unsigned cpu = this_cpu_id();
+    if (ctl_loaded[cpu] == CTL_WFI_NATIVE && this_cpu()->loaded == v) {
+        vcpu_trap_wfi(v);
+    }
+}
+
+void vcpu_wfi_native_again(struct vcpu *v)
+{
+    unsigned cpu = this_cpu_id();
+    if (v->sched.se.wfi_native && ctl_loaded[cpu] == CTL_TWI && this_cpu()->loaded == v) {
+        /* Trapped for the console (vcpu_trap_next_wfi), or its line ended: its own WFI again. */
+        write_sysreg(read_sysreg(hcr_el2) & ~HCR_TWI, hcr_el2);
+        ctl_loaded[cpu] = CTL_WFI_NATIVE;
+    }
+}
+
 void vcpu_put(struct vcpu *v)
 {
     struct cpu *c = this_cpu();

@@ -98,6 +98,15 @@ void vcpu_load(struct vcpu *v);
 void vcpu_put(struct vcpu *v);
 /* v, loaded on this CPU, traps its WFI again from its next entry (HCR_EL2.TWI). */
 void vcpu_trap_wfi(struct vcpu *v);
+/*
+ * v, loaded here and waiting in its own WFI (HCR_EL2.TWI clear), traps its
+ * next WFI once (the console's unfinished line: vcpu/vuart.c); and, from that
+ * trap or when the line ends (vcpu_wfi_native_again), waits in its own WFI
+ * again if the scheduler still lets it (se.wfi_native: nothing queued beside
+ * it since).
+ */
+void vcpu_trap_next_wfi(struct vcpu *v);
+void vcpu_wfi_native_again(struct vcpu *v);
 
 /* Sets a request bit and kicks the CPU the vCPU is placed on. */
 void vcpu_request(struct vcpu *v, unsigned req);

@@ -258,14 +258,41 @@ static void line_put(struct vuart *u, uint8_t c)
  * latched (every DR write sets it, ICR alone clears it) and the line's level
  * asked again. Unlocks.
  */
-static bool __attribute__((noinline)) VUART_NOIPA transmit_unlock(struct vuart *u, uint8_t c)
+/*
+ * A DR write found the line empty: if it began a focused line and its vCPU
+ * waits in its own WFI (VM_WFI_AUTO), that vCPU's next WFI traps once, so
+ * that vuart_idle() shows the line if it is left unfinished (a prompt that
+ * no input answers, such as a shell's first). Once per line, not per byte.
+ */
+static bool __attribute__((noinline)) line_begun(struct vuart *u, struct vcpu *vcpu)
 {
+    if (vcpu != 0 && __atomic_load_n(&u->focused, __ATOMIC_RELAXED)) {
+        vcpu_trap_next_wfi(vcpu);
+    }
+    return true; /* vuart_write's answer: the write was taken */
+}
+
+/* vcpu: the writer (NULL from the host tests' plain writes). */
+static bool __attribute__((noinline)) VUART_NOIPA transmit_unlock(struct vuart *u, uint8_t c,
+                                                                  struct vcpu *vcpu)
+{
+    bool was_empty = u->line_len == 0;
     line_put(u, c);
     u->ris_latched |= VUART_INT_TX;
     update_irq(u);
-    u->tx_room = VUART_LINE_MAX; /* TX latched: the next printable bytes only need storing */
+    /*
+     * TX latched: the next printable bytes only need storing (vuart_write's
+     * plain case), but for an empty line, whose first byte comes here so
+     * that line_begun() sees it.
+     */
+    u->tx_room = u->line_len == 0 ? 0 : VUART_LINE_MAX;
+    bool begun = was_empty && u->line_len != 0;
+    bool ended = !was_empty && u->line_len == 0;
     spin_unlock(&u->lock);
-    return true;
+    if (ended && vcpu != 0 && __atomic_load_n(&u->focused, __ATOMIC_RELAXED)) {
+        vcpu_wfi_native_again(vcpu); /* shown whole: its WFI need not trap */
+    }
+    return !begun || line_begun(u, vcpu);
 }
 
 /* --- registers (lock held) ----------------------------------------------- */
@@ -431,7 +458,7 @@ static bool vuart_write(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned 
     /*
      * A console character, the hot case: no register lookup, and the lock
      * without masking IRQs (a trap handler's: see the top). A printable
-     * byte into a line with room, with TX latched already (tx_room is then
+     * byte into a begun line with room, with TX latched already (tx_room is then
      * VUART_LINE_MAX, else 0), changes nothing but the line: stored, done.
      * Anything else takes transmit_unlock.
      */
@@ -445,7 +472,7 @@ static bool vuart_write(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned 
         spin_unlock(&u->lock);
         return true;
     }
-    return transmit_unlock(u, c);
+    return transmit_unlock(u, c, vcpu);
 }
 
 const struct mmio_ops vuart_mmio_ops = {

@@ -75,7 +75,8 @@ enum vuart_rw_slot {
 struct vuart {
     spinlock_t lock;
     size_t line_len;
-    size_t tx_room;  /* VUART_LINE_MAX while TX is latched, else 0 (vuart.c: vuart_write) */
+    size_t
+        tx_room; /* VUART_LINE_MAX while TX is latched and the line begun, else 0 (vuart_write) */
     bool idle_armed; /* idle_timer armed (or firing), watching the output since idle_tx */
     char line[VUART_LINE_MAX];
     uint32_t ris_latched; /* interrupt status bits set by events (TX); RX and RT follow the FIFO */
@@ -151,6 +152,17 @@ void vuart_flush(struct vuart *u);
  * first prompt after boot, shows at the first keystroke.
  */
 void vuart_idle(struct vuart *u);
+
+/*
+ * Provided by vcpu/vcpu.c (faked by the host tests): the vCPU that writes the
+ * first byte of a focused line traps its next WFI once, if it waits in its
+ * own (VM_WFI_AUTO), so that the WFI's vuart_idle() shows the line if it is
+ * left unfinished: a prompt shows without the WFI trap being on for good.
+ * A line that ends before a WFI takes the request back.
+ */
+struct vcpu;
+void vcpu_trap_next_wfi(struct vcpu *v);
+void vcpu_wfi_native_again(struct vcpu *v); /* the line ended first: no trap needed */
 
 extern const struct mmio_ops vuart_mmio_ops;
 

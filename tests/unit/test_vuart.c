@@ -451,6 +451,39 @@ static void test_idle_prompt_without_wfi(void)
     EXPECT_STREQ(take(), "[vm] v\n");
 }
 
+/*
+ * The first prompt, which no input answers: a focused line begun asks its
+ * vCPU to trap its next WFI once (vcpu_trap_next_wfi), so that the WFI's
+ * vuart_idle() shows it; once per line, never per byte, and not unfocused.
+ */
+static void test_line_begun_traps_next_wfi(void)
+{
+    struct vuart u;
+    struct vcpu *me = (struct vcpu *)&u; /* only compared with NULL */
+    vuart_init(&u, "vm");
+    enable_fifo(&u);
+    u.focused = true;
+    unsigned traps = fake_wfi_traps, untraps = fake_wfi_untraps;
+    const char *out = "booted\n# ";
+    for (const char *p = out; *p != '\0'; p++) {
+        wr_as(&u, me, 0x000, 4, (uint8_t)*p);
+    }
+    EXPECT_EQ(fake_wfi_traps - traps, 2);     /* "b" of "booted", then "#" */
+    EXPECT_EQ(fake_wfi_untraps - untraps, 1); /* "booted" ended: taken back */
+    EXPECT_STREQ(take(), "[vm] booted\n");
+    vuart_idle(&u); /* the WFI that trapped */
+    EXPECT(u.idle_timer.armed);
+    EXPECT(fire(&u.idle_timer));
+    EXPECT_STREQ(take(), "[vm] # ");
+    u.focused = false;
+    traps = fake_wfi_traps;
+    wr_as(&u, me, 0x000, 4, '\n');
+    wr_as(&u, me, 0x000, 4, 'x');
+    EXPECT_EQ(fake_wfi_traps - traps, 0);
+    vuart_reset(&u);
+    (void)take();
+}
+
 /* --- interrupts ------------------------------------------------------------ */
 
 static void test_tx_interrupt(void)
@@ -624,6 +657,7 @@ int main(void)
     test_tx_long_lines();
     test_flush_and_reset();
     test_idle_prompt_without_wfi();
+    test_line_begun_traps_next_wfi();
     test_tx_interrupt();
     test_rx_interrupts();
     test_ifls_levels();

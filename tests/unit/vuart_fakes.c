@@ -161,6 +161,27 @@ uint32_t rd32(struct vuart *u, uint64_t off)
     return (uint32_t)rd(u, off, 4);
 }
 
+unsigned fake_wfi_traps;
+
+void vcpu_trap_next_wfi(struct vcpu *v)
+{
+    (void)v;
+    fake_wfi_traps++;
+}
+
+unsigned fake_wfi_untraps;
+
+void vcpu_wfi_native_again(struct vcpu *v)
+{
+    (void)v;
+    fake_wfi_untraps++;
+}
+
+void wr_as(struct vuart *u, struct vcpu *v, uint64_t off, unsigned size, uint64_t val)
+{
+    EXPECT(vuart_mmio_ops.write(u, v, off, size, val));
+}
+
 void wr(struct vuart *u, uint64_t off, unsigned size, uint64_t v)
 {
     EXPECT(vuart_mmio_ops.write(u, NULL, off, size, v));

@@ -50,4 +50,8 @@ void push(struct vuart *u, unsigned n, uint8_t first); /* receive first, first +
 void drain(struct vuart *u);                           /* read the RX FIFO empty */
 void enable_fifo(struct vuart *u);                     /* LCR_H as Linux writes it */
 
+/* vcpu_trap_next_wfi() calls, and a DR/register write made by vCPU v (not NULL). */
+extern unsigned fake_wfi_traps, fake_wfi_untraps;
+void wr_as(struct vuart *u, struct vcpu *v, uint64_t off, unsigned size, uint64_t val);
+
 #endif
