@@ -404,6 +404,16 @@ void vgic_route_changed_unlock(struct vgic_dist *d, struct vgic_irq *irq)
     spin_unlock(&holder->ap_lock);
 }
 
+/* The input's new level (irq lock held); an edge-triggered input latches its rising edge. */
+static inline void set_line_locked(struct vgic_irq *irq, bool level)
+{
+    if (irq->edge && level && !irq->line_level) {
+        irq->pending_latch = true;
+    }
+    irq->line_level = level;
+    irq->sampled = irq->hw && level; /* the device's own output, now (see vgic.h) */
+}
+
 void vgic_set_level(struct vgic_dist *d, struct vgic_cpu *c, uint32_t intid, bool level)
 {
     struct vgic_irq *irq = vgic_get_irq(d, c, intid);
@@ -411,11 +421,7 @@ void vgic_set_level(struct vgic_dist *d, struct vgic_cpu *c, uint32_t intid, boo
         return;
     }
     spin_lock(&irq->lock);
-    if (irq->edge && level && !irq->line_level) {
-        irq->pending_latch = true; /* an edge-triggered input latches its rising edge */
-    }
-    irq->line_level = level;
-    irq->sampled = irq->hw && level; /* the device's own output, now (see vgic.h) */
+    set_line_locked(irq, level);
     vgic_queue_unlock(d, irq);
 }
 
@@ -423,11 +429,7 @@ void vgic_raise_private_here(struct vgic_dist *d, struct vgic_cpu *c, uint32_t i
 {
     struct vgic_irq *irq = &c->private_irqs[intid];
     spin_lock(&irq->lock);
-    if (irq->edge && !irq->line_level) {
-        irq->pending_latch = true;
-    }
-    irq->line_level = true;
-    irq->sampled = irq->hw; /* the device's own output, now (see vgic.h) */
+    set_line_locked(irq, true);
     /* A private interrupt's only target is c, so nothing else needs kicking. */
     queue_unlock(d, irq, true);
 }
