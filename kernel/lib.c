@@ -24,7 +24,7 @@ static bool word_aligned(const void *p)
  * are word-aligned the bulk moves 32 bytes per iteration: a VM's RAM (up to
  * GiBs) is cleared and a 33 MB Linux Image copied on every boot and reset.
  */
-void *memset(void *dst, int c, size_t n)
+__attribute__((used)) void *memset(void *dst, int c, size_t n)
 {
     unsigned char *d = dst;
     if (n >= WORD_LOOP_MIN && word_aligned(d)) {
@@ -44,7 +44,7 @@ void *memset(void *dst, int c, size_t n)
     return dst;
 }
 
-void *memcpy(void *dst, const void *src, size_t n)
+__attribute__((used)) void *memcpy(void *dst, const void *src, size_t n)
 {
     unsigned char *d = dst;
     const unsigned char *s = src;
@@ -67,7 +67,7 @@ void *memcpy(void *dst, const void *src, size_t n)
     return dst;
 }
 
-void *memmove(void *dst, const void *src, size_t n)
+__attribute__((used)) void *memmove(void *dst, const void *src, size_t n)
 {
     unsigned char *d = dst;
     const unsigned char *s = src;
@@ -80,7 +80,7 @@ void *memmove(void *dst, const void *src, size_t n)
     return dst;
 }
 
-int memcmp(const void *a, const void *b, size_t n)
+__attribute__((used)) int memcmp(const void *a, const void *b, size_t n)
 {
     const unsigned char *x = a;
     const unsigned char *y = b;
