@@ -995,27 +995,29 @@ static unsigned refresh_compact(uint64_t *lrs, unsigned used, uint32_t done, uin
     return n;
 }
 
-bool vgic_refresh_single(struct vgic_cpu *c, uint64_t *lrs, unsigned *used, uint32_t empty,
-                         uint32_t *write)
+struct vgic_refresh vgic_refresh_single(struct vgic_cpu *c, uint64_t lr)
 {
     struct vgic_dist *d = c->dist;
-    uint32_t intid = lr_intid(lrs[0]);
-    if (!(empty & 1) || intid >= VGIC_NR_PRIVATE || c->underflow || d->v2 ||
+    uint32_t intid = lr_intid(lr);
+    struct vgic_refresh r = {VGIC_REFRESH_LONG, 0};
+    if (intid >= VGIC_NR_PRIVATE || c->underflow || d->v2 ||
         __atomic_load_n(&c->linked, __ATOMIC_RELAXED)) {
-        return false;
+        return r;
     }
     struct vgic_irq *irq = &c->private_irqs[intid];
     bool folded = c->folded;
     c->folded = false;
     spin_lock(&irq->lock);
-    enum refresh_op op = refresh_one(d, c, irq, folded, &lrs[0]);
+    enum refresh_op op = refresh_one(d, c, irq, folded, &r.lr);
     spin_unlock(&irq->lock);
-    *write = op == REFRESH_WRITE;
-    if (op == REFRESH_KEEP && refresh_unlist(d, c, lrs, 1) == 0) {
-        return true; /* pended again meanwhile: it stays, its register empty */
+    if (op == REFRESH_WRITE) {
+        r.op = VGIC_REFRESH_WRITE;
+    } else if (op == REFRESH_KEEP && refresh_unlist(d, c, &lr, 1) == 0) {
+        r.op = VGIC_REFRESH_KEEP; /* pended again meanwhile: it stays, its register empty */
+    } else {
+        r.op = VGIC_REFRESH_DROP;
     }
-    *used = op != REFRESH_WRITE ? 0 : 1;
-    return true;
+    return r;
 }
 
 bool vgic_refresh_lrs(struct vgic_cpu *c, uint64_t *lrs, unsigned *used, uint32_t empty,
@@ -1024,7 +1026,19 @@ bool vgic_refresh_lrs(struct vgic_cpu *c, uint64_t *lrs, unsigned *used, uint32_
     struct vgic_dist *d = c->dist;
     unsigned n = *used;
     if (n == 1) {
-        return vgic_refresh_single(c, lrs, used, empty, write);
+        struct vgic_refresh r = {VGIC_REFRESH_LONG, 0};
+        if (empty & 1) {
+            r = vgic_refresh_single(c, lrs[0]);
+        }
+        if (r.op == VGIC_REFRESH_LONG) {
+            return false;
+        }
+        if (r.op == VGIC_REFRESH_WRITE) {
+            lrs[0] = r.lr;
+        }
+        *write = r.op == VGIC_REFRESH_WRITE;
+        *used = r.op == VGIC_REFRESH_DROP ? 0 : 1;
+        return true;
     }
     uint32_t done = 0, idle = 0, gone = 0;
     uint32_t all = n >= 32 ? ~0U : (1U << n) - 1;

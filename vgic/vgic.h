@@ -294,9 +294,20 @@ void vgic_fold_lrs(struct vgic_cpu *c, const uint64_t *lrs, unsigned used);
 bool vgic_refresh_lrs(struct vgic_cpu *c, uint64_t *lrs, unsigned *used, uint32_t empty,
                       uint32_t *write);
 
-/* vgic_refresh_lrs() for *used == 1 (a kick's SGI, the timer): no loops, no masks. */
-bool vgic_refresh_single(struct vgic_cpu *c, uint64_t *lrs, unsigned *used, uint32_t empty,
-                         uint32_t *write);
+/*
+ * vgic_refresh_lrs() for one list register (a kick's SGI, the timer: the
+ * common case), `lr` its last value, which the guest has finished (the
+ * caller read ICH_ELRSR_EL2): no loops, no masks, the answer in registers.
+ * LONG: it does not apply, nothing changed (the full flush); WRITE: list
+ * register 0 gets .lr; KEEP: it stays in use and empty (pended again while
+ * it was being taken off: the pender kicks); DROP: no register in use.
+ */
+enum vgic_refresh_op { VGIC_REFRESH_LONG, VGIC_REFRESH_WRITE, VGIC_REFRESH_KEEP, VGIC_REFRESH_DROP };
+struct vgic_refresh {
+    enum vgic_refresh_op op;
+    uint64_t lr;
+};
+struct vgic_refresh vgic_refresh_single(struct vgic_cpu *c, uint64_t lr);
 
 /*
  * The vCPU's CPU interface goes live on a CPU (before its first flush) or

@@ -336,18 +336,18 @@ void vgic_hw_flush(struct vgic_cpu *c)
 /* refresh() of one register (a kick's SGI, the timer: the common case), without the loops. */
 static inline bool refresh_one(struct vgic_cpu *c)
 {
-    uint32_t write;
-    unsigned used = 1;
-    if (!vgic_refresh_single(c, c->lr, &used, (uint32_t)read_sysreg(ich_elrsr_el2), &write)) {
-        return false;
+    if (!(read_sysreg(ich_elrsr_el2) & 1)) {
+        return false; /* not finished by the guest: the long way folds it */
     }
-    if (write != 0) {
-        write_sysreg(vgic_lr_sanitise(c->lr[0], shape), ich_lr0_el2);
-    } else if (used == 0) {
+    struct vgic_refresh r = vgic_refresh_single(c, c->lr[0]);
+    if (r.op == VGIC_REFRESH_WRITE) {
+        c->lr[0] = r.lr;
+        write_sysreg(vgic_lr_sanitise(r.lr, shape), ich_lr0_el2);
+    } else if (r.op == VGIC_REFRESH_DROP) {
         write_sysreg(0, ich_lr0_el2);
+        c->used_lrs = 0;
     }
-    c->used_lrs = used;
-    return true;
+    return r.op != VGIC_REFRESH_LONG;
 }
 
 void vgic_hw_refill(struct vgic_cpu *c)
