@@ -19,4 +19,12 @@ int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 #endif
 
+/*
+ * Makes the compiler forget how the value of p was computed (Linux's
+ * OPTIMIZER_HIDE_VAR), so that a pointer derived from an index stays in a
+ * register rather than being recomputed from the index at each use, which
+ * GCC does across inline assembly such as a lock's. Costs no instruction.
+ */
+#define hide_value(p) __asm__("" : "+r"(p))
+
 #endif

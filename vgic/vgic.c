@@ -925,18 +925,20 @@ __attribute__((always_inline)) static inline enum refresh_op refresh_one(struct 
     if (irq->vcpu != c) {
         return REFRESH_DROP; /* reset meanwhile: not c's to show */
     }
+    bool hw = irq->hw;
+    bool active = folded && irq->active;
     if (!folded) {
         /* fold_lr() of a finished register: no longer active; a level is acknowledged. */
         irq->active = false;
-        if (!irq->edge && !irq->hw) {
+        if (!irq->edge && !hw) {
             irq->pending_latch = false;
         }
     }
-    if (irq->hw) {
+    if (hw) {
         resample(d, irq);
     }
     /* The oracle for a private interrupt: its owner c, if active or deliverable. */
-    if (irq->active || deliverable(d, irq)) {
+    if (active || deliverable(d, irq)) {
         *lr = make_lr_v3(irq); /* the refresh's callers took GICv2 VMs the full way */
         return REFRESH_WRITE;
     }
@@ -1005,14 +1007,16 @@ struct vgic_refresh vgic_refresh_single(struct vgic_cpu *c, uint64_t lr)
         return r;
     }
     struct vgic_irq *irq = &c->private_irqs[intid];
+    hide_value(irq);
     bool folded = c->folded;
     c->folded = false;
     spin_lock(&irq->lock);
     enum refresh_op op = refresh_one(d, c, irq, folded, &r.lr);
     spin_unlock(&irq->lock);
+    uint64_t lrs[1] = {lr};
     if (op == REFRESH_WRITE) {
         r.op = VGIC_REFRESH_WRITE;
-    } else if (op == REFRESH_KEEP && refresh_unlist(d, c, &lr, 1) == 0) {
+    } else if (op == REFRESH_KEEP && refresh_unlist(d, c, lrs, 1) == 0) {
         r.op = VGIC_REFRESH_KEEP; /* pended again meanwhile: it stays, its register empty */
     } else {
         r.op = VGIC_REFRESH_DROP;
