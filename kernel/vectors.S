@@ -16,6 +16,13 @@
     b       guest_exit
 .endm
 
+/* A guest's IRQ: the lean exit (vcpu/entry.S) knows its kind. */
+.macro guest_irq_vector
+    .balign 128
+    stp     x0, x1, [sp, #-16]!
+    b       guest_exit_irq
+.endm
+
 /* x0 = vector kind (enum vector_kind); the interrupted x0 is parked in TPIDR_EL0. */
 .macro fatal_vector kind
     .balign 128
@@ -76,11 +83,11 @@ el2_vectors:
     fatal_vector 6          /* fiq */
     fatal_vector 7          /* serror */
     guest_vector 0          /* lower EL, AArch64: sync */
-    guest_vector 1          /* irq */
+    guest_irq_vector        /* irq */
     guest_vector 2         /* fiq */
     guest_vector 3         /* serror */
     guest_vector 0         /* lower EL, AArch32: sync */
-    guest_vector 1         /* irq */
+    guest_irq_vector       /* irq */
     guest_vector 2         /* fiq */
     guest_vector 3         /* serror */
 

@@ -15,7 +15,17 @@
  * and it ERETs straight back: shrike's own callee-saved registers stay on
  * the stack, untouched, for the exit that does return from guest_enter().
  * The guest's x19-x29 are already saved, so the fast path may use them.
- * An IRQ exit does the same through irq_exit() (vcpu/irq_exit.c).
+ *
+ * The lean IRQ exit (guest_exit_irq) saves less: only the registers a C
+ * call may clobber (x0-x18, x30) and x19, its base. The guest's x20-x29
+ * stay live in their registers through irq_exit() (vcpu/irq_exit.c),
+ * which AAPCS64 makes preserve them, and ELR_EL2/SPSR_EL2 in theirs (IRQs
+ * stay masked at EL2, and a synchronous exception at EL2 is a panic). So
+ * code called from irq_exit() must not read or write the guest's
+ * general-purpose registers in struct vcpu_regs: none does (interrupt
+ * handlers raise lines, count and wake). When it answers "resume" only the
+ * saved ones are reloaded; otherwise the rest is stored before the run loop
+ * sees the vCPU.
  */
 #include "asm-offsets.h"
 
@@ -81,7 +91,7 @@ guest_exit:
     smc     #0
     mov     x0, x20
 1:
-    cbnz    x0, 3f                          /* not EXIT_SYNC */
+    cbnz    x0, 2f                          /* FIQ or SError: the run loop */
     mov     x0, x19
     bl      trap_exit                       /* EXIT_RESUME, EXIT_SYNC or EXIT_HANDLED */
     tbz     x0, #0, 2f                      /* only EXIT_RESUME has bit 0 set (trap.c) */
@@ -112,18 +122,74 @@ guest_resume:
     ldp     x18, x19, [x19, #VCPU_REGS_X + 18 * 8]
     eret
 
+/* Back to the run loop (IRQs come in at guest_exit_irq, below). */
+2:
+    ldp     x19, x20, [sp, #16]
+    ldp     x21, x22, [sp, #32]
+    ldp     x23, x24, [sp, #48]
+    ldp     x25, x26, [sp, #64]
+    ldp     x27, x28, [sp, #80]
+    ldp     x29, x30, [sp], #96
+    ret
+
 /*
- * The lean IRQ exit (vcpu/irq_exit.c): irq_exit() answers EXIT_RESUME or
- * EXIT_HANDLED, like trap_exit(). FIQ and SError (kinds 2, 3) go to the
- * run loop.
+ * An IRQ from the guest: the vector did "stp x0, x1, [sp, #-16]!". Saves
+ * x0-x19 and x30 only (see the top of this file) and calls irq_exit(),
+ * which answers EXIT_RESUME or EXIT_HANDLED like trap_exit().
  */
-3:
-    cmp     x0, #EXIT_IRQ_KIND
-    b.ne    2f
+    .global guest_exit_irq
+guest_exit_irq:
+    mrs     x1, tpidr_el2
+    ldr     x1, [x1, #CPU_GUEST_REGS]
+    stp     x2, x3, [x1, #VCPU_REGS_X + 2 * 8]
+    stp     x4, x5, [x1, #VCPU_REGS_X + 4 * 8]
+    stp     x6, x7, [x1, #VCPU_REGS_X + 6 * 8]
+    stp     x8, x9, [x1, #VCPU_REGS_X + 8 * 8]
+    stp     x10, x11, [x1, #VCPU_REGS_X + 10 * 8]
+    stp     x12, x13, [x1, #VCPU_REGS_X + 12 * 8]
+    stp     x14, x15, [x1, #VCPU_REGS_X + 14 * 8]
+    stp     x16, x17, [x1, #VCPU_REGS_X + 16 * 8]
+    stp     x18, x19, [x1, #VCPU_REGS_X + 18 * 8]
+    str     x30, [x1, #VCPU_REGS_X + 30 * 8]
+    ldp     x2, x3, [sp], #16               /* the guest's x0, x1 */
+    stp     x2, x3, [x1, #VCPU_REGS_X + 0 * 8]
+    mov     x19, x1
+
+    /* As in guest_exit; the SMC preserves x4-x17 and x19-x29 (SMCCC 1.1). */
+    adrp    x2, spectre_exit_fid
+    ldr     w2, [x2, :lo12:spectre_exit_fid]
+    cbz     w2, 1f
+    mov     w0, w2
+    smc     #0
+1:
     mov     x0, x19
     bl      irq_exit
-    tbnz    x0, #0, guest_resume
+    tbz     x0, #0, 2f
+
+    /* Resume: the registers saved above, x19 (the base) last. */
+    ldp     x0, x1, [x19, #VCPU_REGS_X + 0 * 8]
+    ldp     x2, x3, [x19, #VCPU_REGS_X + 2 * 8]
+    ldp     x4, x5, [x19, #VCPU_REGS_X + 4 * 8]
+    ldp     x6, x7, [x19, #VCPU_REGS_X + 6 * 8]
+    ldp     x8, x9, [x19, #VCPU_REGS_X + 8 * 8]
+    ldp     x10, x11, [x19, #VCPU_REGS_X + 10 * 8]
+    ldp     x12, x13, [x19, #VCPU_REGS_X + 12 * 8]
+    ldp     x14, x15, [x19, #VCPU_REGS_X + 14 * 8]
+    ldp     x16, x17, [x19, #VCPU_REGS_X + 16 * 8]
+    ldr     x30, [x19, #VCPU_REGS_X + 30 * 8]
+    ldp     x18, x19, [x19, #VCPU_REGS_X + 18 * 8]
+    eret
+
+    /* To the run loop: the rest of the guest's state first, then guest_enter() returns. */
 2:
+    stp     x20, x21, [x19, #VCPU_REGS_X + 20 * 8]
+    stp     x22, x23, [x19, #VCPU_REGS_X + 22 * 8]
+    stp     x24, x25, [x19, #VCPU_REGS_X + 24 * 8]
+    stp     x26, x27, [x19, #VCPU_REGS_X + 26 * 8]
+    stp     x28, x29, [x19, #VCPU_REGS_X + 28 * 8]
+    mrs     x1, elr_el2
+    mrs     x2, spsr_el2
+    stp     x1, x2, [x19, #VCPU_REGS_PC]
     ldp     x19, x20, [sp, #16]
     ldp     x21, x22, [sp, #32]
     ldp     x23, x24, [sp, #48]
