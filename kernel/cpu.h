@@ -27,6 +27,7 @@ struct cpu {
     bool online;
     bool stopped; /* parked after another CPU's panic */
     uint64_t gicr_base;
+    unsigned long kicks_taken; /* IPI_KICKs taken here (smp/ipi.h) */
     /* Boot self-test bookkeeping (kernel/selftest.c). */
     uint32_t ping_from; /* bitmask of CPUs whose ping is pending here */
     uint32_t pong_from; /* bitmask of CPUs whose reply is pending here */

@@ -16,7 +16,6 @@ static void ipi_stop(unsigned intid, void *ctx)
 }
 
 static unsigned long kicks_sent[CONFIG_MAX_CPUS];
-static unsigned long kicks_taken[CONFIG_MAX_CPUS];
 
 unsigned long ipi_kicks_sent(unsigned cpu)
 {
@@ -25,22 +24,15 @@ unsigned long ipi_kicks_sent(unsigned cpu)
 
 unsigned long ipi_kicks_taken(unsigned cpu)
 {
-    return cpu < CONFIG_MAX_CPUS ? kicks_taken[cpu] : 0;
+    return cpu < CONFIG_MAX_CPUS ? __atomic_load_n(&cpus[cpu].kicks_taken, __ATOMIC_RELAXED) : 0;
 }
 
 static void ipi_kick(unsigned intid, void *ctx)
 {
     (void)intid;
     (void)ctx;
-    kicks_taken[this_cpu_id()]++;
+    this_cpu()->kicks_taken++;
     /* Taking the interrupt is the point: the exit path re-evaluates what to run. */
-}
-
-void ipi_kick_finish(void)
-{
-    gic_eoi(IPI_KICK);
-    gic_deactivate(IPI_KICK);
-    kicks_taken[this_cpu_id()]++;
 }
 
 void ipi_cpu_init(void)

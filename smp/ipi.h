@@ -20,11 +20,11 @@ void ipi_cpu_init(void);
 void ipi_send(unsigned cpu, enum ipi ipi);
 
 /*
- * An IPI_KICK acknowledged on a guest's IRQ exit (vcpu/irq_exit.c): its
- * priority drop, deactivation and count, without the handler table (taking
- * it is the point: the exit path looks at what changed).
+ * An IPI_KICK acknowledged on a guest's IRQ exit is taken there
+ * (vcpu/irq_exit.c) without the handler table: its priority drop, its
+ * deactivation and its count in struct cpu's kicks_taken (taking it is the
+ * point: the exit path looks at what changed).
  */
-void ipi_kick_finish(void);
 
 /*
  * Statistics: IPI_KICKs sent to a CPU, and taken there (a kick interrupts

@@ -23,6 +23,7 @@
  */
 #include "vcpu/irq_exit.h"
 
+#include "kernel/cpu.h"
 #include "kernel/gic.h"
 #include "kernel/irq.h"
 #include "sched/sched.h"
@@ -42,7 +43,10 @@ unsigned long irq_exit(struct vcpu_regs *regs)
     v->exits++;
     unsigned intid = gic_ack();
     if (intid == IPI_KICK) {
-        ipi_kick_finish(); /* the most frequent one, by far */
+        /* The most frequent one, by far. */
+        gic_eoi(intid);
+        gic_deactivate(intid);
+        this_cpu()->kicks_taken++; /* ipi_kicks_taken() */
     } else if (intid == PPI_VTIMER) {
         gic_eoi(intid);
         vtimer_irq_exit(v); /* the next: its own timer */
