@@ -38,6 +38,7 @@
 static unsigned nr_lrs;
 static unsigned nr_apr; /* ICH_AP0R<n>/AP1R<n> implemented: 1, 2 or 4 */
 static struct vgic_vif_shape shape;
+static uint64_t lr_keep; /* vgic_lr_keep(shape) */
 
 void vgic_hw_init(void)
 {
@@ -47,6 +48,7 @@ void vgic_hw_init(void)
     }
     uint64_t vtr = read_sysreg(ich_vtr_el2);
     shape = vgic_vif_shape(vtr);
+    lr_keep = vgic_lr_keep(shape);
     nr_lrs = (unsigned)(vtr & 0x1F) + 1;
     nr_lrs = nr_lrs > VGIC_MAX_LRS ? VGIC_MAX_LRS : nr_lrs;
     nr_apr = vgic_vif_nr_aprs(shape);
@@ -300,7 +302,7 @@ static bool refresh(struct vgic_cpu *c)
     }
     for (unsigned i = 0; write != 0; i++, write >>= 1) {
         if (write & 1) {
-            write_lr(i, vgic_lr_sanitise(c->lr[i], shape));
+            write_lr(i, vgic_lr_sanitise_kept(c->lr[i], lr_keep));
         }
     }
     for (unsigned i = used; i < c->used_lrs; i++) {
@@ -324,7 +326,7 @@ void vgic_hw_flush(struct vgic_cpu *c)
     }
     unsigned used = vgic_flush_lrs(c, c->lr, nr_lrs);
     for (unsigned i = 0; i < used; i++) {
-        write_lr(i, vgic_lr_sanitise(c->lr[i], shape));
+        write_lr(i, vgic_lr_sanitise_kept(c->lr[i], lr_keep));
     }
     for (unsigned i = used; i < c->used_lrs; i++) {
         write_lr(i, 0);
@@ -342,7 +344,7 @@ static inline bool refresh_one(struct vgic_cpu *c)
     struct vgic_refresh r = vgic_refresh_single(c, c->lr[0]);
     if (r.op == VGIC_REFRESH_WRITE) {
         c->lr[0] = r.lr;
-        write_sysreg(vgic_lr_sanitise(r.lr, shape), ich_lr0_el2);
+        write_sysreg(vgic_lr_sanitise_kept(r.lr, lr_keep), ich_lr0_el2);
     } else if (r.op == VGIC_REFRESH_DROP) {
         write_sysreg(0, ich_lr0_el2);
         c->used_lrs = 0;

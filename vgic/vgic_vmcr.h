@@ -103,24 +103,36 @@ uint64_t vgic_icc_rpr(const uint32_t *ap0, const uint32_t *ap1, struct vgic_vif_
  * A reachable list register: RES0 bits cleared (unimplemented priority bits,
  * NMI, pINTID bits [40:32] when HW = 0), and a hardware interrupt never both
  * pending and active (its pending state is in the physical GIC): active stays.
+ * ICH_LR<n>_EL2: vINTID [31:0], pINTID [44:32] (HW = 1) or EOI [41] (HW = 0),
+ * Priority [55:48], NMI [59] (shrike uses none), Group [60], HW [61], State
+ * [63:62]; the rest RES0.
  */
-static inline uint64_t vgic_lr_sanitise(uint64_t lr, struct vgic_vif_shape s)
+#define VGIC_LR_HW      (1ULL << 61)
+#define VGIC_LR_STATE   (3ULL << 62)
+#define VGIC_LR_PENDING (1ULL << 62)
+
+/* The bits of a list register kept whatever its HW bit (computed once per CPU interface). */
+static inline uint64_t vgic_lr_keep(struct vgic_vif_shape s)
 {
-    /* ICH_LR<n>_EL2: vINTID [31:0], pINTID [44:32] (HW = 1) or EOI [41] (HW = 0), Priority
-     * [55:48], NMI [59] (shrike uses none), Group [60], HW [61], State [63:62]; the rest RES0.
-     * Inline: every list-register write asks (a call cost a third of it). */
-    const uint64_t vintid = 0xFFFFFFFFULL, pintid = 0x1FFFULL << 32, eoi = 1ULL << 41;
-    const uint64_t group_hw = 3ULL << 60, hw = 1ULL << 61, state = 3ULL << 62;
-    const uint64_t pending = 1ULL << 62;
     uint64_t prio = (0xFFULL << (8 - s.pribits)) & 0xFF;
-    uint64_t keep = vintid | prio << 48 | group_hw | state;
-    keep |= (lr & hw) ? pintid : eoi;
-    lr &= keep;
+    return 0xFFFFFFFFULL | prio << 48 | 3ULL << 60 | VGIC_LR_STATE;
+}
+
+/* vgic_lr_sanitise() with its vgic_lr_keep() at hand: every list-register write asks. */
+static inline uint64_t vgic_lr_sanitise_kept(uint64_t lr, uint64_t keep)
+{
+    const uint64_t pintid = 0x1FFFULL << 32, eoi = 1ULL << 41;
+    lr &= keep | ((lr & VGIC_LR_HW) ? pintid : eoi);
     /* A hardware interrupt's pending state is the physical GIC's: never pending and active. */
-    if ((lr & hw) && (lr & state) == state) {
-        lr &= ~pending;
+    if ((lr & VGIC_LR_HW) && (lr & VGIC_LR_STATE) == VGIC_LR_STATE) {
+        lr &= ~VGIC_LR_PENDING;
     }
     return lr;
+}
+
+static inline uint64_t vgic_lr_sanitise(uint64_t lr, struct vgic_vif_shape s)
+{
+    return vgic_lr_sanitise_kept(lr, vgic_lr_keep(s));
 }
 
 #endif
