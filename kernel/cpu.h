@@ -28,6 +28,9 @@ struct cpu {
     bool stopped; /* parked after another CPU's panic */
     uint64_t gicr_base;
     unsigned long kicks_taken; /* IPI_KICKs taken here (smp/ipi.h) */
+    unsigned long kicks_sent;  /* IPI_KICKs sent here, by any CPU (atomic) */
+    /* The GICv3 ICC_SGI1R_EL1 route to this CPU but the INTID, once known (smp/ipi_kick.h). */
+    uint64_t sgi_route;
     /* Boot self-test bookkeeping (kernel/selftest.c). */
     uint32_t ping_from; /* bitmask of CPUs whose ping is pending here */
     uint32_t pong_from; /* bitmask of CPUs whose reply is pending here */

@@ -1,5 +1,6 @@
 /* shrike's own SGIs (see ipi.h). */
 #include "smp/ipi.h"
+#include "smp/ipi_kick.h"
 
 #include "kernel/check.h"
 #include "kernel/cpu.h"
@@ -15,11 +16,9 @@ static void ipi_stop(unsigned intid, void *ctx)
     panic_stop_this_cpu();
 }
 
-static unsigned long kicks_sent[CONFIG_MAX_CPUS];
-
 unsigned long ipi_kicks_sent(unsigned cpu)
 {
-    return cpu < CONFIG_MAX_CPUS ? __atomic_load_n(&kicks_sent[cpu], __ATOMIC_RELAXED) : 0;
+    return cpu < CONFIG_MAX_CPUS ? __atomic_load_n(&cpus[cpu].kicks_sent, __ATOMIC_RELAXED) : 0;
 }
 
 unsigned long ipi_kicks_taken(unsigned cpu)
@@ -27,7 +26,7 @@ unsigned long ipi_kicks_taken(unsigned cpu)
     return cpu < CONFIG_MAX_CPUS ? __atomic_load_n(&cpus[cpu].kicks_taken, __ATOMIC_RELAXED) : 0;
 }
 
-static void ipi_kick(unsigned intid, void *ctx)
+static void on_kick(unsigned intid, void *ctx)
 {
     (void)intid;
     (void)ctx;
@@ -40,7 +39,7 @@ void ipi_cpu_init(void)
     if (this_cpu_id() == 0) {
         CHECK(irq_register(IPI_CALL, smp_call_ipi, 0));
         CHECK(irq_register(IPI_STOP, ipi_stop, 0));
-        CHECK(irq_register(IPI_KICK, ipi_kick, 0));
+        CHECK(irq_register(IPI_KICK, on_kick, 0));
         irq_set_lines_only(IPI_KICK); /* it only counts: the lean IRQ exit takes it */
     }
     for (unsigned sgi = 0; sgi < IPI_COUNT; sgi++) {
@@ -48,25 +47,24 @@ void ipi_cpu_init(void)
     }
 }
 
-/*
- * Each CPU's GICv3 SGI route, computed at its first IPI (0 is no route: one
- * always has a TargetList bit). Racing first sends store the same value.
- */
-static uint64_t sgi_routes[CONFIG_MAX_CPUS];
+/* Racing first sends store the same value. */
+uint64_t ipi_route_slow(unsigned cpu)
+{
+    uint64_t route = gicv3_sgi_route(cpus[cpu].mpidr);
+    __atomic_store_n(&cpus[cpu].sgi_route, route, __ATOMIC_RELAXED);
+    return route;
+}
 
 void ipi_send(unsigned cpu, enum ipi ipi)
 {
     if (ipi == IPI_KICK) {
-        __atomic_fetch_add(&kicks_sent[cpu], 1, __ATOMIC_RELAXED);
+        ipi_kick(cpu);
+        return;
     }
     if (gic_host_v2) {
         gicv2_send_sgi(ipi, cpus[cpu].mpidr);
         return;
     }
-    uint64_t route = __atomic_load_n(&sgi_routes[cpu], __ATOMIC_RELAXED);
-    if (route == 0) {
-        route = gicv3_sgi_route(cpus[cpu].mpidr);
-        __atomic_store_n(&sgi_routes[cpu], route, __ATOMIC_RELAXED);
-    }
-    gicv3_send_sgi_routed(ipi, route);
+    uint64_t route = __atomic_load_n(&cpus[cpu].sgi_route, __ATOMIC_RELAXED);
+    gicv3_send_sgi_routed(ipi, route != 0 ? route : ipi_route_slow(cpu));
 }

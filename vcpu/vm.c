@@ -22,6 +22,7 @@
 #include "kernel/bootargs.h"
 #include "sched/sched.h"
 #include "smp/ipi.h"
+#include "smp/ipi_kick.h"
 #include "smp/psci.h"
 #include "vcpu/abi.h"
 #include "vcpu/pvtime.h"
@@ -297,7 +298,7 @@ static void vgic_kick(struct vgic_cpu *c)
         return;
     }
     if (__atomic_load_n(&c->loaded, __ATOMIC_ACQUIRE)) {
-        ipi_send(sched_vcpu_cpu(&v->sched), IPI_KICK);
+        ipi_kick(sched_vcpu_cpu(&v->sched));
         return;
     }
     sched_kick(&v->sched);
