@@ -541,9 +541,10 @@ unsigned vgic_sgi(struct vgic_dist *d, struct vgic_cpu *src, uint64_t sgir, bool
     if ((mask & (mask - 1)) == 0 && d->cpus[__builtin_ctz(mask)] != NULL) {
         /* One target (an IPI, the usual case): no loop. */
         struct vgic_irq *irq = &d->cpus[__builtin_ctz(mask)]->private_irqs[intid];
+        hide_value(irq); /* one address across the lock (kernel/lib.h) */
         spin_lock(&irq->lock);
         irq->pending_latch = true;
-        vgic_queue_unlock(d, irq);
+        queue_unlock(d, irq, false); /* inline: the IPI's own path */
         return 1;
     }
     return sgi_pend(d, mask, intid);
