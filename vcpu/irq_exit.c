@@ -26,6 +26,7 @@
 #include "kernel/cpu.h"
 #include "kernel/gic.h"
 #include "kernel/irq.h"
+#include "kernel/lib.h"
 #include "sched/sched.h"
 #include "smp/ipi.h"
 #include "vtimer/vtimer.h"
@@ -68,7 +69,7 @@ unsigned long irq_exit(struct vcpu_regs *regs)
     }
     if (c->folded || *(const volatile unsigned *)&c->changed != 0) {
         /* Cleared first: a pend racing with the refill is seen by it, or leaves it set. */
-        __atomic_store_n(&c->changed, 0U, __ATOMIC_RELAXED);
+        store_relaxed(c->changed, 0U);
         if (c->used_lrs != 0 || !list_empty(&c->ap_list)) {
             vgic_hw_refill(c);
         }

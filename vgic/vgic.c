@@ -70,9 +70,9 @@ bool vgic_irq_is_pending(const struct vgic_irq *irq)
 static inline bool group_enabled(const struct vgic_dist *d, const struct vgic_irq *irq)
 {
     if (irq->group1) {
-        return __atomic_load_n(&d->grp1_enabled, __ATOMIC_RELAXED);
+        return load_relaxed(d->grp1_enabled);
     }
-    return __atomic_load_n(&d->grp0_enabled, __ATOMIC_RELAXED);
+    return load_relaxed(d->grp0_enabled);
 }
 
 /* Inlined: every queue, flush and fold asks, some twice (a call costs as much as the test). */
@@ -340,7 +340,7 @@ __attribute__((always_inline)) static inline void queue_unlock(struct vgic_dist 
              * the interrupt is deliverable now (KVM does the same).
              */
             bool again = !here && deliverable(d, irq);
-            __atomic_store_n(&holder->changed, 1U, __ATOMIC_RELAXED);
+            store_relaxed(holder->changed, 1U);
             spin_unlock(&irq->lock);
             if (again) {
                 kick_cpu(d, holder);
@@ -361,7 +361,7 @@ __attribute__((always_inline)) static inline void queue_unlock(struct vgic_dist 
             list_add_tail(&target->ap_list, &irq->ap_link);
             irq->vcpu = target;
             target->linked = true;
-            __atomic_store_n(&target->changed, 1U, __ATOMIC_RELAXED);
+            store_relaxed(target->changed, 1U);
             spin_unlock(&irq->lock);
             spin_unlock(&target->ap_lock);
             if (!here) {
@@ -1003,8 +1003,7 @@ __attribute__((always_inline)) inline struct vgic_refresh vgic_refresh_single(st
     struct vgic_dist *d = c->dist;
     uint32_t intid = lr_intid(lr);
     struct vgic_refresh r = {VGIC_REFRESH_LONG, 0};
-    if (intid >= VGIC_NR_PRIVATE || c->underflow || d->v2 ||
-        __atomic_load_n(&c->linked, __ATOMIC_RELAXED)) {
+    if (intid >= VGIC_NR_PRIVATE || c->underflow || d->v2 || load_relaxed(c->linked)) {
         return r;
     }
     struct vgic_irq *irq = &c->private_irqs[intid];
