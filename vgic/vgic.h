@@ -137,7 +137,6 @@ struct vgic_dist {
     bool grp0_enabled;
     bool grp1_enabled;
     unsigned nr_spis;
-    struct vgic_irq spis[VGIC_MAX_SPIS];
     unsigned nr_cpus;
     bool sparse_affinity; /* a vCPU's MPIDR is not its index (vgic_cpu_init): vgic_sgi walks */
     struct vgic_cpu *cpus[VGIC_MAX_CPUS];
@@ -156,6 +155,8 @@ struct vgic_dist {
      * it left active. NULL (host tests): the vGIC's own line state.
      */
     bool (*resample)(struct vgic_irq *irq);
+    /* Last: the fields above, read on every SGI and refresh, stay at short offsets. */
+    struct vgic_irq spis[VGIC_MAX_SPIS];
 };
 
 /* Setup, at VM creation. nr_spis is a multiple of 32, at most VGIC_MAX_SPIS. */
