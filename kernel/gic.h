@@ -149,4 +149,16 @@ static inline void gic_deactivate(unsigned intid)
     }
 }
 
+/* Priority drop and deactivation of an interrupt handled at once (EOImode 1), one test of the GIC. */
+static inline void gic_eoi_deactivate(unsigned intid)
+{
+    if (gic_host_v2) {
+        gicv2_eoi(intid);
+        gicv2_deactivate(intid);
+    } else {
+        gicv3_eoi(intid);
+        gicv3_deactivate(intid);
+    }
+}
+
 #endif

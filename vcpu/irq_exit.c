@@ -45,8 +45,7 @@ unsigned long irq_exit(struct vcpu_regs *regs)
     unsigned intid = gic_ack();
     if (intid == IPI_KICK) {
         /* The most frequent one, by far. */
-        gic_eoi(intid);
-        gic_deactivate(intid);
+        gic_eoi_deactivate(intid);
         this_cpu()->kicks_taken++; /* ipi_kicks_taken() */
     } else if (intid == PPI_VTIMER) {
         gic_eoi(intid);

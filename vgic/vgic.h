@@ -101,7 +101,6 @@ struct vgic_cpu {
     uint64_t mpidr; /* affinity, as the guest sees it in MPIDR_EL1 (Aff0 = id) */
     void *owner;    /* the struct vcpu */
     struct vgic_dist *dist;
-    struct vgic_irq private_irqs[VGIC_NR_PRIVATE];
     spinlock_t ap_lock;
     struct list_node ap_list;
     bool sleeping; /* GICR_WAKER.ProcessorSleep (reset: 1) */
@@ -129,6 +128,8 @@ struct vgic_cpu {
     uint32_t ap0r[4];
     uint32_t ap1r[4];
     bool underflow; /* more on ap_list than list registers: ask for a maintenance interrupt */
+    /* Last: the fields above, read on every exit, stay at short offsets. */
+    struct vgic_irq private_irqs[VGIC_NR_PRIVATE];
 };
 
 struct vgic_dist {
