@@ -149,7 +149,7 @@ static inline void gic_deactivate(unsigned intid)
     }
 }
 
-/* Priority drop and deactivation of an interrupt handled at once (EOImode 1), one test of the GIC. */
+/* Priority drop and deactivation of an interrupt handled at once (EOImode 1): one GIC test. */
 static inline void gic_eoi_deactivate(unsigned intid)
 {
     if (gic_host_v2) {

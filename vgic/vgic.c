@@ -998,7 +998,8 @@ static unsigned refresh_compact(uint64_t *lrs, unsigned used, uint32_t done, uin
     return n;
 }
 
-__attribute__((always_inline)) inline struct vgic_refresh vgic_refresh_single(struct vgic_cpu *c, uint64_t lr)
+__attribute__((always_inline)) inline struct vgic_refresh vgic_refresh_single(struct vgic_cpu *c,
+                                                                              uint64_t lr)
 {
     struct vgic_dist *d = c->dist;
     uint32_t intid = lr_intid(lr);

@@ -304,7 +304,12 @@ bool vgic_refresh_lrs(struct vgic_cpu *c, uint64_t *lrs, unsigned *used, uint32_
  * register 0 gets .lr; KEEP: it stays in use and empty (pended again while
  * it was being taken off: the pender kicks); DROP: no register in use.
  */
-enum vgic_refresh_op { VGIC_REFRESH_LONG, VGIC_REFRESH_WRITE, VGIC_REFRESH_KEEP, VGIC_REFRESH_DROP };
+enum vgic_refresh_op {
+    VGIC_REFRESH_LONG,
+    VGIC_REFRESH_WRITE,
+    VGIC_REFRESH_KEEP,
+    VGIC_REFRESH_DROP
+};
 struct vgic_refresh {
     enum vgic_refresh_op op;
     uint64_t lr;
