@@ -373,10 +373,11 @@ void sched_kick(struct sched_vcpu *v)
      * all it needs, without the queue's lock. Its exit (or its halt loop)
      * looks at the vGIC, where the caller's pend already is. If it is being
      * put meanwhile, after_run() asks vcpu_op_has_pending() before blocking it:
-     * the pend was made under the interrupt's (or the list's) lock, which
-     * that check takes too, after vgic_cpu_set_loaded(false). So either the
-     * check sees the pend, or this load sees `loaded` false and takes the
-     * locked way below, which wakes a blocked vCPU.
+     * the pend set the vGIC's `changed` before this load of `loaded`, and
+     * that check reads `changed` after vgic_cpu_set_loaded(false), a fence
+     * between (vcpu/vcpu_ops.c). So either the check sees the pend, or this
+     * load sees `loaded` false and takes the locked way below, which wakes a
+     * blocked vCPU.
      */
     if (where == VCPU_LOADED_ELSEWHERE) {
         kick_cpu(__atomic_load_n(&v->se.cpu, __ATOMIC_ACQUIRE));
