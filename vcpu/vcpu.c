@@ -196,10 +196,16 @@ static uint8_t ctl_loaded[CONFIG_MAX_CPUS];
 static void el2_controls(const struct vcpu *v, unsigned cpu)
 {
     uint8_t want = v->sched.se.wfi_native ? CTL_WFI_NATIVE : CTL_TWI;
-    if (ctl_loaded[cpu] == want) {
+    uint8_t had = ctl_loaded[cpu];
+    if (had == want) {
         return;
     }
     ctl_loaded[cpu] = want;
+    if (had != CTL_NONE) {
+        /* The two settings differ in HCR.TWI alone (the other three are the same) */
+        write_sysreg(HCR_GUEST & ~(v->sched.se.wfi_native ? HCR_TWI : 0ULL), hcr_el2);
+        return;
+    }
     write_sysreg(read_sysreg(midr_el1), vpidr_el2);
     /* A vCPU alone on its CPU may wait in its own WFI (sched/sched.c, wfi_in_guest). */
     write_sysreg(HCR_GUEST & ~(v->sched.se.wfi_native ? HCR_TWI : 0ULL), hcr_el2);
