@@ -270,10 +270,10 @@ static void force_fire(struct soft_timer *t, uint64_t now)
  * sc->slice_end, which the pick set: the slice, budget or cap left, or the
  * next replenishment); a dedicated CPU never.
  */
-static void arm_slice(struct sched_cpu *sc, uint64_t start)
+static void arm_slice(struct sched_cpu *sc, uint64_t start, uint64_t start_us)
 {
     const struct sched_pool *pool = sc->pool;
-    if (!sc->slice.armed && pool_needs_slice(pool, RQ(sc), ticks_to_us(start))) {
+    if (!sc->slice.armed && pool_needs_slice(pool, RQ(sc), start_us)) {
         softtimer_arm(&sc->slice,
                       pool->policy == SCHED_POLICY_FAIR ? sc->slice_end : start + slice_ticks);
     }
@@ -577,8 +577,8 @@ static struct sched_vcpu *pick(struct sched_cpu *sc, uint64_t now)
         sc->switches++;
         v->stats.switches_in++;
         sc->slice_end = now + us_to_ticks(slice);
-        softtimer_cancel(&sc->slice);
-        arm_slice(sc, now);
+        softtimer_cancel_local(&sc->slice);
+        arm_slice(sc, now, now_us);
         arm_balance(sc, now);
     } else if (slice != 0) {
         /* Only throttled vCPUs wait (a cap or a budget): idle until the first may run. */
@@ -646,7 +646,7 @@ static void after_run(struct sched_cpu *sc, struct sched_vcpu *v, unsigned why, 
     charge(sc, v, now);
     RQ(sc)->curr = 0;
     sc->curr = 0;
-    softtimer_cancel(&sc->slice);
+    softtimer_cancel_local(&sc->slice); /* only this CPU arms it, under sc->lock */
     if (!vcpu_op_on(v)) {
         set_state(v, VS_IDLE, now);
         spin_unlock(&sc->lock);
@@ -763,11 +763,12 @@ static void queued_beside_curr(struct sched_cpu *sc, uint64_t now)
         return;
     }
     wfi_trap_again(sc);
-    if (pool_preempt_now(sc->pool, RQ(sc), ticks_to_us(now))) {
+    uint64_t now_us = ticks_to_us(now);
+    if (pool_preempt_now(sc->pool, RQ(sc), now_us)) {
         /* A real-time vCPU with an earlier deadline is ready: it runs now. */
         vcpu_op_request(sc->curr, VCPU_REQ_RESCHED);
     } else {
-        arm_slice(sc, now);
+        arm_slice(sc, now, now_us);
     }
     arm_balance(sc, now);
 }
