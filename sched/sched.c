@@ -658,8 +658,8 @@ static void after_run(struct sched_cpu *sc, struct sched_vcpu *v, unsigned why, 
         set_state(v, VS_BLOCKED, now);
         v->stats.blocks++;
         spin_unlock(&sc->lock);
-        trace_event(this_cpu_id(), TRACE_SWITCH_OUT, v->vm_id, v->vcpu_id, TRACE_OUT_BLOCK);
-        trace_event(this_cpu_id(), TRACE_BLOCK, v->vm_id, v->vcpu_id, 0);
+        trace_event_pair(this_cpu_id(), v->vm_id, v->vcpu_id, TRACE_SWITCH_OUT, TRACE_OUT_BLOCK,
+                         TRACE_BLOCK, 0);
         return;
     }
     if (why & VCPU_REQ_MIGRATE) {
