@@ -152,6 +152,15 @@ void softtimer_cancel(struct soft_timer *t)
     local_irq_restore(flags);
 }
 
+void softtimer_cancel_local(struct soft_timer *t)
+{
+    /*
+     * The expiry that could clear armed runs on this CPU, whose IRQs are
+     * masked: detach()'s look at armed, then its second under the queue lock, hold.
+     */
+    detach(t);
+}
+
 void softtimer_cancel_sync(struct soft_timer *t)
 {
     for (;;) {

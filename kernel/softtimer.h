@@ -39,6 +39,14 @@ void softtimer_arm(struct soft_timer *t, uint64_t deadline);
 void softtimer_cancel(struct soft_timer *t);
 
 /*
+ * softtimer_cancel() of a timer that only this CPU arms and cancels, with IRQs
+ * masked (a scheduler's per-CPU timer under its queue lock): t's own lock is
+ * not needed, as no arm or cancel of t can run alongside; the queue's is kept
+ * (other CPUs unlink their timers from this queue).
+ */
+void softtimer_cancel_local(struct soft_timer *t);
+
+/*
  * Disarms t and waits until its callback runs on no CPU: on return t is on
  * no queue and no callback of it runs (one that re-armed t is cancelled
  * again), unless someone else arms it meanwhile. Never from t's own callback.

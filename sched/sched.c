@@ -270,10 +270,10 @@ static void force_fire(struct soft_timer *t, uint64_t now)
  * sc->slice_end, which the pick set: the slice, budget or cap left, or the
  * next replenishment); a dedicated CPU never.
  */
-static void arm_slice(struct sched_cpu *sc, uint64_t start)
+static void arm_slice(struct sched_cpu *sc, uint64_t start, uint64_t start_us)
 {
     const struct sched_pool *pool = sc->pool;
-    if (!sc->slice.armed && pool_needs_slice(pool, RQ(sc), ticks_to_us(start))) {
+    if (!sc->slice.armed && pool_needs_slice(pool, RQ(sc), start_us)) {
         softtimer_arm(&sc->slice,
                       pool->policy == SCHED_POLICY_FAIR ? sc->slice_end : start + slice_ticks);
     }
@@ -373,10 +373,11 @@ void sched_kick(struct sched_vcpu *v)
      * all it needs, without the queue's lock. Its exit (or its halt loop)
      * looks at the vGIC, where the caller's pend already is. If it is being
      * put meanwhile, after_run() asks vcpu_op_has_pending() before blocking it:
-     * the pend was made under the interrupt's (or the list's) lock, which
-     * that check takes too, after vgic_cpu_set_loaded(false). So either the
-     * check sees the pend, or this load sees `loaded` false and takes the
-     * locked way below, which wakes a blocked vCPU.
+     * the pend set the vGIC's `changed` before this load of `loaded`, and
+     * that check reads `changed` after vgic_cpu_set_loaded(false), a fence
+     * between (vcpu/vcpu_ops.c). So either the check sees the pend, or this
+     * load sees `loaded` false and takes the locked way below, which wakes a
+     * blocked vCPU.
      */
     if (where == VCPU_LOADED_ELSEWHERE) {
         kick_cpu(__atomic_load_n(&v->se.cpu, __ATOMIC_ACQUIRE));
@@ -576,8 +577,8 @@ static struct sched_vcpu *pick(struct sched_cpu *sc, uint64_t now)
         sc->switches++;
         v->stats.switches_in++;
         sc->slice_end = now + us_to_ticks(slice);
-        softtimer_cancel(&sc->slice);
-        arm_slice(sc, now);
+        softtimer_cancel_local(&sc->slice);
+        arm_slice(sc, now, now_us);
         arm_balance(sc, now);
     } else if (slice != 0) {
         /* Only throttled vCPUs wait (a cap or a budget): idle until the first may run. */
@@ -645,7 +646,7 @@ static void after_run(struct sched_cpu *sc, struct sched_vcpu *v, unsigned why, 
     charge(sc, v, now);
     RQ(sc)->curr = 0;
     sc->curr = 0;
-    softtimer_cancel(&sc->slice);
+    softtimer_cancel_local(&sc->slice); /* only this CPU arms it, under sc->lock */
     if (!vcpu_op_on(v)) {
         set_state(v, VS_IDLE, now);
         spin_unlock(&sc->lock);
@@ -657,8 +658,8 @@ static void after_run(struct sched_cpu *sc, struct sched_vcpu *v, unsigned why, 
         set_state(v, VS_BLOCKED, now);
         v->stats.blocks++;
         spin_unlock(&sc->lock);
-        trace_event(this_cpu_id(), TRACE_SWITCH_OUT, v->vm_id, v->vcpu_id, TRACE_OUT_BLOCK);
-        trace_event(this_cpu_id(), TRACE_BLOCK, v->vm_id, v->vcpu_id, 0);
+        trace_event_pair(this_cpu_id(), v->vm_id, v->vcpu_id, TRACE_SWITCH_OUT, TRACE_OUT_BLOCK,
+                         TRACE_BLOCK, 0);
         return;
     }
     if (why & VCPU_REQ_MIGRATE) {
@@ -762,11 +763,12 @@ static void queued_beside_curr(struct sched_cpu *sc, uint64_t now)
         return;
     }
     wfi_trap_again(sc);
-    if (pool_preempt_now(sc->pool, RQ(sc), ticks_to_us(now))) {
+    uint64_t now_us = ticks_to_us(now);
+    if (pool_preempt_now(sc->pool, RQ(sc), now_us)) {
         /* A real-time vCPU with an earlier deadline is ready: it runs now. */
         vcpu_op_request(sc->curr, VCPU_REQ_RESCHED);
     } else {
-        arm_slice(sc, now);
+        arm_slice(sc, now, now_us);
     }
     arm_balance(sc, now);
 }

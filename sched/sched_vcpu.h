@@ -71,8 +71,11 @@ struct sched_vcpu {
  * vcpu_op_run: loads s's vCPU here, runs its guest until a request makes it
  *   leave, puts it; returns the requests it left with (cleared). IRQs masked.
  * vcpu_op_on: it is powered on (PSCI), i.e. it should be queued when woken.
- * vcpu_op_has_pending: its vGIC holds an interrupt it can take now (the
- *   list's lock is taken: call after it was put, before blocking it).
+ * vcpu_op_has_pending: its vGIC holds an interrupt it can take now that it
+ *   did not hold when it asked to block: call after it was put, before
+ *   blocking it (the list is walked only if its vGIC changed since the flush
+ *   before the run that asked; vcpu/vcpu_ops.c says why that closes the race
+ *   with a pend from another CPU).
  * vcpu_op_has_work: while it waits loaded, something ends the wait: its vGIC
  *   changed since the last flush, or a request other than VCPU_REQ_BLOCK.
  * vcpu_op_request / vcpu_op_clear: sets (release) or clears (acquire-release)

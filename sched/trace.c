@@ -28,11 +28,6 @@
 #include "config/kernel.h"
 #include "config/sched.h"
 #include "kernel/format.h"
-#ifndef SHRIKE_HOST_TEST
-#include "kernel/sysreg.h"
-#endif
-
-_Static_assert(CONFIG_TRACE_EVENTS > 0, "CONFIG_TRACE_EVENTS must be positive");
 
 #define RING_SIZE      ((uint64_t)CONFIG_TRACE_EVENTS)
 #define TRACE_LINE_MAX 200                  /* one JSON line; the longest is about 170 bytes */
@@ -40,41 +35,27 @@ _Static_assert(CONFIG_TRACE_EVENTS > 0, "CONFIG_TRACE_EVENTS must be positive");
 #define TRACE_LABEL    (TRACE_NAME_MAX + 8) /* "NAME:vcpu" */
 #define NS_PER_S       1000000000ULL
 
-struct trace_ring {
-    uint64_t claimed; /* records started */
-    uint64_t count;   /* records complete */
-    struct trace_record rec[CONFIG_TRACE_EVENTS];
-} __attribute__((aligned(64)));
-
-static struct trace_ring rings[CONFIG_MAX_CPUS];
+struct trace_head trace_heads[CONFIG_MAX_CPUS];
+struct trace_record trace_recs[CONFIG_MAX_CPUS][CONFIG_TRACE_EVENTS];
 
 #ifdef SHRIKE_HOST_TEST
-static uint64_t host_clock;
+uint64_t trace_host_clock;
 
 void trace_set_host_clock(uint64_t now)
 {
-    host_clock = now;
+    trace_host_clock = now;
 }
 
 void trace_reset(void)
 {
     for (unsigned i = 0; i < CONFIG_MAX_CPUS; i++) {
-        rings[i].claimed = 0;
-        rings[i].count = 0;
+        trace_heads[i].claimed = 0;
+        trace_heads[i].count = 0;
     }
-    host_clock = 0;
+    trace_host_clock = 0;
     trace_on = true;
 }
 #endif
-
-static uint64_t trace_now(void)
-{
-#ifdef SHRIKE_HOST_TEST
-    return host_clock;
-#else
-    return counter_read();
-#endif
-}
 
 bool trace_on = true;
 
@@ -83,59 +64,46 @@ void trace_set_enabled(bool on)
     __atomic_store_n(&trace_on, on, __ATOMIC_RELAXED);
 }
 
-/* A record's type, arg, vm and vcpu as its `what` word holds them. */
+/* A record's type, arg, vm and vcpu as its `what` word holds them (trace_record, trace.h). */
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "trace_record's word is little-endian");
 _Static_assert(offsetof(struct trace_record, type) == offsetof(struct trace_record, what) &&
                    offsetof(struct trace_record, vcpu) == offsetof(struct trace_record, what) + 3,
                "type, arg, vm, vcpu are the bytes of what, in that order");
-
-void trace_record(unsigned cpu, enum trace_type type, unsigned vm, unsigned vcpu, unsigned arg)
-{
-    if (cpu >= CONFIG_MAX_CPUS) {
-        return;
-    }
-    struct trace_ring *r = &rings[cpu];
-    uint64_t n = __atomic_load_n(&r->count, __ATOMIC_RELAXED);
-    struct trace_record *rec = &r->rec[n % RING_SIZE];
-    uint32_t what = ((uint32_t)type & 0xFF) | (arg & 0xFF) << 8 | (vm & 0xFF) << 16 | vcpu << 24;
-
-    __atomic_store_n(&r->claimed, n + 1, __ATOMIC_RELAXED);
-    __atomic_thread_fence(__ATOMIC_RELEASE); /* the claim is seen before the slot changes */
-    __atomic_store_n(&rec->ts, trace_now(), __ATOMIC_RELAXED);
-    __atomic_store_n(&rec->what, what, __ATOMIC_RELAXED);
-    __atomic_store_n(&r->count, n + 1, __ATOMIC_RELEASE);
-}
+_Static_assert(sizeof(struct trace_record) == 16 && offsetof(struct trace_record, what) == 8,
+               "trace_record() stores ts and what (with the padding) as one STP");
 
 uint64_t trace_count(unsigned cpu)
 {
     if (cpu >= CONFIG_MAX_CPUS) {
         return 0;
     }
-    return __atomic_load_n(&rings[cpu].count, __ATOMIC_ACQUIRE);
+    return __atomic_load_n(&trace_heads[cpu].count, __ATOMIC_ACQUIRE);
 }
 
 /* The records of one ring a dump covers: [start, end). */
 struct ring_view {
-    const struct trace_ring *ring;
+    const struct trace_head *head;
+    const struct trace_record *rec;
     uint64_t start;
     uint64_t end;
 };
 
 static void view_take(struct ring_view *v, unsigned cpu)
 {
-    v->ring = &rings[cpu];
-    v->end = __atomic_load_n(&rings[cpu].count, __ATOMIC_ACQUIRE);
+    v->head = &trace_heads[cpu];
+    v->rec = trace_recs[cpu];
+    v->end = __atomic_load_n(&trace_heads[cpu].count, __ATOMIC_ACQUIRE);
     v->start = v->end > RING_SIZE ? v->end - RING_SIZE : 0;
 }
 
 /* Copies record i into *out; false if a writer may have overwritten it, or it is bogus. */
 static bool view_read(const struct ring_view *v, uint64_t i, struct trace_record *out)
 {
-    const struct trace_record *rec = &v->ring->rec[i % RING_SIZE];
+    const struct trace_record *rec = &v->rec[i % RING_SIZE];
     out->ts = __atomic_load_n(&rec->ts, __ATOMIC_RELAXED);
     out->what = __atomic_load_n(&rec->what, __ATOMIC_RELAXED);
     __atomic_thread_fence(__ATOMIC_ACQUIRE);
-    if (__atomic_load_n(&v->ring->claimed, __ATOMIC_RELAXED) > i + RING_SIZE) {
+    if (__atomic_load_n(&v->head->claimed, __ATOMIC_RELAXED) > i + RING_SIZE) {
         return false;
     }
     return out->type <= TRACE_RT_MISS;

@@ -11,6 +11,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "config/kernel.h"
+#include "config/sched.h"
+
 enum trace_type {
     TRACE_SWITCH_IN,   /* vCPU starts running on this CPU */
     TRACE_SWITCH_OUT,  /* vCPU stops running (arg: why, enum trace_out) */
@@ -61,8 +64,111 @@ void trace_set_enabled(bool on);
         }                                                     \
     } while (0)
 
-/* trace_event() without the test: records unconditionally. */
-void trace_record(unsigned cpu, enum trace_type type, unsigned vm, unsigned vcpu, unsigned arg);
+/*
+ * The rings (trace.c describes the protocol with a dump): per CPU a head of
+ * two counters and CONFIG_TRACE_EVENTS records, a power of two so that a
+ * slot is a mask away. A record is written inline at its call site, about 20
+ * instructions: the raw counter as its stamp (converted at dump time), no
+ * lock (only its own CPU writes a ring, IRQs masked), no division.
+ */
+_Static_assert(CONFIG_TRACE_EVENTS > 0 && (CONFIG_TRACE_EVENTS & (CONFIG_TRACE_EVENTS - 1)) == 0,
+               "CONFIG_TRACE_EVENTS must be a power of two");
+
+struct trace_head {
+    uint64_t claimed; /* records started */
+    uint64_t count;   /* records complete */
+} __attribute__((aligned(64)));
+
+extern struct trace_head trace_heads[CONFIG_MAX_CPUS];
+extern struct trace_record trace_recs[CONFIG_MAX_CPUS][CONFIG_TRACE_EVENTS];
+
+#ifdef SHRIKE_HOST_TEST
+extern uint64_t trace_host_clock;
+
+static inline uint64_t trace_stamp(void)
+{
+    return trace_host_clock;
+}
+#endif
+
+/*
+ * trace_event() without the test: records unconditionally (a cpu out of
+ * range: nothing). The stamp is CNTPCT_EL0 read without an ISB: it may be
+ * read a few instructions early, which a trace does not mind (the dump keeps
+ * each CPU's times from going back).
+ */
+static inline void trace_record(unsigned cpu, enum trace_type type, unsigned vm, unsigned vcpu,
+                                unsigned arg)
+{
+    if (cpu >= CONFIG_MAX_CPUS) {
+        return;
+    }
+    struct trace_head *h = &trace_heads[cpu];
+    uint64_t n = __atomic_load_n(&h->count, __ATOMIC_RELAXED);
+    struct trace_record *rec = &trace_recs[cpu][n & (CONFIG_TRACE_EVENTS - 1)];
+    uint32_t what = ((uint32_t)type & 0xFF) | (arg & 0xFF) << 8 | (vm & 0xFF) << 16 | vcpu << 24;
+    __atomic_store_n(&h->claimed, n + 1, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE); /* the claim is seen before the slot changes */
+#ifdef SHRIKE_HOST_TEST
+    __atomic_store_n(&rec->ts, trace_stamp(), __ATOMIC_RELAXED);
+    __atomic_store_n(&rec->what, what, __ATOMIC_RELAXED);
+#else
+    /* ts and what (with the padding after it) in one STP: each word single-copy atomic */
+    uint64_t ts;
+    __asm__ __volatile__("mrs %0, cntpct_el0\n\tstp %0, %1, [%2]"
+                         : "=&r"(ts)
+                         : "r"((uint64_t)what), "r"(rec)
+                         : "memory");
+#endif
+    __atomic_store_n(&h->count, n + 1, __ATOMIC_RELEASE);
+}
+
+static inline uint32_t trace_what(enum trace_type type, unsigned vm, unsigned vcpu, unsigned arg)
+{
+    return ((uint32_t)type & 0xFF) | (arg & 0xFF) << 8 | (vm & 0xFF) << 16 | vcpu << 24;
+}
+
+/* trace_event_pair() without the test. */
+static inline void trace_record_pair(unsigned cpu, unsigned vm, unsigned vcpu,
+                                     enum trace_type type1, unsigned arg1, enum trace_type type2,
+                                     unsigned arg2)
+{
+    if (cpu >= CONFIG_MAX_CPUS) {
+        return;
+    }
+    struct trace_head *h = &trace_heads[cpu];
+    uint64_t n = __atomic_load_n(&h->count, __ATOMIC_RELAXED);
+    struct trace_record *rec1 = &trace_recs[cpu][n & (CONFIG_TRACE_EVENTS - 1)];
+    struct trace_record *rec2 = &trace_recs[cpu][(n + 1) & (CONFIG_TRACE_EVENTS - 1)];
+    uint32_t what1 = trace_what(type1, vm, vcpu, arg1);
+    uint32_t what2 = trace_what(type2, vm, vcpu, arg2);
+    __atomic_store_n(&h->claimed, n + 2, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE); /* the claim is seen before the slots change */
+#ifdef SHRIKE_HOST_TEST
+    __atomic_store_n(&rec1->ts, trace_stamp(), __ATOMIC_RELAXED);
+    __atomic_store_n(&rec1->what, what1, __ATOMIC_RELAXED);
+    __atomic_store_n(&rec2->ts, trace_stamp(), __ATOMIC_RELAXED);
+    __atomic_store_n(&rec2->what, what2, __ATOMIC_RELAXED);
+#else
+    uint64_t ts;
+    __asm__ __volatile__("mrs %0, cntpct_el0\n\tstp %0, %1, [%2]\n\tstp %0, %3, [%4]"
+                         : "=&r"(ts)
+                         : "r"((uint64_t)what1), "r"(rec1), "r"((uint64_t)what2), "r"(rec2)
+                         : "memory");
+#endif
+    __atomic_store_n(&h->count, n + 2, __ATOMIC_RELEASE);
+}
+
+/*
+ * Two events of one vCPU at the same moment (a block's SWITCH_OUT and BLOCK):
+ * as two trace_event() calls, with one claim, one stamp and one publication.
+ */
+#define trace_event_pair(cpu, vm, vcpu, type1, arg1, type2, arg2)                     \
+    do {                                                                              \
+        if (trace_on) {                                                               \
+            trace_record_pair((cpu), (vm), (vcpu), (type1), (arg1), (type2), (arg2)); \
+        }                                                                             \
+    } while (0)
 
 /* Events recorded on cpu (total, including overwritten ones). */
 uint64_t trace_count(unsigned cpu);

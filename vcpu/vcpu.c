@@ -101,64 +101,143 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
     vcpu_reset_context(v, entry, x0);
 }
 
+/*
+ * The EL1 registers go in and out in batches: the values of a batch are read
+ * from memory before its first MSR (write_sysreg() clobbers memory, so loads
+ * interleaved with the writes could not be paired) and the MRS results of a
+ * batch are stored together, so that the compiler uses LDP/STP. The order
+ * among them does not matter: EL2 uses none of them, and the ISB in
+ * vcpu_load()/vcpu_put() follows.
+ */
+#define SYSREG_BATCH_LOAD(s, r) const uint64_t r##_v = (s)->r
+#define SYSREG_BATCH_MSR(r)     write_sysreg(r##_v, r)
+
 static void sysregs_restore(const struct vcpu_sysregs *s)
 {
-    write_sysreg(s->sctlr_el1, sctlr_el1);
-    write_sysreg(s->actlr_el1, actlr_el1);
-    write_sysreg(s->cpacr_el1, cpacr_el1);
-    write_sysreg(s->ttbr0_el1, ttbr0_el1);
-    write_sysreg(s->ttbr1_el1, ttbr1_el1);
-    write_sysreg(s->tcr_el1, tcr_el1);
-    write_sysreg(s->mair_el1, mair_el1);
-    write_sysreg(s->amair_el1, amair_el1);
-    write_sysreg(s->esr_el1, esr_el1);
-    write_sysreg(s->afsr0_el1, afsr0_el1);
-    write_sysreg(s->afsr1_el1, afsr1_el1);
-    write_sysreg(s->far_el1, far_el1);
-    write_sysreg(s->par_el1, par_el1);
-    write_sysreg(s->vbar_el1, vbar_el1);
-    write_sysreg(s->contextidr_el1, contextidr_el1);
-    write_sysreg(s->tpidr_el1, tpidr_el1);
-    write_sysreg(s->tpidr_el0, tpidr_el0);
-    write_sysreg(s->tpidrro_el0, tpidrro_el0);
-    write_sysreg(s->sp_el0, sp_el0);
-    write_sysreg(s->sp_el1, sp_el1);
-    write_sysreg(s->elr_el1, elr_el1);
-    write_sysreg(s->spsr_el1, spsr_el1);
-    write_sysreg(s->cntkctl_el1, cntkctl_el1);
-    write_sysreg(s->csselr_el1, csselr_el1);
-    write_sysreg(s->cntv_cval_el0, cntv_cval_el0);
-    write_sysreg(s->cntv_ctl_el0, cntv_ctl_el0);
+    {
+        SYSREG_BATCH_LOAD(s, sctlr_el1);
+        SYSREG_BATCH_LOAD(s, actlr_el1);
+        SYSREG_BATCH_LOAD(s, cpacr_el1);
+        SYSREG_BATCH_LOAD(s, ttbr0_el1);
+        SYSREG_BATCH_LOAD(s, ttbr1_el1);
+        SYSREG_BATCH_LOAD(s, tcr_el1);
+        SYSREG_BATCH_LOAD(s, mair_el1);
+        SYSREG_BATCH_LOAD(s, amair_el1);
+        SYSREG_BATCH_MSR(sctlr_el1);
+        SYSREG_BATCH_MSR(actlr_el1);
+        SYSREG_BATCH_MSR(cpacr_el1);
+        SYSREG_BATCH_MSR(ttbr0_el1);
+        SYSREG_BATCH_MSR(ttbr1_el1);
+        SYSREG_BATCH_MSR(tcr_el1);
+        SYSREG_BATCH_MSR(mair_el1);
+        SYSREG_BATCH_MSR(amair_el1);
+    }
+    {
+        SYSREG_BATCH_LOAD(s, esr_el1);
+        SYSREG_BATCH_LOAD(s, afsr0_el1);
+        SYSREG_BATCH_LOAD(s, afsr1_el1);
+        SYSREG_BATCH_LOAD(s, far_el1);
+        SYSREG_BATCH_LOAD(s, par_el1);
+        SYSREG_BATCH_LOAD(s, vbar_el1);
+        SYSREG_BATCH_LOAD(s, contextidr_el1);
+        SYSREG_BATCH_LOAD(s, tpidr_el1);
+        SYSREG_BATCH_MSR(esr_el1);
+        SYSREG_BATCH_MSR(afsr0_el1);
+        SYSREG_BATCH_MSR(afsr1_el1);
+        SYSREG_BATCH_MSR(far_el1);
+        SYSREG_BATCH_MSR(par_el1);
+        SYSREG_BATCH_MSR(vbar_el1);
+        SYSREG_BATCH_MSR(contextidr_el1);
+        SYSREG_BATCH_MSR(tpidr_el1);
+    }
+    {
+        SYSREG_BATCH_LOAD(s, tpidr_el0);
+        SYSREG_BATCH_LOAD(s, tpidrro_el0);
+        SYSREG_BATCH_LOAD(s, sp_el0);
+        SYSREG_BATCH_LOAD(s, sp_el1);
+        SYSREG_BATCH_LOAD(s, elr_el1);
+        SYSREG_BATCH_LOAD(s, spsr_el1);
+        SYSREG_BATCH_LOAD(s, cntkctl_el1);
+        SYSREG_BATCH_LOAD(s, csselr_el1);
+        SYSREG_BATCH_MSR(tpidr_el0);
+        SYSREG_BATCH_MSR(tpidrro_el0);
+        SYSREG_BATCH_MSR(sp_el0);
+        SYSREG_BATCH_MSR(sp_el1);
+        SYSREG_BATCH_MSR(elr_el1);
+        SYSREG_BATCH_MSR(spsr_el1);
+        SYSREG_BATCH_MSR(cntkctl_el1);
+        SYSREG_BATCH_MSR(csselr_el1);
+    }
+    {
+        SYSREG_BATCH_LOAD(s, cntv_cval_el0);
+        SYSREG_BATCH_LOAD(s, cntv_ctl_el0);
+        SYSREG_BATCH_MSR(cntv_cval_el0);
+        SYSREG_BATCH_MSR(cntv_ctl_el0);
+    }
 }
 
 static void sysregs_save(struct vcpu_sysregs *s)
 {
-    s->sctlr_el1 = read_sysreg(sctlr_el1);
-    s->actlr_el1 = read_sysreg(actlr_el1);
-    s->cpacr_el1 = read_sysreg(cpacr_el1);
-    s->ttbr0_el1 = read_sysreg(ttbr0_el1);
-    s->ttbr1_el1 = read_sysreg(ttbr1_el1);
-    s->tcr_el1 = read_sysreg(tcr_el1);
-    s->mair_el1 = read_sysreg(mair_el1);
-    s->amair_el1 = read_sysreg(amair_el1);
-    s->esr_el1 = read_sysreg(esr_el1);
-    s->afsr0_el1 = read_sysreg(afsr0_el1);
-    s->afsr1_el1 = read_sysreg(afsr1_el1);
-    s->far_el1 = read_sysreg(far_el1);
-    s->par_el1 = read_sysreg(par_el1);
-    s->vbar_el1 = read_sysreg(vbar_el1);
-    s->contextidr_el1 = read_sysreg(contextidr_el1);
-    s->tpidr_el1 = read_sysreg(tpidr_el1);
-    s->tpidr_el0 = read_sysreg(tpidr_el0);
-    s->tpidrro_el0 = read_sysreg(tpidrro_el0);
-    s->sp_el0 = read_sysreg(sp_el0);
-    s->sp_el1 = read_sysreg(sp_el1);
-    s->elr_el1 = read_sysreg(elr_el1);
-    s->spsr_el1 = read_sysreg(spsr_el1);
-    s->cntkctl_el1 = read_sysreg(cntkctl_el1);
-    s->csselr_el1 = read_sysreg(csselr_el1);
-    s->cntv_ctl_el0 = read_sysreg(cntv_ctl_el0);
-    s->cntv_cval_el0 = read_sysreg(cntv_cval_el0);
+    {
+        const uint64_t sctlr_el1_v = read_sysreg(sctlr_el1);
+        const uint64_t actlr_el1_v = read_sysreg(actlr_el1);
+        const uint64_t cpacr_el1_v = read_sysreg(cpacr_el1);
+        const uint64_t ttbr0_el1_v = read_sysreg(ttbr0_el1);
+        const uint64_t ttbr1_el1_v = read_sysreg(ttbr1_el1);
+        const uint64_t tcr_el1_v = read_sysreg(tcr_el1);
+        const uint64_t mair_el1_v = read_sysreg(mair_el1);
+        const uint64_t amair_el1_v = read_sysreg(amair_el1);
+        s->sctlr_el1 = sctlr_el1_v;
+        s->actlr_el1 = actlr_el1_v;
+        s->cpacr_el1 = cpacr_el1_v;
+        s->ttbr0_el1 = ttbr0_el1_v;
+        s->ttbr1_el1 = ttbr1_el1_v;
+        s->tcr_el1 = tcr_el1_v;
+        s->mair_el1 = mair_el1_v;
+        s->amair_el1 = amair_el1_v;
+    }
+    {
+        const uint64_t esr_el1_v = read_sysreg(esr_el1);
+        const uint64_t afsr0_el1_v = read_sysreg(afsr0_el1);
+        const uint64_t afsr1_el1_v = read_sysreg(afsr1_el1);
+        const uint64_t far_el1_v = read_sysreg(far_el1);
+        const uint64_t par_el1_v = read_sysreg(par_el1);
+        const uint64_t vbar_el1_v = read_sysreg(vbar_el1);
+        const uint64_t contextidr_el1_v = read_sysreg(contextidr_el1);
+        const uint64_t tpidr_el1_v = read_sysreg(tpidr_el1);
+        s->esr_el1 = esr_el1_v;
+        s->afsr0_el1 = afsr0_el1_v;
+        s->afsr1_el1 = afsr1_el1_v;
+        s->far_el1 = far_el1_v;
+        s->par_el1 = par_el1_v;
+        s->vbar_el1 = vbar_el1_v;
+        s->contextidr_el1 = contextidr_el1_v;
+        s->tpidr_el1 = tpidr_el1_v;
+    }
+    {
+        const uint64_t tpidr_el0_v = read_sysreg(tpidr_el0);
+        const uint64_t tpidrro_el0_v = read_sysreg(tpidrro_el0);
+        const uint64_t sp_el0_v = read_sysreg(sp_el0);
+        const uint64_t sp_el1_v = read_sysreg(sp_el1);
+        const uint64_t elr_el1_v = read_sysreg(elr_el1);
+        const uint64_t spsr_el1_v = read_sysreg(spsr_el1);
+        const uint64_t cntkctl_el1_v = read_sysreg(cntkctl_el1);
+        const uint64_t csselr_el1_v = read_sysreg(csselr_el1);
+        s->tpidr_el0 = tpidr_el0_v;
+        s->tpidrro_el0 = tpidrro_el0_v;
+        s->sp_el0 = sp_el0_v;
+        s->sp_el1 = sp_el1_v;
+        s->elr_el1 = elr_el1_v;
+        s->spsr_el1 = spsr_el1_v;
+        s->cntkctl_el1 = cntkctl_el1_v;
+        s->csselr_el1 = csselr_el1_v;
+    }
+    {
+        const uint64_t cntv_ctl_el0_v = read_sysreg(cntv_ctl_el0);
+        const uint64_t cntv_cval_el0_v = read_sysreg(cntv_cval_el0);
+        s->cntv_ctl_el0 = cntv_ctl_el0_v;
+        s->cntv_cval_el0 = cntv_cval_el0_v;
+    }
     /* A descheduled vCPU's timer must not fire on this CPU. */
     write_sysreg(0, cntv_ctl_el0);
 }
@@ -196,10 +275,16 @@ static uint8_t ctl_loaded[CONFIG_MAX_CPUS];
 static void el2_controls(const struct vcpu *v, unsigned cpu)
 {
     uint8_t want = v->sched.se.wfi_native ? CTL_WFI_NATIVE : CTL_TWI;
-    if (ctl_loaded[cpu] == want) {
+    uint8_t had = ctl_loaded[cpu];
+    if (had == want) {
         return;
     }
     ctl_loaded[cpu] = want;
+    if (had != CTL_NONE) {
+        /* The two settings differ in HCR.TWI alone (the other three are the same) */
+        write_sysreg(HCR_GUEST & ~(v->sched.se.wfi_native ? HCR_TWI : 0ULL), hcr_el2);
+        return;
+    }
     write_sysreg(read_sysreg(midr_el1), vpidr_el2);
     /* A vCPU alone on its CPU may wait in its own WFI (sched/sched.c, wfi_in_guest). */
     write_sysreg(HCR_GUEST & ~(v->sched.se.wfi_native ? HCR_TWI : 0ULL), hcr_el2);

@@ -33,9 +33,30 @@ bool vcpu_op_on(const struct sched_vcpu *s)
     return cvcpu_of(s)->power == VCPU_ON;
 }
 
+/*
+ * At a block only (after the put): both ways to ask to block (trap_wfx, PSCI
+ * CPU_SUSPEND) looked at vgic_has_pending() first, after the run loop cleared
+ * `changed` before its flush. Whatever can make an interrupt deliverable
+ * since goes through vgic_queue_unlock(), which sets `changed`: clear, there
+ * is nothing new, and the walk (the list's and each interrupt's lock) is
+ * skipped. The race it closes is a pend from another CPU that saw the vCPU
+ * still loaded and so only sent an IPI (vcpu/vm.c vgic_kick): a store
+ * buffering pattern. The pender stores `changed`, then releases the list or
+ * interrupt lock (STLR) and reads `loaded` with acquire (LDAR), an order
+ * AArch64 keeps (a store-release is observed before a later load-acquire);
+ * here `loaded` was cleared (vgic_cpu_set_loaded) and the fence orders that
+ * store before this load of `changed`. So either this load sees `changed`
+ * set (and the walk decides), or the pender sees `loaded` false and takes the
+ * locked way (sched_kick -> kick_unloaded), which wakes the blocked vCPU.
+ */
 bool vcpu_op_has_pending(struct sched_vcpu *s)
 {
-    return vgic_has_pending(&vcpu_of(s)->vgic);
+    struct vcpu *v = vcpu_of(s);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&v->vgic.changed, __ATOMIC_RELAXED) == 0) {
+        return false;
+    }
+    return vgic_has_pending(&v->vgic);
 }
 
 /*

@@ -1116,11 +1116,28 @@ static bool lists_spi(const struct vgic_cpu *c)
  * vgic_has_pending() asks each interrupt whether it is deliverable). So the
  * prune, and its locks, only when an SPI is listed.
  */
+/*
+ * The load needs no lock: the one reader that acts on `loaded` under the
+ * lock, vgic_route_changed_unlock(), only moves an SPI off a list whose
+ * vCPU is not loaded, and the flush before c's first entry takes ap_lock
+ * after this store, so a route change that takes ap_lock after that flush
+ * sees `loaded` set; one before it moves the SPI before the flush lists it,
+ * as it would have before this load. The lock-free readers (vcpu/vm.c
+ * vgic_kick, vcpu_op_where) that still see `loaded` clear take the
+ * scheduler's locked way, which finds c running and kicks it all the same.
+ * The put keeps the lock: it walks the list, which other CPUs may be adding
+ * to; the release of that lock is also what the kick's ordering argument
+ * needs (vcpu/vcpu_ops.c, vcpu_op_has_pending).
+ */
 void vgic_cpu_set_loaded(struct vgic_cpu *c, bool loaded)
 {
+    if (loaded) {
+        __atomic_store_n(&c->loaded, true, __ATOMIC_RELEASE);
+        return;
+    }
     spin_lock(&c->ap_lock);
-    c->loaded = loaded;
-    bool spi = !loaded && lists_spi(c);
+    __atomic_store_n(&c->loaded, false, __ATOMIC_RELAXED);
+    bool spi = lists_spi(c);
     spin_unlock(&c->ap_lock);
     if (spi) {
         prune(c->dist, c);

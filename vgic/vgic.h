@@ -104,7 +104,7 @@ struct vgic_cpu {
     spinlock_t ap_lock;
     struct list_node ap_list;
     bool sleeping; /* GICR_WAKER.ProcessorSleep (reset: 1) */
-    bool loaded;   /* its list registers are live on a CPU (ap_lock held to change it) */
+    bool loaded;   /* its list registers are live on a CPU (vgic_cpu_set_loaded) */
     /*
      * Something its list registers do not show happened since the last
      * flush: an interrupt was queued on its list, or one on it changed state

@@ -253,13 +253,26 @@ void vgic_hw_load(struct vgic_cpu *c)
      * The APRs: each implemented register's 32 bits are one preemption level
      * each (PREbits 5: AP1R0 only), so any saved value is reachable.
      */
+    static uint64_t reset_vmcr; /* vgic_vmcr_sanitise(0, shape), never 0: computed once */
     uint64_t vmcr = c->vmcr;
-    write_sysreg(vmcr != 0 ? vmcr | ICH_VMCR_VCBPR : vgic_vmcr_sanitise(0, shape), ich_vmcr_el2);
-    for (unsigned n = 0; n < nr_apr; n++) {
-        write_apr(n, c->ap0r[n], c->ap1r[n]);
+    if (vmcr == 0 && reset_vmcr == 0) {
+        reset_vmcr = vgic_vmcr_sanitise(0, shape); /* the same on every CPU: a race is harmless */
     }
+    write_sysreg(vmcr != 0 ? vmcr | ICH_VMCR_VCBPR : reset_vmcr, ich_vmcr_el2);
+    /* nr_apr is 1, 2 or 4: the registers by number, without a loop over a switch */
+    if (nr_apr == 4) {
+        write_apr(3, c->ap0r[3], c->ap1r[3]);
+        write_apr(2, c->ap0r[2], c->ap1r[2]);
+    }
+    if (nr_apr >= 2) {
+        write_apr(1, c->ap0r[1], c->ap1r[1]);
+    }
+    write_apr(0, c->ap0r[0], c->ap1r[0]);
+    /*
+     * No ISB here: vcpu_load(), the only caller, ends with one after the rest
+     * of the vCPU's state, and nothing before it reads the interface.
+     */
     write_sysreg(ICH_HCR_GUEST, ich_hcr_el2);
-    isb();
 }
 
 void vgic_hw_put(struct vgic_cpu *c)
@@ -278,11 +291,16 @@ void vgic_hw_put(struct vgic_cpu *c)
     }
     c->used_lrs = 0;
     c->vmcr = vgic_vmcr_view(read_sysreg(ich_vmcr_el2), c->vmcr);
-    for (unsigned n = 0; n < nr_apr; n++) {
-        read_apr(n, &c->ap0r[n], &c->ap1r[n]);
+    if (nr_apr == 4) {
+        read_apr(3, &c->ap0r[3], &c->ap1r[3]);
+        read_apr(2, &c->ap0r[2], &c->ap1r[2]);
     }
+    if (nr_apr >= 2) {
+        read_apr(1, &c->ap0r[1], &c->ap1r[1]);
+    }
+    read_apr(0, &c->ap0r[0], &c->ap1r[0]);
+    /* No ISB: vcpu_put(), the only caller, ends with one (before any other vCPU loads). */
     write_sysreg(0, ich_hcr_el2);
-    isb();
 }
 
 /*

@@ -438,6 +438,35 @@ static void test_cancel_unarmed(void)
     EXPECT(sound);
 }
 
+/*
+ * --- 5: the local cancel takes no timer lock and unlinks only its timer ----
+ * (the scheduler's slice timer: armed and cancelled only by its own CPU).
+ */
+static void test_cancel_local(void)
+{
+    struct soft_timer t = {.fn = shared_fn};
+    struct soft_timer u = {.fn = shared_fn};
+    fake_now = 0;
+    shared_fired = 0;
+    arm_sentinels();
+    become_cpu(0);
+    softtimer_arm(&u, 30);
+    softtimer_arm(&t, 20);
+    spin_lock(&t.lock); /* held elsewhere: the local cancel must not wait for it */
+    softtimer_cancel_local(&t);
+    softtimer_cancel_local(&t); /* not armed any more: nothing */
+    spin_unlock(&t.lock);
+    bool sound = true;
+    EXPECT(!t.armed);
+    EXPECT_EQ(links_total(&t, &sound), 0);
+    EXPECT_EQ(links_total(&u, &sound), 1);
+    EXPECT(sound);
+    advance(30);
+    poll_irq();
+    EXPECT_EQ(shared_fired, 1); /* u alone */
+    EXPECT(!u.armed);
+}
+
 int main(void)
 {
     /* sigaction, not signal(): with _POSIX_C_SOURCE, signal() resets the handler after one alarm.
@@ -450,5 +479,6 @@ int main(void)
     test_callback_rearm_races_remote_arm();
     test_cancel_sync();
     test_cancel_unarmed();
+    test_cancel_local();
     return unit_report("test_softtimer");
 }

@@ -739,6 +739,38 @@ static void test_off(void)
     EXPECT(e != NULL && strcmp(e->why, "preempt") == 0 && e->ts_ns == 2000);
 }
 
+/* A pair (a block's SWITCH_OUT and BLOCK) is two records, dumped as the two events would be. */
+static void test_pair(void)
+{
+    trace_reset();
+    at(1000, 0, TRACE_SWITCH_IN, 0, 1, 0);
+    trace_set_host_clock(1500);
+    trace_event_pair(0, 0, 1, TRACE_SWITCH_OUT, TRACE_OUT_BLOCK, TRACE_BLOCK, 0);
+    at(1600, 0, TRACE_IDLE, 0, 0, 0);
+    trace_event_pair(CONFIG_MAX_CPUS, 0, 1, TRACE_SWITCH_OUT, TRACE_OUT_BLOCK, TRACE_BLOCK, 0);
+    EXPECT_EQ(trace_count(0), 4);
+    EXPECT(dump(1, FREQ_1GHZ));
+    check_invariants(1);
+    EXPECT_EQ(nevents, 2 + 1 + 1 + 2 + 1); /* metadata, B, E, block and idle, process_name */
+    const struct ev *e = nth("E", 0, 0);
+    EXPECT(e != NULL && strcmp(e->name, "fair:1") == 0 && strcmp(e->why, "block") == 0 &&
+           e->ts_ns == 500);
+    e = nth("i", 0, 0);
+    EXPECT(e != NULL && strcmp(e->name, "block") == 0 && strcmp(e->vcpu, "fair:1") == 0 &&
+           e->ts_ns == 500);
+    e = nth("i", 0, 1);
+    EXPECT(e != NULL && strcmp(e->name, "idle") == 0 && e->ts_ns == 600);
+    /* the ring wraps through pairs as through single records */
+    for (unsigned i = 0; i < N; i++) {
+        trace_set_host_clock(2000 + i);
+        trace_event_pair(0, 0, 1, TRACE_SWITCH_OUT, TRACE_OUT_BLOCK, TRACE_BLOCK, 0);
+    }
+    EXPECT_EQ(trace_count(0), 4 + 2ULL * N);
+    EXPECT(dump(1, FREQ_1GHZ));
+    check_invariants(1);
+    EXPECT_EQ(count_ph("i", 0), N / 2);
+}
+
 int main(void)
 {
     test_empty();
@@ -749,6 +781,7 @@ int main(void)
     test_wrap();
     test_robustness();
     test_concurrent();
+    test_pair();
     free(cap.text);
     return unit_report("trace");
 }
