@@ -447,8 +447,16 @@ static void run_guest(struct vcpu *v)
         }
         unsigned req = __atomic_load_n(&v->requests, __ATOMIC_ACQUIRE);
         if (req != 0) {
-            if (req == VCPU_REQ_BLOCK && sched_halt_in_place(&v->sched)) {
-                continue; /* woken while still loaded: no put, pick, load */
+            /*
+             * Woken while still loaded: no put, pick, load. Unless the wait
+             * ended on another request (a stop, a reschedule...): its kick
+             * was taken by the wait, so the guest would run on with it
+             * pending until some later exit, which a lone vCPU on its
+             * tickless CPU may never take.
+             */
+            if (req == VCPU_REQ_BLOCK && sched_halt_in_place(&v->sched) &&
+                __atomic_load_n(&v->requests, __ATOMIC_ACQUIRE) == 0) {
+                continue;
             }
             v->sched.left_at = counter_read();
             return;
