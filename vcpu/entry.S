@@ -29,6 +29,86 @@
  */
 #include "asm-offsets.h"
 
+/*
+ * The pieces of an exit and an entry, each written once. \base holds the
+ * struct vcpu_regs; the caller-saved part is x0-x18 and x30 (x0/x1 were
+ * pushed by the vector), the callee-saved part x19-x29 (x19 is stored with
+ * x18 by the first, as the base register of the lean IRQ exit).
+ */
+.macro save_caller_regs base
+    stp     x2, x3, [\base, #VCPU_REGS_X + 2 * 8]
+    stp     x4, x5, [\base, #VCPU_REGS_X + 4 * 8]
+    stp     x6, x7, [\base, #VCPU_REGS_X + 6 * 8]
+    stp     x8, x9, [\base, #VCPU_REGS_X + 8 * 8]
+    stp     x10, x11, [\base, #VCPU_REGS_X + 10 * 8]
+    stp     x12, x13, [\base, #VCPU_REGS_X + 12 * 8]
+    stp     x14, x15, [\base, #VCPU_REGS_X + 14 * 8]
+    stp     x16, x17, [\base, #VCPU_REGS_X + 16 * 8]
+    stp     x18, x19, [\base, #VCPU_REGS_X + 18 * 8]
+    str     x30, [\base, #VCPU_REGS_X + 30 * 8]
+    ldp     x2, x3, [sp], #16               /* the guest's x0, x1 */
+    stp     x2, x3, [\base, #VCPU_REGS_X + 0 * 8]
+.endm
+
+/* x20-x29, and ELR_EL2/SPSR_EL2 through the scratch registers \t0 and \t1. */
+.macro save_callee_regs_elr base, t0, t1
+    stp     x20, x21, [\base, #VCPU_REGS_X + 20 * 8]
+    stp     x22, x23, [\base, #VCPU_REGS_X + 22 * 8]
+    stp     x24, x25, [\base, #VCPU_REGS_X + 24 * 8]
+    stp     x26, x27, [\base, #VCPU_REGS_X + 26 * 8]
+    stp     x28, x29, [\base, #VCPU_REGS_X + 28 * 8]
+    mrs     \t0, elr_el2
+    mrs     \t1, spsr_el2
+    stp     \t0, \t1, [\base, #VCPU_REGS_PC]
+.endm
+
+/* x0-x17 and x30 from x19 (the base stays). */
+.macro load_caller_regs
+    ldp     x0, x1, [x19, #VCPU_REGS_X + 0 * 8]
+    ldp     x2, x3, [x19, #VCPU_REGS_X + 2 * 8]
+    ldp     x4, x5, [x19, #VCPU_REGS_X + 4 * 8]
+    ldp     x6, x7, [x19, #VCPU_REGS_X + 6 * 8]
+    ldp     x8, x9, [x19, #VCPU_REGS_X + 8 * 8]
+    ldp     x10, x11, [x19, #VCPU_REGS_X + 10 * 8]
+    ldp     x12, x13, [x19, #VCPU_REGS_X + 12 * 8]
+    ldp     x14, x15, [x19, #VCPU_REGS_X + 14 * 8]
+    ldp     x16, x17, [x19, #VCPU_REGS_X + 16 * 8]
+    ldr     x30, [x19, #VCPU_REGS_X + 30 * 8]
+.endm
+
+/*
+ * Spectre-v2/BHB on cores that need the firmware for it (vcpu/spectre.c):
+ * SMCCC_ARCH_WORKAROUND_1 or _3 invalidates the branch predictors before
+ * shrike's first indirect branch. The SMC may clobber x0-x3 and preserves
+ * x4-x17 and x19-x29 (SMCCC 1.1); \keep (x20, shrike's once the guest's is
+ * stored) carries the exit kind across it, if the caller needs it.
+ */
+.macro spectre_workaround keep=
+    adrp    x2, spectre_exit_fid
+    ldr     w2, [x2, :lo12:spectre_exit_fid]
+    cbz     w2, 1f
+    .ifnb \keep
+    mov     \keep, x0
+    .endif
+    mov     w0, w2
+    smc     #0
+    .ifnb \keep
+    mov     x0, \keep
+    .endif
+1:
+.endm
+
+/* guest_enter()'s return: shrike's callee-saved registers back from the stack. */
+.macro return_from_guest_enter
+    ldp     x19, x20, [sp, #16]
+    ldp     x21, x22, [sp, #32]
+    ldp     x23, x24, [sp, #48]
+    ldp     x25, x26, [sp, #64]
+    ldp     x27, x28, [sp, #80]
+    ldp     x29, x30, [sp], #96
+    ret
+.endm
+
     .text
 
 /* unsigned long guest_enter(struct vcpu_regs *regs) */
@@ -54,43 +134,10 @@ guest_enter:
 guest_exit:
     mrs     x1, tpidr_el2
     ldr     x1, [x1, #CPU_GUEST_REGS]
-    stp     x2, x3, [x1, #VCPU_REGS_X + 2 * 8]
-    stp     x4, x5, [x1, #VCPU_REGS_X + 4 * 8]
-    stp     x6, x7, [x1, #VCPU_REGS_X + 6 * 8]
-    stp     x8, x9, [x1, #VCPU_REGS_X + 8 * 8]
-    stp     x10, x11, [x1, #VCPU_REGS_X + 10 * 8]
-    stp     x12, x13, [x1, #VCPU_REGS_X + 12 * 8]
-    stp     x14, x15, [x1, #VCPU_REGS_X + 14 * 8]
-    stp     x16, x17, [x1, #VCPU_REGS_X + 16 * 8]
-    stp     x18, x19, [x1, #VCPU_REGS_X + 18 * 8]
-    stp     x20, x21, [x1, #VCPU_REGS_X + 20 * 8]
-    stp     x22, x23, [x1, #VCPU_REGS_X + 22 * 8]
-    stp     x24, x25, [x1, #VCPU_REGS_X + 24 * 8]
-    stp     x26, x27, [x1, #VCPU_REGS_X + 26 * 8]
-    stp     x28, x29, [x1, #VCPU_REGS_X + 28 * 8]
-    str     x30, [x1, #VCPU_REGS_X + 30 * 8]
-    ldp     x2, x3, [sp], #16               /* the guest's x0, x1 */
-    stp     x2, x3, [x1, #VCPU_REGS_X + 0 * 8]
-    mrs     x2, elr_el2
-    mrs     x3, spsr_el2
-    stp     x2, x3, [x1, #VCPU_REGS_PC]
-
+    save_caller_regs x1
+    save_callee_regs_elr x1, x2, x3
     mov     x19, x1                         /* the vcpu_regs: kept across the SMC and the call */
-
-    /*
-     * Spectre-v2/BHB on cores that need the firmware for it (vcpu/spectre.c):
-     * SMCCC_ARCH_WORKAROUND_1 or _3 invalidates the branch predictors before
-     * shrike's first indirect branch. It may clobber x0-x3: keep the exit
-     * kind in x20 (x19 and x20 are shrike's again below).
-     */
-    adrp    x2, spectre_exit_fid
-    ldr     w2, [x2, :lo12:spectre_exit_fid]
-    cbz     w2, 1f
-    mov     x20, x0
-    mov     w0, w2
-    smc     #0
-    mov     x0, x20
-1:
+    spectre_workaround x20
     cbnz    x0, 2f                          /* FIQ or SError: the run loop */
     mov     x0, x19
     bl      trap_exit                       /* EXIT_RESUME, EXIT_SYNC or EXIT_HANDLED */
@@ -104,33 +151,18 @@ guest_resume:
     ldp     x1, x2, [x19, #VCPU_REGS_PC]
     msr     elr_el2, x1
     msr     spsr_el2, x2
-    ldp     x0, x1, [x19, #VCPU_REGS_X + 0 * 8]
-    ldp     x2, x3, [x19, #VCPU_REGS_X + 2 * 8]
-    ldp     x4, x5, [x19, #VCPU_REGS_X + 4 * 8]
-    ldp     x6, x7, [x19, #VCPU_REGS_X + 6 * 8]
-    ldp     x8, x9, [x19, #VCPU_REGS_X + 8 * 8]
-    ldp     x10, x11, [x19, #VCPU_REGS_X + 10 * 8]
-    ldp     x12, x13, [x19, #VCPU_REGS_X + 12 * 8]
-    ldp     x14, x15, [x19, #VCPU_REGS_X + 14 * 8]
-    ldp     x16, x17, [x19, #VCPU_REGS_X + 16 * 8]
+    load_caller_regs
     ldp     x20, x21, [x19, #VCPU_REGS_X + 20 * 8]
     ldp     x22, x23, [x19, #VCPU_REGS_X + 22 * 8]
     ldp     x24, x25, [x19, #VCPU_REGS_X + 24 * 8]
     ldp     x26, x27, [x19, #VCPU_REGS_X + 26 * 8]
     ldp     x28, x29, [x19, #VCPU_REGS_X + 28 * 8]
-    ldr     x30, [x19, #VCPU_REGS_X + 30 * 8]
     ldp     x18, x19, [x19, #VCPU_REGS_X + 18 * 8]
     eret
 
 /* Back to the run loop (IRQs come in at guest_exit_irq, below). */
 2:
-    ldp     x19, x20, [sp, #16]
-    ldp     x21, x22, [sp, #32]
-    ldp     x23, x24, [sp, #48]
-    ldp     x25, x26, [sp, #64]
-    ldp     x27, x28, [sp, #80]
-    ldp     x29, x30, [sp], #96
-    ret
+    return_from_guest_enter
 
 /*
  * An IRQ from the guest: the vector did "stp x0, x1, [sp, #-16]!". Saves
@@ -141,62 +173,22 @@ guest_resume:
 guest_exit_irq:
     mrs     x1, tpidr_el2
     ldr     x1, [x1, #CPU_GUEST_REGS]
-    stp     x2, x3, [x1, #VCPU_REGS_X + 2 * 8]
-    stp     x4, x5, [x1, #VCPU_REGS_X + 4 * 8]
-    stp     x6, x7, [x1, #VCPU_REGS_X + 6 * 8]
-    stp     x8, x9, [x1, #VCPU_REGS_X + 8 * 8]
-    stp     x10, x11, [x1, #VCPU_REGS_X + 10 * 8]
-    stp     x12, x13, [x1, #VCPU_REGS_X + 12 * 8]
-    stp     x14, x15, [x1, #VCPU_REGS_X + 14 * 8]
-    stp     x16, x17, [x1, #VCPU_REGS_X + 16 * 8]
-    stp     x18, x19, [x1, #VCPU_REGS_X + 18 * 8]
-    str     x30, [x1, #VCPU_REGS_X + 30 * 8]
-    ldp     x2, x3, [sp], #16               /* the guest's x0, x1 */
-    stp     x2, x3, [x1, #VCPU_REGS_X + 0 * 8]
+    save_caller_regs x1
     mov     x19, x1
-
-    /* As in guest_exit; the SMC preserves x4-x17 and x19-x29 (SMCCC 1.1). */
-    adrp    x2, spectre_exit_fid
-    ldr     w2, [x2, :lo12:spectre_exit_fid]
-    cbz     w2, 1f
-    mov     w0, w2
-    smc     #0
-1:
+    spectre_workaround                      /* x20 is still the guest's: no kind to keep */
     mov     x0, x19
     bl      irq_exit
     tbz     x0, #0, 2f
 
     /* Resume: the registers saved above, x19 (the base) last. */
-    ldp     x0, x1, [x19, #VCPU_REGS_X + 0 * 8]
-    ldp     x2, x3, [x19, #VCPU_REGS_X + 2 * 8]
-    ldp     x4, x5, [x19, #VCPU_REGS_X + 4 * 8]
-    ldp     x6, x7, [x19, #VCPU_REGS_X + 6 * 8]
-    ldp     x8, x9, [x19, #VCPU_REGS_X + 8 * 8]
-    ldp     x10, x11, [x19, #VCPU_REGS_X + 10 * 8]
-    ldp     x12, x13, [x19, #VCPU_REGS_X + 12 * 8]
-    ldp     x14, x15, [x19, #VCPU_REGS_X + 14 * 8]
-    ldp     x16, x17, [x19, #VCPU_REGS_X + 16 * 8]
-    ldr     x30, [x19, #VCPU_REGS_X + 30 * 8]
+    load_caller_regs
     ldp     x18, x19, [x19, #VCPU_REGS_X + 18 * 8]
     eret
 
     /* To the run loop: the rest of the guest's state first, then guest_enter() returns. */
 2:
-    stp     x20, x21, [x19, #VCPU_REGS_X + 20 * 8]
-    stp     x22, x23, [x19, #VCPU_REGS_X + 22 * 8]
-    stp     x24, x25, [x19, #VCPU_REGS_X + 24 * 8]
-    stp     x26, x27, [x19, #VCPU_REGS_X + 26 * 8]
-    stp     x28, x29, [x19, #VCPU_REGS_X + 28 * 8]
-    mrs     x1, elr_el2
-    mrs     x2, spsr_el2
-    stp     x1, x2, [x19, #VCPU_REGS_PC]
-    ldp     x19, x20, [sp, #16]
-    ldp     x21, x22, [sp, #32]
-    ldp     x23, x24, [sp, #48]
-    ldp     x25, x26, [sp, #64]
-    ldp     x27, x28, [sp, #80]
-    ldp     x29, x30, [sp], #96
-    ret
+    save_callee_regs_elr x19, x1, x2
+    return_from_guest_enter
 
 /* FP/SIMD state: the guest's, live in hardware while its vCPU is loaded. */
     .arch_extension fp
