@@ -107,137 +107,47 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
  * interleaved with the writes could not be paired) and the MRS results of a
  * batch are stored together, so that the compiler uses LDP/STP. The order
  * among them does not matter: EL2 uses none of them, and the ISB in
- * vcpu_load()/vcpu_put() follows.
+ * vcpu_load()/vcpu_put() follows; but for the virtual timer, whose CVAL is
+ * written before CTL may enable it. Each batch lists its registers once.
  */
-#define SYSREG_BATCH_LOAD(s, r) const uint64_t r##_v = (s)->r
-#define SYSREG_BATCH_MSR(r)     write_sysreg(r##_v, r)
+#define EL1_BATCH_MMU(X) \
+    X(sctlr_el1)         \
+    X(actlr_el1) X(cpacr_el1) X(ttbr0_el1) X(ttbr1_el1) X(tcr_el1) X(mair_el1) X(amair_el1)
+#define EL1_BATCH_EXC(X) \
+    X(esr_el1)           \
+    X(afsr0_el1) X(afsr1_el1) X(far_el1) X(par_el1) X(vbar_el1) X(contextidr_el1) X(tpidr_el1)
+#define EL1_BATCH_THREAD(X) \
+    X(tpidr_el0)            \
+    X(tpidrro_el0) X(sp_el0) X(sp_el1) X(elr_el1) X(spsr_el1) X(cntkctl_el1) X(csselr_el1)
+#define EL1_BATCH_TIMER(X) X(cntv_cval_el0) X(cntv_ctl_el0)
+
+#define EL1_LOAD(r)  const uint64_t r##_v = s->r;
+#define EL1_MSR(r)   write_sysreg(r##_v, r);
+#define EL1_MRS(r)   const uint64_t r##_v = read_sysreg(r);
+#define EL1_STORE(r) s->r = r##_v;
+#define EL1_RESTORE(batch)             \
+    {                                  \
+        batch(EL1_LOAD) batch(EL1_MSR) \
+    }
+#define EL1_SAVE(batch)                 \
+    {                                   \
+        batch(EL1_MRS) batch(EL1_STORE) \
+    }
 
 static void sysregs_restore(const struct vcpu_sysregs *s)
 {
-    {
-        SYSREG_BATCH_LOAD(s, sctlr_el1);
-        SYSREG_BATCH_LOAD(s, actlr_el1);
-        SYSREG_BATCH_LOAD(s, cpacr_el1);
-        SYSREG_BATCH_LOAD(s, ttbr0_el1);
-        SYSREG_BATCH_LOAD(s, ttbr1_el1);
-        SYSREG_BATCH_LOAD(s, tcr_el1);
-        SYSREG_BATCH_LOAD(s, mair_el1);
-        SYSREG_BATCH_LOAD(s, amair_el1);
-        SYSREG_BATCH_MSR(sctlr_el1);
-        SYSREG_BATCH_MSR(actlr_el1);
-        SYSREG_BATCH_MSR(cpacr_el1);
-        SYSREG_BATCH_MSR(ttbr0_el1);
-        SYSREG_BATCH_MSR(ttbr1_el1);
-        SYSREG_BATCH_MSR(tcr_el1);
-        SYSREG_BATCH_MSR(mair_el1);
-        SYSREG_BATCH_MSR(amair_el1);
-    }
-    {
-        SYSREG_BATCH_LOAD(s, esr_el1);
-        SYSREG_BATCH_LOAD(s, afsr0_el1);
-        SYSREG_BATCH_LOAD(s, afsr1_el1);
-        SYSREG_BATCH_LOAD(s, far_el1);
-        SYSREG_BATCH_LOAD(s, par_el1);
-        SYSREG_BATCH_LOAD(s, vbar_el1);
-        SYSREG_BATCH_LOAD(s, contextidr_el1);
-        SYSREG_BATCH_LOAD(s, tpidr_el1);
-        SYSREG_BATCH_MSR(esr_el1);
-        SYSREG_BATCH_MSR(afsr0_el1);
-        SYSREG_BATCH_MSR(afsr1_el1);
-        SYSREG_BATCH_MSR(far_el1);
-        SYSREG_BATCH_MSR(par_el1);
-        SYSREG_BATCH_MSR(vbar_el1);
-        SYSREG_BATCH_MSR(contextidr_el1);
-        SYSREG_BATCH_MSR(tpidr_el1);
-    }
-    {
-        SYSREG_BATCH_LOAD(s, tpidr_el0);
-        SYSREG_BATCH_LOAD(s, tpidrro_el0);
-        SYSREG_BATCH_LOAD(s, sp_el0);
-        SYSREG_BATCH_LOAD(s, sp_el1);
-        SYSREG_BATCH_LOAD(s, elr_el1);
-        SYSREG_BATCH_LOAD(s, spsr_el1);
-        SYSREG_BATCH_LOAD(s, cntkctl_el1);
-        SYSREG_BATCH_LOAD(s, csselr_el1);
-        SYSREG_BATCH_MSR(tpidr_el0);
-        SYSREG_BATCH_MSR(tpidrro_el0);
-        SYSREG_BATCH_MSR(sp_el0);
-        SYSREG_BATCH_MSR(sp_el1);
-        SYSREG_BATCH_MSR(elr_el1);
-        SYSREG_BATCH_MSR(spsr_el1);
-        SYSREG_BATCH_MSR(cntkctl_el1);
-        SYSREG_BATCH_MSR(csselr_el1);
-    }
-    {
-        SYSREG_BATCH_LOAD(s, cntv_cval_el0);
-        SYSREG_BATCH_LOAD(s, cntv_ctl_el0);
-        SYSREG_BATCH_MSR(cntv_cval_el0);
-        SYSREG_BATCH_MSR(cntv_ctl_el0);
-    }
+    EL1_RESTORE(EL1_BATCH_MMU)
+    EL1_RESTORE(EL1_BATCH_EXC)
+    EL1_RESTORE(EL1_BATCH_THREAD)
+    EL1_RESTORE(EL1_BATCH_TIMER)
 }
 
 static void sysregs_save(struct vcpu_sysregs *s)
 {
-    {
-        const uint64_t sctlr_el1_v = read_sysreg(sctlr_el1);
-        const uint64_t actlr_el1_v = read_sysreg(actlr_el1);
-        const uint64_t cpacr_el1_v = read_sysreg(cpacr_el1);
-        const uint64_t ttbr0_el1_v = read_sysreg(ttbr0_el1);
-        const uint64_t ttbr1_el1_v = read_sysreg(ttbr1_el1);
-        const uint64_t tcr_el1_v = read_sysreg(tcr_el1);
-        const uint64_t mair_el1_v = read_sysreg(mair_el1);
-        const uint64_t amair_el1_v = read_sysreg(amair_el1);
-        s->sctlr_el1 = sctlr_el1_v;
-        s->actlr_el1 = actlr_el1_v;
-        s->cpacr_el1 = cpacr_el1_v;
-        s->ttbr0_el1 = ttbr0_el1_v;
-        s->ttbr1_el1 = ttbr1_el1_v;
-        s->tcr_el1 = tcr_el1_v;
-        s->mair_el1 = mair_el1_v;
-        s->amair_el1 = amair_el1_v;
-    }
-    {
-        const uint64_t esr_el1_v = read_sysreg(esr_el1);
-        const uint64_t afsr0_el1_v = read_sysreg(afsr0_el1);
-        const uint64_t afsr1_el1_v = read_sysreg(afsr1_el1);
-        const uint64_t far_el1_v = read_sysreg(far_el1);
-        const uint64_t par_el1_v = read_sysreg(par_el1);
-        const uint64_t vbar_el1_v = read_sysreg(vbar_el1);
-        const uint64_t contextidr_el1_v = read_sysreg(contextidr_el1);
-        const uint64_t tpidr_el1_v = read_sysreg(tpidr_el1);
-        s->esr_el1 = esr_el1_v;
-        s->afsr0_el1 = afsr0_el1_v;
-        s->afsr1_el1 = afsr1_el1_v;
-        s->far_el1 = far_el1_v;
-        s->par_el1 = par_el1_v;
-        s->vbar_el1 = vbar_el1_v;
-        s->contextidr_el1 = contextidr_el1_v;
-        s->tpidr_el1 = tpidr_el1_v;
-    }
-    {
-        const uint64_t tpidr_el0_v = read_sysreg(tpidr_el0);
-        const uint64_t tpidrro_el0_v = read_sysreg(tpidrro_el0);
-        const uint64_t sp_el0_v = read_sysreg(sp_el0);
-        const uint64_t sp_el1_v = read_sysreg(sp_el1);
-        const uint64_t elr_el1_v = read_sysreg(elr_el1);
-        const uint64_t spsr_el1_v = read_sysreg(spsr_el1);
-        const uint64_t cntkctl_el1_v = read_sysreg(cntkctl_el1);
-        const uint64_t csselr_el1_v = read_sysreg(csselr_el1);
-        s->tpidr_el0 = tpidr_el0_v;
-        s->tpidrro_el0 = tpidrro_el0_v;
-        s->sp_el0 = sp_el0_v;
-        s->sp_el1 = sp_el1_v;
-        s->elr_el1 = elr_el1_v;
-        s->spsr_el1 = spsr_el1_v;
-        s->cntkctl_el1 = cntkctl_el1_v;
-        s->csselr_el1 = csselr_el1_v;
-    }
-    {
-        const uint64_t cntv_ctl_el0_v = read_sysreg(cntv_ctl_el0);
-        const uint64_t cntv_cval_el0_v = read_sysreg(cntv_cval_el0);
-        s->cntv_ctl_el0 = cntv_ctl_el0_v;
-        s->cntv_cval_el0 = cntv_cval_el0_v;
-    }
+    EL1_SAVE(EL1_BATCH_MMU)
+    EL1_SAVE(EL1_BATCH_EXC)
+    EL1_SAVE(EL1_BATCH_THREAD)
+    EL1_SAVE(EL1_BATCH_TIMER)
     /* A descheduled vCPU's timer must not fire on this CPU. */
     write_sysreg(0, cntv_ctl_el0);
 }
