@@ -65,6 +65,5 @@ void ipi_send(unsigned cpu, enum ipi ipi)
         gicv2_send_sgi(ipi, cpus[cpu].mpidr);
         return;
     }
-    uint64_t route = __atomic_load_n(&cpus[cpu].sgi_route, __ATOMIC_RELAXED);
-    gicv3_send_sgi_routed(ipi, route != 0 ? route : ipi_route_slow(cpu));
+    gicv3_send_sgi_routed(ipi, ipi_route(cpu));
 }

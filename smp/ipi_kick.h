@@ -13,19 +13,21 @@
 /* The route to cpu, computed at its first IPI (0 is no route: one always has a TargetList bit). */
 uint64_t ipi_route_slow(unsigned cpu);
 
+/* GICv3: the ICC_SGI1R_EL1 route to cpu, but the INTID. */
+static inline uint64_t ipi_route(unsigned cpu)
+{
+    uint64_t route = __atomic_load_n(&cpus[cpu].sgi_route, __ATOMIC_RELAXED);
+    return route != 0 ? route : ipi_route_slow(cpu);
+}
+
 static inline void ipi_kick(unsigned cpu)
 {
-    struct cpu *to = &cpus[cpu];
-    __atomic_fetch_add(&to->kicks_sent, 1, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&cpus[cpu].kicks_sent, 1, __ATOMIC_RELAXED);
     if (gic_host_v2) {
-        gicv2_send_sgi(IPI_KICK, to->mpidr);
+        gicv2_send_sgi(IPI_KICK, cpus[cpu].mpidr);
         return;
     }
-    uint64_t route = __atomic_load_n(&to->sgi_route, __ATOMIC_RELAXED);
-    if (route == 0) {
-        route = ipi_route_slow(cpu);
-    }
-    gicv3_send_sgi_routed(IPI_KICK, route);
+    gicv3_send_sgi_routed(IPI_KICK, ipi_route(cpu));
 }
 
 #endif

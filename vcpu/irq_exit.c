@@ -34,7 +34,7 @@
 
 static inline bool nothing_requested(const struct vcpu *v)
 {
-    return *(const volatile unsigned *)&v->requests == 0;
+    return load_relaxed(v->requests) == 0;
 }
 
 unsigned long irq_exit(struct vcpu_regs *regs)
@@ -66,7 +66,7 @@ unsigned long irq_exit(struct vcpu_regs *regs)
         }
         return EXIT_HANDLED;
     }
-    if (c->folded || *(const volatile unsigned *)&c->changed != 0) {
+    if (c->folded || load_relaxed(c->changed) != 0) {
         /* Cleared first: a pend racing with the refill is seen by it, or leaves it set. */
         store_relaxed(c->changed, 0U);
         if (c->used_lrs != 0 || !list_empty(&c->ap_list)) {

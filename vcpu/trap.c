@@ -7,6 +7,7 @@
 #include "vcpu/trap.h"
 
 #include "kernel/esr.h"
+#include "kernel/lib.h"
 #include "kernel/list.h"
 #include "kernel/log.h"
 #include "sched/sched.h"
@@ -293,9 +294,8 @@ struct vcpu *trap_sync(struct vcpu *v)
  */
 static inline bool resume_now(const struct vcpu *v)
 {
-    /* Volatile single loads (GCC's relaxed atomic loads cost an extra add here). */
-    unsigned req = *(const volatile unsigned *)&v->requests;
-    unsigned changed = *(const volatile unsigned *)&v->vgic.changed;
+    unsigned req = load_relaxed(v->requests);
+    unsigned changed = load_relaxed(v->vgic.changed);
     return (req | changed) == 0;
 }
 
