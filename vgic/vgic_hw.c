@@ -116,6 +116,41 @@ static void write_lr(unsigned i, uint64_t v)
     }
 }
 
+/*
+ * Zeroes list registers 0 to n - 1: one computed jump into a run of MSRs
+ * that falls through down to LR0, instead of a loop over write_lr()'s own
+ * jump (the loop's call kept seven registers spilled around it).
+ */
+#define CLEAR_LR(i)                                                                                \
+    case (i) + 1:                                                                                  \
+        write_sysreg(0, ich_lr##i##_el2);                                                          \
+        __attribute__((fallthrough))
+static void clear_lrs_below(unsigned n)
+{
+    switch (n) {
+    default: /* more than 16 is not a count of list registers */
+        CLEAR_LR(15);
+        CLEAR_LR(14);
+        CLEAR_LR(13);
+        CLEAR_LR(12);
+        CLEAR_LR(11);
+        CLEAR_LR(10);
+        CLEAR_LR(9);
+        CLEAR_LR(8);
+        CLEAR_LR(7);
+        CLEAR_LR(6);
+        CLEAR_LR(5);
+        CLEAR_LR(4);
+        CLEAR_LR(3);
+        CLEAR_LR(2);
+        CLEAR_LR(1);
+        CLEAR_LR(0);
+    case 0:
+        break;
+    }
+}
+#undef CLEAR_LR
+
 static uint64_t read_lr(unsigned i)
 {
     switch (i) {
@@ -286,9 +321,7 @@ void vgic_hw_put(struct vgic_cpu *c)
      * or the next vCPU loaded here (with nothing of its own to flush) would
      * run with this one's interrupts.
      */
-    for (unsigned i = 0; i < c->used_lrs; i++) {
-        write_lr(i, 0);
-    }
+    clear_lrs_below(c->used_lrs);
     c->used_lrs = 0;
     c->vmcr = vgic_vmcr_view(read_sysreg(ich_vmcr_el2), c->vmcr);
     if (nr_apr == 4) {
