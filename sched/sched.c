@@ -97,12 +97,7 @@ static struct sched_cpu *this_sc(void)
     return &scpus[this_cpu_id()];
 }
 
-static unsigned sc_cpu(const struct sched_cpu *sc)
-{
-    return (unsigned)(sc - scpus);
-}
-
-#define RQ(sc) (&rqs[sc_cpu(sc)])
+#define RQ(sc) ((sc)->rq)
 
 static struct sched_vcpu *vcpu_of(struct sched_entity *se)
 {
@@ -270,7 +265,7 @@ static void force_fire(struct soft_timer *t, uint64_t now)
  * sc->slice_end, which the pick set: the slice, budget or cap left, or the
  * next replenishment); a dedicated CPU never.
  */
-static void arm_slice(struct sched_cpu *sc, uint64_t start, uint64_t start_us)
+static inline void arm_slice(struct sched_cpu *sc, uint64_t start, uint64_t start_us)
 {
     const struct sched_pool *pool = sc->pool;
     if (!sc->slice.armed && pool_needs_slice(pool, RQ(sc), start_us)) {
@@ -513,14 +508,21 @@ static void place(struct sched_vcpu *v)
 /* --- the per-CPU loop -------------------------------------------------------------- */
 
 /* A real-time vCPU past its server deadline with budget left was not served in time. */
-static void count_rt_miss(struct sched_entity *se, uint64_t now_us)
+static void __attribute__((noinline)) count_rt_miss_slow(struct sched_entity *se, uint64_t now_us)
 {
-    if (se->rt_budget_us != 0 && se->rt_left_us != 0 && now_us > se->rt_deadline &&
-        se->rt_missed != se->rt_deadline) {
+    if (se->rt_left_us != 0 && now_us > se->rt_deadline && se->rt_missed != se->rt_deadline) {
         se->rt_missed = se->rt_deadline;
         se->rt_misses++;
         struct sched_vcpu *v = vcpu_of(se);
         trace_event(this_cpu_id(), TRACE_RT_MISS, v->vm_id, v->vcpu_id, 0);
+    }
+}
+
+/* The test that most vCPUs (no budget) stop at, inline at both callers. */
+static inline void count_rt_miss(struct sched_entity *se, uint64_t now_us)
+{
+    if (se->rt_budget_us != 0) {
+        count_rt_miss_slow(se, now_us);
     }
 }
 
@@ -961,6 +963,7 @@ static uint64_t dedicated_affinity(const struct sched_vcpu *v, uint64_t affinity
 void sched_cpu_init(void)
 {
     struct sched_cpu *sc = this_sc();
+    sc->rq = &rqs[this_cpu_id()]; /* RQ(sc) is used only on sc's own CPU, after this */
     rq_init(RQ(sc));
     sc->pool = pool_of_cpu_id(this_cpu_id());
     sc->slice.fn = slice_fire;

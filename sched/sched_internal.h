@@ -15,6 +15,7 @@ struct sched_pool;
 
 struct sched_cpu {
     spinlock_t lock;               /* guards rqs[cpu] */
+    struct runqueue *rq;           /* &rqs[cpu], from sched_cpu_init() */
     const struct sched_pool *pool; /* the CPU's pool (config/sched.h), from sched_cpu_init() */
     struct sched_vcpu *curr;
     struct soft_timer slice;
