@@ -561,12 +561,12 @@ static void wfi_trap_again(struct sched_cpu *sc)
     }
 }
 
-static struct sched_vcpu *pick(struct sched_cpu *sc, uint64_t now)
+/* Picks the next vCPU to run here, or none (sc->lock held, as after_run() may leave it). */
+static struct sched_vcpu *pick_locked(struct sched_cpu *sc, uint64_t now)
 {
     uint64_t slice;
     const struct sched_pool *pool = sc->pool;
-    uint64_t now_us = ticks_to_us(now); /* once: timer_freq() is a call, and two divisions */
-    spin_lock(&sc->lock);
+    uint64_t now_us = ticks_to_us(now); /* once: two divisions */
     struct sched_entity *se = pool_pick_next(pool, RQ(sc), now_us, &slice);
     struct sched_vcpu *v = se ? vcpu_of(se) : 0;
     if (v != 0) {
@@ -586,7 +586,6 @@ static struct sched_vcpu *pick(struct sched_cpu *sc, uint64_t now)
         /* Only throttled vCPUs wait (a cap or a budget): idle until the first may run. */
         softtimer_arm(&sc->slice, now + us_to_ticks(slice));
     }
-    spin_unlock(&sc->lock);
     return v;
 }
 
@@ -641,8 +640,13 @@ static void charge(struct sched_cpu *sc, struct sched_vcpu *v, uint64_t now)
     }
 }
 
-/* v left the guest with these requests; decide where it goes. */
-static void after_run(struct sched_cpu *sc, struct sched_vcpu *v, unsigned why, uint64_t now)
+/*
+ * v left the guest with these requests; decide where it goes. Returns true
+ * with sc->lock still held where the next pick follows at once (v blocked,
+ * or went back on this queue), so that the switch takes the queue's lock
+ * once; false with it released (v stopped, or left for another CPU).
+ */
+static bool after_run(struct sched_cpu *sc, struct sched_vcpu *v, unsigned why, uint64_t now)
 {
     spin_lock(&sc->lock);
     charge(sc, v, now);
@@ -653,27 +657,26 @@ static void after_run(struct sched_cpu *sc, struct sched_vcpu *v, unsigned why, 
         set_state(v, VS_IDLE, now);
         spin_unlock(&sc->lock);
         trace_event(this_cpu_id(), TRACE_SWITCH_OUT, v->vm_id, v->vcpu_id, TRACE_OUT_STOP);
-        return;
+        return false;
     }
     if ((why & VCPU_REQ_BLOCK) && !(why & (VCPU_REQ_MIGRATE | VCPU_REQ_RESCHED)) &&
         !v->wake_pending && !vcpu_op_has_pending(v)) {
         set_state(v, VS_BLOCKED, now);
         v->stats.blocks++;
-        spin_unlock(&sc->lock);
         trace_event_pair(this_cpu_id(), v->vm_id, v->vcpu_id, TRACE_SWITCH_OUT, TRACE_OUT_BLOCK,
                          TRACE_BLOCK, 0);
-        return;
+        return true;
     }
     if (why & VCPU_REQ_MIGRATE) {
         spin_unlock(&sc->lock);
         trace_event(this_cpu_id(), TRACE_SWITCH_OUT, v->vm_id, v->vcpu_id, TRACE_OUT_MIGRATE);
         migrate_out(sc, v, now);
-        return;
+        return false;
     }
     enqueue_locked(v, this_cpu_id());
-    spin_unlock(&sc->lock);
     trace_event(this_cpu_id(), TRACE_SWITCH_OUT, v->vm_id, v->vcpu_id,
                 (why & VCPU_REQ_YIELD) ? TRACE_OUT_YIELD : TRACE_OUT_PREEMPT);
+    return true;
 }
 
 static void idle_begin(struct sched_cpu *sc)
@@ -702,10 +705,17 @@ bool sched_should_yield(void)
 void sched_run_this_cpu(void)
 {
     struct sched_cpu *sc = this_sc();
+    bool locked = false; /* after_run() left the queue locked: pick at its time */
+    uint64_t now = 0;
     for (;;) {
-        uint64_t now = counter_read();
-        struct sched_vcpu *v = pick(sc, now);
+        if (!locked) {
+            now = counter_read();
+            spin_lock(&sc->lock);
+        }
+        struct sched_vcpu *v = pick_locked(sc, now);
+        spin_unlock(&sc->lock);
         if (v == 0 && pull_work()) {
+            locked = false;
             continue;
         }
         if (v == 0) {
@@ -717,7 +727,8 @@ void sched_run_this_cpu(void)
         trace_event(this_cpu_id(), TRACE_SWITCH_IN, v->vm_id, v->vcpu_id, 0);
         unsigned why = vcpu_op_run(v);
         sc->last_exit = v->left_at;
-        after_run(sc, v, why, counter_read());
+        now = counter_read();
+        locked = after_run(sc, v, why, now);
     }
 }
 
