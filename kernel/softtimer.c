@@ -15,6 +15,7 @@
 #include "kernel/softtimer.h"
 
 #include "config/kernel.h"
+#include "kernel/check.h"
 #include "kernel/spinlock.h"
 #include "kernel/timer.h"
 
@@ -30,34 +31,51 @@ void local_irq_restore(uint64_t flags);
 struct timer_queue {
     spinlock_t lock;
     struct list_node list;
+    struct soft_timer *own; /* the CPU's own timer (softtimer_own_init), beside the list */
 };
 
 static struct timer_queue queues[CONFIG_MAX_CPUS];
 
+/* Sets the hardware timer for q's earliest deadline, its own timer's included (q's lock held). */
 static void program(struct timer_queue *q)
 {
-    if (list_empty(&q->list)) {
+    uint64_t d = UINT64_MAX;
+    if (!list_empty(&q->list)) {
+        d = list_entry(q->list.next, struct soft_timer, link)->deadline;
+    }
+    if (q->own != 0 && q->own->armed && q->own->deadline < d) {
+        d = q->own->deadline;
+    }
+    if (d == UINT64_MAX) {
         timer_cancel();
     } else {
-        timer_arm(list_entry(q->list.next, struct soft_timer, link)->deadline);
+        timer_arm(d);
     }
 }
 
-/* Takes the first due timer off q (counted as running), or NULL. */
+/* Running before unarmed: whoever sees armed false also sees it running. */
+static struct soft_timer *take(struct soft_timer *t)
+{
+    __atomic_add_fetch(&t->running, 1, __ATOMIC_RELAXED);
+    __atomic_store_n(&t->armed, false, __ATOMIC_RELEASE);
+    return t;
+}
+
+/* Takes the first due timer off q, or q's own timer if due first (counted as running), or NULL. */
 static struct soft_timer *pop_due(struct timer_queue *q, uint64_t now)
 {
     struct soft_timer *t = 0;
+    struct soft_timer *own = q->own;
     spin_lock(&q->lock);
     if (!list_empty(&q->list)) {
         t = list_entry(q->list.next, struct soft_timer, link);
-        if (t->deadline > now) {
-            t = 0;
-        } else {
-            list_del(&t->link);
-            /* Running before unarmed: whoever sees armed false also sees it running. */
-            __atomic_add_fetch(&t->running, 1, __ATOMIC_RELAXED);
-            __atomic_store_n(&t->armed, false, __ATOMIC_RELEASE);
-        }
+        t = t->deadline <= now ? t : 0;
+    }
+    if (own != 0 && own->armed && own->deadline <= now && (t == 0 || own->deadline <= t->deadline)) {
+        t = take(own);
+    } else if (t != 0) {
+        list_del(&t->link);
+        take(t);
     }
     spin_unlock(&q->lock);
     return t;
@@ -81,6 +99,7 @@ static void expire(uint64_t now)
 void softtimer_cpu_init(void)
 {
     list_init(&queues[this_cpu_id()].list);
+    queues[this_cpu_id()].own = 0;
     timer_set_callback(expire);
 }
 
@@ -152,13 +171,34 @@ void softtimer_cancel(struct soft_timer *t)
     local_irq_restore(flags);
 }
 
-void softtimer_cancel_local(struct soft_timer *t)
+void softtimer_own_init(struct soft_timer *t)
+{
+    struct timer_queue *q = &queues[this_cpu_id()];
+    CHECK(q->own == 0 && !t->armed); /* one own timer per CPU, from softtimer_cpu_init() on */
+    t->cpu = this_cpu_id();
+    q->own = t;
+}
+
+void softtimer_own_arm(struct soft_timer *t, uint64_t deadline)
 {
     /*
-     * The expiry that could clear armed runs on this CPU, whose IRQs are
-     * masked: detach()'s look at armed, then its second under the queue lock, hold.
+     * The queue's lock, to read its head for the hardware timer: it is
+     * programmed exactly as when t was on the queue (QEMU's round-robin
+     * turns follow the timers' deadlines, and the scheduler's switch-rate
+     * specs were measured with those).
      */
-    detach(t);
+    struct timer_queue *q = &queues[t->cpu];
+    spin_lock(&q->lock);
+    t->deadline = deadline;
+    __atomic_store_n(&t->armed, true, __ATOMIC_RELEASE);
+    program(q);
+    spin_unlock(&q->lock);
+}
+
+void softtimer_own_cancel(struct soft_timer *t)
+{
+    /* The expiry, the only other writer of armed, runs on this CPU, whose IRQs are masked. */
+    __atomic_store_n(&t->armed, false, __ATOMIC_RELEASE);
 }
 
 void softtimer_cancel_sync(struct soft_timer *t)

@@ -39,12 +39,17 @@ void softtimer_arm(struct soft_timer *t, uint64_t deadline);
 void softtimer_cancel(struct soft_timer *t);
 
 /*
- * softtimer_cancel() of a timer that only this CPU arms and cancels, with IRQs
- * masked (a scheduler's per-CPU timer under its queue lock): t's own lock is
- * not needed, as no arm or cancel of t can run alongside; the queue's is kept
- * (other CPUs unlink their timers from this queue).
+ * A CPU's own timer (one per CPU: the scheduler's slice): armed and
+ * cancelled only on that CPU, with IRQs masked, and kept beside its queue
+ * rather than on it: an arm walks no list (it takes the queue's lock to
+ * program the hardware timer), a cancel is one store, with no lock. Its
+ * callback runs from the expiry like any other's, in deadline order.
+ * softtimer_own_init() makes t this CPU's own timer; t is then used only
+ * with softtimer_own_arm() and softtimer_own_cancel(), never with the calls above.
  */
-void softtimer_cancel_local(struct soft_timer *t);
+void softtimer_own_init(struct soft_timer *t);
+void softtimer_own_arm(struct soft_timer *t, uint64_t deadline);
+void softtimer_own_cancel(struct soft_timer *t);
 
 /*
  * Disarms t and waits until its callback runs on no CPU: on return t is on

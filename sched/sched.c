@@ -269,8 +269,8 @@ static inline void arm_slice(struct sched_cpu *sc, uint64_t start, uint64_t star
 {
     const struct sched_pool *pool = sc->pool;
     if (!sc->slice.armed && pool_needs_slice(pool, RQ(sc), start_us)) {
-        softtimer_arm(&sc->slice,
-                      pool->policy == SCHED_POLICY_FAIR ? sc->slice_end : start + slice_ticks);
+        softtimer_own_arm(&sc->slice,
+                          pool->policy == SCHED_POLICY_FAIR ? sc->slice_end : start + slice_ticks);
     }
 }
 
@@ -579,12 +579,12 @@ static struct sched_vcpu *pick_locked(struct sched_cpu *sc, uint64_t now)
         sc->switches++;
         v->stats.switches_in++;
         sc->slice_end = now + us_to_ticks(slice);
-        softtimer_cancel_local(&sc->slice);
+        softtimer_own_cancel(&sc->slice);
         arm_slice(sc, now, now_us);
         arm_balance(sc, now);
     } else if (slice != 0) {
         /* Only throttled vCPUs wait (a cap or a budget): idle until the first may run. */
-        softtimer_arm(&sc->slice, now + us_to_ticks(slice));
+        softtimer_own_arm(&sc->slice, now + us_to_ticks(slice));
     }
     return v;
 }
@@ -652,7 +652,7 @@ static bool after_run(struct sched_cpu *sc, struct sched_vcpu *v, unsigned why, 
     charge(sc, v, now);
     RQ(sc)->curr = 0;
     sc->curr = 0;
-    softtimer_cancel_local(&sc->slice); /* only this CPU arms it, under sc->lock */
+    softtimer_own_cancel(&sc->slice); /* this CPU's own timer (kernel/softtimer.h) */
     if (!vcpu_op_on(v)) {
         set_state(v, VS_IDLE, now);
         spin_unlock(&sc->lock);
@@ -978,6 +978,7 @@ void sched_cpu_init(void)
     rq_init(RQ(sc));
     sc->pool = pool_of_cpu_id(this_cpu_id());
     sc->slice.fn = slice_fire;
+    softtimer_own_init(&sc->slice);
     sc->balance.fn = balance_fire;
     sc->force.fn = force_fire;
     __atomic_fetch_or(&online_mask, 1ULL << this_cpu_id(), __ATOMIC_RELEASE);

@@ -22,6 +22,7 @@ static uint64_t ticks_to_ms(uint64_t ticks)
 static void print_cpus(uint64_t now)
 {
     uint64_t up = now - boot_time;
+    uint64_t switches = 0;
     kprintf_locked("shrike: sched: per CPU (%lu ms since the scheduler started)\n",
                    ticks_to_ms(up));
     for (unsigned i = 0; i < cpu_count; i++) {
@@ -36,7 +37,11 @@ static void print_cpus(uint64_t now)
                        up ? idle * 100 / up : 0, sc->timer_irqs, rqs[i].nr_queued,
                        ipi_kicks_sent(i), ipi_kicks_taken(i), sc->pool ? sc->pool->name : "?",
                        el2 - sc->el2_irqs_at_start, el2);
+        switches += sc->switches;
     }
+    /* The mean is what the slice sets; how QEMU's round-robin turns fall moves single CPUs'. */
+    kprintf_locked("shrike: sched: all CPUs switches=%lu mean=%lu\n", switches,
+                   cpu_count ? switches / cpu_count : 0);
 }
 
 static uint64_t avg(uint64_t sum, uint64_t n)

@@ -9,7 +9,8 @@
  * by its own callback on one CPU while another CPU arms it, is linked on at
  * most one queue and every queue stays a sound list; cancel_sync returns
  * only when the callback runs nowhere and the timer is on no queue, even
- * when the callback re-arms it.
+ * when the callback re-arms it. A CPU's own timer is never linked, programs
+ * the hardware with the queue, and fires in deadline order with it.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
@@ -439,32 +440,59 @@ static void test_cancel_unarmed(void)
 }
 
 /*
- * --- 5: the local cancel takes no timer lock and unlinks only its timer ----
+ * --- 5: a CPU's own timer: beside the queue, programmed with it, in order ---
  * (the scheduler's slice timer: armed and cancelled only by its own CPU).
  */
-static void test_cancel_local(void)
+static unsigned order[4];
+static unsigned order_n;
+static struct soft_timer own, u, w;
+
+static void order_fn(struct soft_timer *t, uint64_t now)
 {
-    struct soft_timer t = {.fn = shared_fn};
-    struct soft_timer u = {.fn = shared_fn};
+    (void)now;
+    order[order_n++ % 4] = t == &own ? 1 : t == &u ? 2 : 3;
+}
+
+static void test_own_timer(void)
+{
     fake_now = 0;
-    shared_fired = 0;
+    order_n = 0;
     arm_sentinels();
     become_cpu(0);
+    own = (struct soft_timer){.fn = order_fn};
+    u = (struct soft_timer){.fn = order_fn};
+    w = (struct soft_timer){.fn = order_fn};
+    softtimer_own_init(&own);
     softtimer_arm(&u, 30);
-    softtimer_arm(&t, 20);
-    spin_lock(&t.lock); /* held elsewhere: the local cancel must not wait for it */
-    softtimer_cancel_local(&t);
-    softtimer_cancel_local(&t); /* not armed any more: nothing */
-    spin_unlock(&t.lock);
+    EXPECT_EQ(hw_cval[0], 30);
+    softtimer_own_arm(&own, 20); /* earlier than the queue's head: the hardware follows */
+    EXPECT(own.armed);
+    EXPECT_EQ(hw_cval[0], 20);
     bool sound = true;
-    EXPECT(!t.armed);
-    EXPECT_EQ(links_total(&t, &sound), 0);
-    EXPECT_EQ(links_total(&u, &sound), 1);
-    EXPECT(sound);
-    advance(30);
+    EXPECT_EQ(links_total(&own, &sound), 0); /* never on a queue */
+    spin_lock(&own.lock);                    /* held elsewhere: the own calls never take it */
+    softtimer_own_cancel(&own);
+    spin_unlock(&own.lock);
+    EXPECT(!own.armed);
+    EXPECT_EQ(hw_cval[0], 20); /* a cancel leaves the hardware as it is */
+    advance(20);
+    poll_irq(); /* nothing due: the queue's head is programmed */
+    EXPECT_EQ(order_n, 0);
+    EXPECT_EQ(hw_cval[0], 30);
+    softtimer_own_arm(&own, 40); /* later than the head: the head stays programmed */
+    EXPECT_EQ(hw_cval[0], 30);
+    softtimer_arm(&w, 40); /* the same deadline as the own timer: the own one first */
+    advance(25);           /* 45: all three due */
     poll_irq();
-    EXPECT_EQ(shared_fired, 1); /* u alone */
-    EXPECT(!u.armed);
+    EXPECT_EQ(order_n, 3);
+    EXPECT_EQ(order[0], 2);
+    EXPECT_EQ(order[1], 1);
+    EXPECT_EQ(order[2], 3);
+    EXPECT(!own.armed && !u.armed && !w.armed);
+    EXPECT_EQ(hw_cval[0], UINT64_MAX / 2); /* the sentinel */
+    EXPECT(sound);
+    poll_irq();
+    EXPECT_EQ(order_n, 3); /* each fired once */
 }
 
 int main(void)
@@ -479,6 +507,6 @@ int main(void)
     test_callback_rearm_races_remote_arm();
     test_cancel_sync();
     test_cancel_unarmed();
-    test_cancel_local();
+    test_own_timer();
     return unit_report("test_softtimer");
 }

@@ -84,7 +84,7 @@ set(unit_entropy_SOURCES tests/unit/test_entropy.c kernel/entropy.c kernel/chach
 
 # Threads play CPUs in the soft-timer test.
 list(APPEND SHRIKE_UNIT_TESTS softtimer)
-set(unit_softtimer_SOURCES tests/unit/test_softtimer.c kernel/softtimer.c)
+set(unit_softtimer_SOURCES tests/unit/test_softtimer.c kernel/softtimer.c tests/unit/host_panic.c)
 set(unit_softtimer_OPTIONS -pthread)
 list(APPEND SHRIKE_UNIT_TESTS vtimer_math)
 set(unit_vtimer_math_SOURCES tests/unit/test_vtimer_math.c)
