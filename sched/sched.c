@@ -108,8 +108,7 @@ static void set_state(struct sched_vcpu *v, enum vcpu_sched_state s, uint64_t no
 {
     uint64_t spent = now - v->state_since;
     if (v->sstate == VS_RUNNING) {
-        v->stats.run_ticks += spent;
-        v->se.run_us += spent * 1000000 / timer_freq();
+        v->stats.run_ticks += spent; /* se.run_us follows at the charge, which comes first */
     } else if (v->sstate == VS_RUNNABLE) {
         v->stats.wait_ticks += spent;
     }
@@ -631,6 +630,7 @@ static void charge(struct sched_cpu *sc, struct sched_vcpu *v, uint64_t now)
     uint64_t run_us = ticks_to_us(run);
     uint64_t ran = run_us > v->se.charged_us ? run_us - v->se.charged_us : 0;
     v->se.charged_us = run_us;
+    v->se.run_us = run_us;
     uint64_t now_us = ticks_to_us(now);
     count_rt_miss(&v->se, now_us);
     uint64_t exhausted = v->se.rt_exhausted;
