@@ -8,6 +8,12 @@
  * stop request to vCPU 1 kicks its CPU while it is still halted. The VM
  * must power off; if the halt swallowed the request and re-entered the
  * guest, vCPU 1 would spin on and the VM never stop.
+ *
+ * The specs run under -icount, so that what happens first does not depend on
+ * the host: the waits YIELD, which ends a CPU's turn in QEMU's round robin
+ * (a plain spin would keep it until the next timer deadline of any CPU, and
+ * CPU 1 is tickless), and vCPU 1 reaches its WFI in its first turn after
+ * setting the flag that vCPU 0 waits for.
  */
 #include "guests/lib/gic.h"
 #include "guests/lib/guest.h"
@@ -23,7 +29,7 @@ static void waiter(unsigned me)
     in_wfi = 1;
     __asm__ __volatile__("dsb ish\n\twfi" : : : "memory");
     for (;;) {
-        __asm__ __volatile__("" : : : "memory");
+        __asm__ __volatile__("yield" : : : "memory");
     }
 }
 
@@ -31,6 +37,7 @@ void guest_main(void)
 {
     CHECK_EQ(guest_cpu_on(1, waiter), 0, "vCPU 1 started");
     while (!in_wfi) {
+        __asm__ __volatile__("yield" : : : "memory");
     }
     for (volatile unsigned long i = 0; i < DELAY_SPINS; i++) {
     }
