@@ -35,8 +35,8 @@
 QEMU_PLUGIN_EXPORT int qemu_plugin_version = 1;
 
 enum { C_EL2, C_KERNEL, C_OTHER, C_N };
-#define MAX_CPUS 8
-#define MARK_INSN 0xd5032fffu /* HINT #0x7f */
+#define MAX_CPUS      8
+#define MARK_INSN     0xd5032fffu /* HINT #0x7f */
 /*
  * QEMU 7.2's TimersState (softmmu/timers-state.h): int16_t icount_time_shift at
  * 26, then int64_t last_delta, qemu_icount_bias (ns) at 40, vm_clock_warp_start,
@@ -47,7 +47,7 @@ enum { C_EL2, C_KERNEL, C_OTHER, C_N };
 #define TS_SHIFT_OFF  26
 #define TS_BIAS_OFF   40
 #define TS_ICOUNT_OFF 64
-#define NS_PER_TICK  16 /* -icount shift=4, the counter's 62.5 MHz */
+#define NS_PER_TICK   16 /* -icount shift=4, the counter's 62.5 MHz */
 
 struct tb_counts {
     uint32_t n[C_N];
@@ -170,8 +170,8 @@ static void find_bias(void)
     }
 }
 
-QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info,
-                                           int argc, char **argv)
+QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc,
+                                           char **argv)
 {
     const char *path = NULL;
 
