@@ -95,8 +95,10 @@ LINUX_RUNS = {
 
 
 # One event of the icount plugin: "first|mark cpu=N total=T warps=W cN=EL2/KERNEL/OTHER ...".
-ICOUNT_EVENT = re.compile(r"^(first|mark|end)(?: cpu=(\d+))? total=\d+ warps=(\S+)((?: c\d+=\S+)*)$")
-VCPU_STATS = re.compile(r"^shrike: sched: ([\w-]+):(\d+) run=.* migrations=(\d+) .* cpu=(\d+)$", re.M)
+ICOUNT_EVENT = re.compile(r"^(first|mark|end)(?: cpu=(\d+))? total=\d+ warps=(\S+)"
+                          r"((?: c\d+=\S+)*)$")
+VCPU_STATS = re.compile(r"^shrike: sched: ([\w-]+):(\d+) run=.* migrations=(\d+) .* cpu=(\d+)$",
+                        re.M)
 
 
 def text_range(elf: Path) -> str:
@@ -214,9 +216,9 @@ def linux_boot(args: argparse.Namespace, out: Path, tag: str) -> tuple[dict, dic
 def print_linux_insns(insns: dict) -> None:
     """The icount plugin's figure: each guest's own executed instructions."""
     bare = insns["bare"][0]
-    print("Linux boot, executed instructions (icount plugin: each guest's own, its vCPUs at EL1/EL0 "
-          "and shrike at EL2 on its CPUs,\n  from its second vCPU's first instruction to the "
-          "mark after the marker; the other guest's instructions not counted):")
+    print("Linux boot, executed instructions (icount plugin: each guest's own, its vCPUs at "
+          "EL1/EL0 and shrike at EL2 on its CPUs,\n  from its second vCPU's first instruction "
+          "to the mark after the marker; the other guest's instructions not counted):")
     print(f"{'run':40} {'M instr':>15} {'x bare':>7} {'EL2 M':>11} {'warps':>9}")
     for name, (what, _, _, _) in LINUX_RUNS.items():
         got = insns[name]

@@ -27,12 +27,10 @@ mark cpu=3 total=9000 warps=9 c0=150/5000/20 c1=60/3000/30 c2=70/400/1 c3=30/300
 mark cpu=0 total=9900 warps=9 c0=200/5500/40 c1=60/3000/30 c2=90/600/2 c3=30/300/9
 end total=9999 warps=576460751463640331 c0=200/5500/40 c1=60/3000/30 c2=90/650/2 c3=30/300/9
 """
-STATS = """\
-shrike: sched: boot-a:0 run=1ms wait=0ms switches=1 blocks=0 migrations=0 exits=9 (hvc 0, sysreg 0, dabt 0, wfx 0) cpu=0
-shrike: sched: boot-a:1 run=1ms wait=0ms switches=1 blocks=0 migrations=0 exits=9 (hvc 0, sysreg 0, dabt 0, wfx 0) cpu=2
-shrike: sched: boot-b:0 run=1ms wait=0ms switches=1 blocks=0 migrations=0 exits=9 (hvc 0, sysreg 0, dabt 0, wfx 0) cpu=1
-shrike: sched: boot-b:1 run=1ms wait=0ms switches=1 blocks=0 migrations=MOVED exits=9 (hvc 0, sysreg 0, dabt 0, wfx 0) cpu=3
-"""
+STATS = "".join(f"shrike: sched: {vcpu} run=1ms wait=0ms switches=1 blocks=0 migrations={m} "
+                f"exits=9 (hvc 0, sysreg 0, dabt 0, wfx 0) cpu={cpu}\n"
+                for vcpu, m, cpu in (("boot-a:0", 0, 0), ("boot-a:1", 0, 2), ("boot-b:0", 0, 1),
+                                     ("boot-b:1", "MOVED", 3)))
 
 
 def events(text):
@@ -65,7 +63,8 @@ class GuestWindow(unittest.TestCase):
         self.assertIsNone(bench.guest_instructions(events(EVENTS), [0, 2], 5))
 
     def test_unknown_warps(self):
-        ev = events(EVENTS.replace("mark cpu=0 total=9900 warps=9", "mark cpu=0 total=9900 warps=?"))
+        ev = events(EVENTS.replace("mark cpu=0 total=9900 warps=9",
+                                   "mark cpu=0 total=9900 warps=?"))
         self.assertEqual(bench.guest_instructions(ev, [0, 2], 2)[2], "?")
 
     def test_cpus_from_shrike_statistics(self):
