@@ -24,16 +24,42 @@ add_custom_command(
     DEPENDS ${CMAKE_SOURCE_DIR}/guests/linux/pmutest.c
     COMMENT "Linux guest program pmutest"
     VERBATIM)
+# /bin/mark: HINT #0x7f after the userland marker, for the icount plugin (guests/linux/mark.c).
+set(SHRIKE_LINUX_MARK ${CMAKE_BINARY_DIR}/generated/mark)
+add_custom_command(
+    OUTPUT ${SHRIKE_LINUX_MARK}
+    COMMAND ${CMAKE_C_COMPILER} -std=c11 -O2 -Wall -Wextra -Werror -static -nostdlib
+            -ffreestanding -fno-stack-protector -fno-pie -no-pie -mgeneral-regs-only
+            -o ${SHRIKE_LINUX_MARK} ${CMAKE_SOURCE_DIR}/guests/linux/mark.c
+    DEPENDS ${CMAKE_SOURCE_DIR}/guests/linux/mark.c
+    COMMENT "Linux guest program mark"
+    VERBATIM)
 add_custom_command(
     OUTPUT ${SHRIKE_LINUX_INITRD}
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/guests/linux/mkinitramfs.py
             ${SHRIKE_LINUX_BUSYBOX} ${CMAKE_SOURCE_DIR}/guests/linux/init ${SHRIKE_LINUX_INITRD}
-            ${SHRIKE_LINUX_PMUTEST}
+            ${SHRIKE_LINUX_PMUTEST} ${SHRIKE_LINUX_MARK}
     DEPENDS ${SHRIKE_LINUX_BUSYBOX} ${CMAKE_SOURCE_DIR}/guests/linux/init
             ${CMAKE_SOURCE_DIR}/guests/linux/mkinitramfs.py ${SHRIKE_LINUX_PMUTEST}
+            ${SHRIKE_LINUX_MARK}
     COMMENT "Linux guest initramfs (busybox + guests/linux/init)"
     VERBATIM)
 add_custom_target(linux-guest DEPENDS ${SHRIKE_LINUX_IMAGE} ${SHRIKE_LINUX_INITRD})
+
+# The icount plugin (scripts/icount/icount.c), a host shared library that
+# QEMU loads with -plugin: scripts/bench.py counts each Linux guest's executed
+# instructions with it (docs/performance.md, "Linux boot").
+set(SHRIKE_ICOUNT_PLUGIN ${CMAKE_BINARY_DIR}/icount-plugin.so)
+add_custom_command(
+    OUTPUT ${SHRIKE_ICOUNT_PLUGIN}
+    COMMAND ${SHRIKE_HOST_CC} -std=c11 -O2 -Wall -Wextra -Werror -shared -fPIC
+            -fvisibility=hidden -o ${SHRIKE_ICOUNT_PLUGIN} ${CMAKE_SOURCE_DIR}/scripts/icount/icount.c
+            -ldl
+    DEPENDS ${CMAKE_SOURCE_DIR}/scripts/icount/icount.c
+            ${CMAKE_SOURCE_DIR}/scripts/icount/qemu-plugin-7.2.h
+    COMMENT "Building the icount plugin for QEMU (scripts/icount/icount.c)"
+    VERBATIM)
+add_custom_target(icount-plugin ALL DEPENDS ${SHRIKE_ICOUNT_PLUGIN})
 
 # shrike_linux_vm(SYM NAME VCPUS RAM_MB BOOTARGS [PMU]): a VM booting the shared
 # kernel and initramfs (PMU: with the virtual PMU); config/linux-vms.cmake lists them.

@@ -31,7 +31,12 @@ that line (virtual time: under -icount, instructions at 62.5 M per second,
 counted over all CPUs) and QEMU's wall time, for the same kernel and
 initramfs bare on QEMU (2 CPUs, EL1, 128 MiB, booted with the VM's own DTB so
 that both see the same devices), alone under shrike (2 vCPUs on 4 CPUs) and
-two at once under shrike.
+two at once under shrike. With build/icount-plugin.so (scripts/icount/icount.c)
+QEMU also counts the instructions each guest executes itself (its vCPUs at
+EL1 and EL0, and shrike at EL2 on the CPUs they ran on) from its second
+vCPU's first instruction to guests/linux/mark's HINT #0x7f right after the
+marker: a figure that the other guest's instructions do not enter
+(docs/performance.md, "Linux boot").
 
 Usage: bench.py --build-dir BUILD [--qemu BIN] [--cpu MODEL] [--only RUNS] [--once]
 
@@ -43,6 +48,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import struct
 import subprocess
 import sys
 import time
@@ -88,6 +94,71 @@ LINUX_RUNS = {
 }
 
 
+# One event of the icount plugin: "first|mark cpu=N total=T warps=W cN=EL2/KERNEL/OTHER ...".
+ICOUNT_EVENT = re.compile(r"^(first|mark|end)(?: cpu=(\d+))? total=\d+ warps=(\S+)"
+                          r"((?: c\d+=\S+)*)$")
+VCPU_STATS = re.compile(r"^shrike: sched: ([\w-]+):(\d+) run=.* migrations=(\d+) .* cpu=(\d+)$",
+                        re.M)
+
+
+def text_range(elf: Path) -> str:
+    """LO-HI (hex) of the ELF's first executable PT_LOAD: shrike's EL2 text, for the plugin."""
+    data = elf.read_bytes()
+    phoff, = struct.unpack_from("<Q", data, 0x20)
+    phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
+    for i in range(phnum):
+        kind, flags, _, vaddr, _, _, memsz, _ = struct.unpack_from("<IIQQQQQQ", data,
+                                                                   phoff + i * phentsize)
+        if kind == 1 and flags & 1:
+            return f"{vaddr:x}-{vaddr + memsz:x}"
+    raise SystemExit(f"bench.py: no executable segment in {elf}")
+
+
+def icount_events(path: Path) -> list[tuple[str, int, str, dict[int, list[int]]]]:
+    """The plugin's events: (kind, cpu or -1, warps, {cpu: [el2, kernel, other]})."""
+    events = []
+    for line in path.read_text().splitlines():
+        m = ICOUNT_EVENT.match(line)
+        if m:
+            counts = {int(c): [int(x) for x in v.split("/")]
+                      for c, v in re.findall(r"c(\d+)=(\S+)", m.group(4))}
+            events.append((m.group(1), int(m.group(2) or -1), m.group(3), counts))
+    return events
+
+
+def guest_instructions(events: list, cpus: list[int], second: int) -> tuple | None:
+    """(all, EL2) instructions on CPUS from CPU SECOND's first guest instruction to the first
+    mark on one of CPUS, and QEMU's idle warps between the two (ticks, "?" if unknown); None
+    if either event is missing."""
+    start = next((e for e in events if e[0] == "first" and e[1] == second), None)
+    end = next((e for e in events if e[0] == "mark" and e[1] in cpus), None)
+    if start is None or end is None:
+        return None
+    zero = [0, 0, 0]
+    delta = [[e - s for e, s in zip(end[3].get(c, zero), start[3].get(c, zero))] for c in cpus]
+    warps = "?" if "?" in (start[2], end[2]) else int(end[2]) - int(start[2])
+    return sum(map(sum, delta)), sum(d[0] for d in delta), warps
+
+
+def linux_counts(text: str, events: list, guests: list) -> list:
+    """Per guest of a run, (instructions, EL2 instructions) or None: bare QEMU's guest is
+    CPUs 0 and 1; under shrike each guest's vCPUs are where shrike's statistics at power-off
+    put them, valid only if none moved (the plugin counts per CPU)."""
+    if guests == [None]:
+        return [guest_instructions(events, [0, 1], 1)]
+    where: dict[str, dict[int, int]] = {}
+    for vm, vcpu, migrations, cpu in VCPU_STATS.findall(text):
+        if int(migrations):
+            return [None for _ in guests]
+        where.setdefault(vm, {})[int(vcpu)] = int(cpu)
+    out = []
+    for g in guests:
+        cpus = where.get(g, {})
+        out.append(guest_instructions(events, sorted(cpus.values()), cpus[1])
+                   if 1 in cpus else None)
+    return out
+
+
 def qemu(args: argparse.Namespace, log: Path, kernel: Path, smp: int, extra: list[str]) -> str:
     cmd = [sys.executable, str(HERE / "qemu.py"), "--qemu", args.qemu, "--kernel", str(kernel),
            "--smp", str(smp), "--cpu", args.cpu, "--icount", "--timeout", "300",
@@ -107,26 +178,61 @@ def bare_dtb(build: Path, out: Path) -> Path:
     return dtb
 
 
-def linux_boot(args: argparse.Namespace, out: Path, tag: str) -> tuple[dict, dict]:
-    """Userland-marker uptimes (virtual seconds, per guest) and wall seconds per run."""
+def linux_boot(args: argparse.Namespace, out: Path, tag: str) -> tuple[dict, dict, dict]:
+    """Userland-marker uptimes (virtual seconds, per guest), wall seconds per run, and with
+    the icount plugin each guest's own instructions (see linux_counts; {} without it)."""
     build = Path(args.build_dir)
     linux = build / "linux"
+    plugin = build / "icount-plugin.so"
     virt: dict[str, list[float]] = {}
     wall: dict[str, float] = {}
+    insns: dict[str, list] = {}
     for name, (_, smp, vms, guests) in LINUX_RUNS.items():
+        events_file = out / f"linux-{name}-{tag}.icount"
         if vms is None:
             kernel, extra = linux / "Image", ["--virtualization", "off", "--memory", "128M",
                                               "--append", LINUX_ARGS, "--",
                                               "-initrd", str(linux / "initramfs.cpio.gz"),
                                               "-dtb", str(bare_dtb(build, out))]
+            el2 = ""
         else:
-            kernel, extra = build / "shrike-linux.elf", ["--append", f"vms={vms} panic=poweroff"]
+            kernel, extra = build / "shrike-linux.elf", ["--append", f"vms={vms} panic=poweroff",
+                                                         "--"]
+            el2 = f",el2={text_range(kernel)}"
+        if plugin.exists():
+            events_file.unlink(missing_ok=True)
+            extra += ["-plugin", f"{plugin},out={events_file}{el2}"]
         start = time.monotonic()
         text = qemu(args, out / f"linux-{name}-{tag}.log", kernel, smp, extra)
         wall[name] = time.monotonic() - start
         found = {m.group(1): float(m.group(2)) for m in USERLAND.finditer(text)}
         virt[name] = [found.get(g, 0.0) for g in guests]
-    return virt, wall
+        if plugin.exists():
+            events = icount_events(events_file) if events_file.exists() else []
+            insns[name] = linux_counts(text, events, guests)
+    return virt, wall, insns
+
+
+def print_linux_insns(insns: dict) -> None:
+    """The icount plugin's figure: each guest's own executed instructions."""
+    bare = insns["bare"][0]
+    print("Linux boot, executed instructions (icount plugin: each guest's own, its vCPUs at "
+          "EL1/EL0 and shrike at EL2 on its CPUs,\n  from its second vCPU's first instruction "
+          "to the mark after the marker; the other guest's instructions not counted):")
+    print(f"{'run':40} {'M instr':>15} {'x bare':>7} {'EL2 M':>11} {'warps':>9}")
+    for name, (what, _, _, _) in LINUX_RUNS.items():
+        got = insns[name]
+        if not all(got) or not bare:
+            print(f"{what:40} {'n/a (a vCPU moved, or an event is missing)':>15}")
+            continue
+        each = "/".join(f"{g[0] / 1e6:.1f}" for g in got)
+        el2 = "/".join(f"{g[1] / 1e6:.2f}" for g in got)
+        warps = "/".join(str(g[2]) for g in got)
+        worst = max(g[0] for g in got)
+        print(f"{what:40} {each:>15} {worst / bare[0]:7.3f} {el2:>11} {warps:>9}")
+    print(f"  targets: alone <= {LINUX_ALONE_TARGET:g}x bare, two at once <= {LINUX_TWO_TARGET:g}x "
+          "(the guest that needed more). Warps: the virtual time QEMU added while every CPU "
+          "slept, in the same window (ticks)")
 
 
 def print_linux(virt: dict, wall: dict, same: bool) -> None:
@@ -358,10 +464,13 @@ def main() -> int:
     if not wanted(args, "linux"):
         pass
     elif (Path(args.build_dir) / "shrike-linux.elf").exists():
-        virt1, wall1 = linux_boot(args, out, "1")
-        virt2, _ = (virt1, None) if args.once else linux_boot(args, out, "2")
-        linux_same = virt1 == virt2 and all(all(v) for v in virt1.values())
+        virt1, wall1, insns1 = linux_boot(args, out, "1")
+        virt2, _, insns2 = (virt1, None, insns1) if args.once else linux_boot(args, out, "2")
+        linux_same = (virt1 == virt2 and insns1 == insns2
+                      and all(all(v) for v in virt1.values()))
         print_linux(virt1, wall1, linux_same)
+        if insns1:
+            print_linux_insns(insns1)
         same = same and linux_same
     else:
         print("Linux boot: no shrike-linux.elf (configure with -DSHRIKE_LINUX=ON)")
