@@ -71,7 +71,8 @@ static struct soft_timer *pop_due(struct timer_queue *q, uint64_t now)
         t = list_entry(q->list.next, struct soft_timer, link);
         t = t->deadline <= now ? t : 0;
     }
-    if (own != 0 && own->armed && own->deadline <= now && (t == 0 || own->deadline <= t->deadline)) {
+    if (own != 0 && own->armed && own->deadline <= now &&
+        (t == 0 || own->deadline <= t->deadline)) {
         t = take(own);
     } else if (t != 0) {
         list_del(&t->link);

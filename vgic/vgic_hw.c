@@ -121,9 +121,9 @@ static void write_lr(unsigned i, uint64_t v)
  * that falls through down to LR0, instead of a loop over write_lr()'s own
  * jump (the loop's call kept seven registers spilled around it).
  */
-#define CLEAR_LR(i)                                                                                \
-    case (i) + 1:                                                                                  \
-        write_sysreg(0, ich_lr##i##_el2);                                                          \
+#define CLEAR_LR(i)                       \
+    case (i) + 1:                         \
+        write_sysreg(0, ich_lr##i##_el2); \
         __attribute__((fallthrough))
 static void clear_lrs_below(unsigned n)
 {
