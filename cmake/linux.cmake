@@ -14,26 +14,24 @@ add_custom_command(
     COMMENT "Fetching Debian's arm64 kernel and busybox-static (guests/linux/fetch.sh)"
     USES_TERMINAL
     VERBATIM)
-# /bin/pmutest: perf_event_open(2) from the guest (guests/linux/pmutest.c), freestanding.
-set(SHRIKE_LINUX_PMUTEST ${CMAKE_BINARY_DIR}/generated/pmutest)
-add_custom_command(
-    OUTPUT ${SHRIKE_LINUX_PMUTEST}
-    COMMAND ${CMAKE_C_COMPILER} -std=c11 -O2 -Wall -Wextra -Werror -static -nostdlib
-            -ffreestanding -fno-stack-protector -fno-pie -no-pie -mgeneral-regs-only
-            -o ${SHRIKE_LINUX_PMUTEST} ${CMAKE_SOURCE_DIR}/guests/linux/pmutest.c
-    DEPENDS ${CMAKE_SOURCE_DIR}/guests/linux/pmutest.c
-    COMMENT "Linux guest program pmutest"
-    VERBATIM)
+# shrike_linux_program(VAR NAME): guests/linux/NAME.c built freestanding and static
+# as ${CMAKE_BINARY_DIR}/generated/NAME (its path in VAR), for the initramfs's /bin.
+function(shrike_linux_program var name)
+    set(out ${CMAKE_BINARY_DIR}/generated/${name})
+    add_custom_command(
+        OUTPUT ${out}
+        COMMAND ${CMAKE_C_COMPILER} -std=c11 -O2 -Wall -Wextra -Werror -static -nostdlib
+                -ffreestanding -fno-stack-protector -fno-pie -no-pie -mgeneral-regs-only
+                -o ${out} ${CMAKE_SOURCE_DIR}/guests/linux/${name}.c
+        DEPENDS ${CMAKE_SOURCE_DIR}/guests/linux/${name}.c
+        COMMENT "Linux guest program ${name}"
+        VERBATIM)
+    set(${var} ${out} PARENT_SCOPE)
+endfunction()
+# /bin/pmutest: perf_event_open(2) from the guest (guests/linux/pmutest.c).
+shrike_linux_program(SHRIKE_LINUX_PMUTEST pmutest)
 # /bin/mark: HINT #0x7f after the userland marker, for the icount plugin (guests/linux/mark.c).
-set(SHRIKE_LINUX_MARK ${CMAKE_BINARY_DIR}/generated/mark)
-add_custom_command(
-    OUTPUT ${SHRIKE_LINUX_MARK}
-    COMMAND ${CMAKE_C_COMPILER} -std=c11 -O2 -Wall -Wextra -Werror -static -nostdlib
-            -ffreestanding -fno-stack-protector -fno-pie -no-pie -mgeneral-regs-only
-            -o ${SHRIKE_LINUX_MARK} ${CMAKE_SOURCE_DIR}/guests/linux/mark.c
-    DEPENDS ${CMAKE_SOURCE_DIR}/guests/linux/mark.c
-    COMMENT "Linux guest program mark"
-    VERBATIM)
+shrike_linux_program(SHRIKE_LINUX_MARK mark)
 add_custom_command(
     OUTPUT ${SHRIKE_LINUX_INITRD}
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/guests/linux/mkinitramfs.py
