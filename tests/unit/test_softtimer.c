@@ -10,7 +10,8 @@
  * most one queue and every queue stays a sound list; cancel_sync returns
  * only when the callback runs nowhere and the timer is on no queue, even
  * when the callback re-arms it. A CPU's own timer is never linked, programs
- * the hardware with the queue, and fires in deadline order with it.
+ * the hardware with the queue, fires in deadline order with it, and still
+ * fires while another CPU cancels a timer on the same queue.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
@@ -495,6 +496,87 @@ static void test_own_timer(void)
     EXPECT_EQ(order_n, 3); /* each fired once */
 }
 
+/*
+ * --- 6: the own timer's CPU arms, cancels and expires it while another CPU
+ * cancels and re-arms a shared timer on the same queue (the vCPU's vwake
+ * timer, cancelled where it was armed): the queue stays sound, the own
+ * timer is never linked, and a due own timer fires (it is never lost behind
+ * the other's unlink).
+ */
+static struct soft_timer own2;
+static unsigned own2_fired;
+static bool stop_remote;
+
+static void own2_fn(struct soft_timer *t, uint64_t now)
+{
+    (void)t;
+    (void)now;
+    own2_fired++;
+}
+
+static void *own_cpu(void *arg)
+{
+    (void)arg;
+    become_cpu(0);
+    for (unsigned i = 0; i < RACE_ROUNDS; i++) {
+        made_progress();
+        irq_masked++; /* the scheduler arms and cancels with IRQs masked */
+        softtimer_own_arm(&own2, timer_now() + 1 + rnd() % 4);
+        if (rnd() % 4 == 0) {
+            softtimer_own_cancel(&own2);
+        } else if (rnd() % 2 == 0) {
+            softtimer_arm(&shared, timer_now() + 2 + rnd() % 8); /* onto this CPU's queue */
+        }
+        irq_masked--;
+        advance(1);
+        poll_irq();
+    }
+    __atomic_store_n(&stop_remote, true, __ATOMIC_RELEASE);
+    return NULL;
+}
+
+static void *remote_cpu(void *arg)
+{
+    (void)arg;
+    become_cpu(1);
+    while (!__atomic_load_n(&stop_remote, __ATOMIC_ACQUIRE)) {
+        made_progress();
+        softtimer_cancel(&shared);
+    }
+    return NULL;
+}
+
+static void test_own_timer_beside_remote_cancel(void)
+{
+    pthread_t th[2];
+    fake_now = 0;
+    own2_fired = 0;
+    shared_fired = 0;
+    stop_remote = false;
+    arm_sentinels();
+    become_cpu(0);
+    own2 = (struct soft_timer){.fn = own2_fn};
+    shared = (struct soft_timer){.fn = shared_fn};
+    softtimer_own_init(&own2);
+    pthread_create(&th[0], NULL, own_cpu, NULL);
+    pthread_create(&th[1], NULL, remote_cpu, NULL);
+    pthread_join(th[0], NULL);
+    pthread_join(th[1], NULL);
+    bool sound = true;
+    EXPECT_EQ(links_total(&own2, &sound), 0);
+    EXPECT(sound);
+    EXPECT(own2_fired > 0);
+    /* Whatever is still armed fires once its deadline passes; then nothing is left due. */
+    become_cpu(0);
+    unsigned before = own2_fired;
+    bool armed = own2.armed;
+    advance(16);
+    poll_irq();
+    EXPECT_EQ(own2_fired, before + (armed ? 1 : 0));
+    EXPECT(!own2.armed);
+    check_after_race(&shared, &shared_fired);
+}
+
 int main(void)
 {
     /* sigaction, not signal(): with _POSIX_C_SOURCE, signal() resets the handler after one alarm.
@@ -508,5 +590,6 @@ int main(void)
     test_cancel_sync();
     test_cancel_unarmed();
     test_own_timer();
+    test_own_timer_beside_remote_cancel();
     return unit_report("test_softtimer");
 }
