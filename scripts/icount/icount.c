@@ -51,6 +51,9 @@ enum { C_EL2, C_KERNEL, C_OTHER, C_N };
 
 struct tb_counts {
     uint32_t n[C_N];
+    uint64_t vaddr;             /* first instruction's, for prof= */
+    uint64_t runs;              /* times run after the first guest instruction (prof= only) */
+    struct tb_counts *next;     /* all EL2 blocks, for prof= */
 };
 
 static uint64_t counts[MAX_CPUS][C_N];
@@ -58,7 +61,9 @@ static bool started[MAX_CPUS];
 static uint64_t el2_lo, el2_hi;
 static uintptr_t el2_host;
 static const volatile int64_t *bias_ns, *qemu_icount;
-static FILE *out;
+static FILE *out, *prof;
+static struct tb_counts *el2_blocks;
+static bool any_started;
 
 static void event(const char *what, int cpu)
 {
@@ -92,13 +97,16 @@ static void event(const char *what, int cpu)
 
 static void tb_exec(unsigned int cpu_index, void *udata)
 {
-    const struct tb_counts *t = udata;
+    struct tb_counts *t = udata; /* -icount runs one CPU at a time: plain increments */
     unsigned int cpu = cpu_index % MAX_CPUS;
 
     if (!started[cpu] && t->n[C_KERNEL] + t->n[C_OTHER]) {
         started[cpu] = true;
+        any_started = true;
         event("first", (int)cpu);
     }
+    if (prof && t->n[C_EL2] && any_started)
+        t->runs++;
     for (int k = 0; k < C_N; k++)
         counts[cpu][k] += t->n[k];
 }
@@ -145,6 +153,11 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
                                                        NULL);
         }
     }
+    if (t->n[C_EL2]) {
+        t->vaddr = qemu_plugin_insn_vaddr(qemu_plugin_tb_get_insn(tb, 0));
+        t->next = el2_blocks;
+        el2_blocks = t;
+    }
     qemu_plugin_register_vcpu_tb_exec_cb(tb, tb_exec, QEMU_PLUGIN_CB_NO_REGS, t);
 }
 
@@ -154,6 +167,13 @@ static void at_exit(qemu_plugin_id_t id, void *udata)
     (void)udata;
     event("end", -1);
     fclose(out);
+    if (prof) {
+        for (const struct tb_counts *t = el2_blocks; t; t = t->next)
+            if (t->runs)
+                fprintf(prof, "%" PRIx64 " %" PRIu32 " %" PRIu64 "\n", t->vaddr, t->n[C_EL2],
+                        t->runs);
+        fclose(prof);
+    }
 }
 
 static void find_bias(void)
@@ -179,6 +199,10 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
     for (int i = 0; i < argc; i++) {
         if (!strncmp(argv[i], "out=", 4))
             path = argv[i] + 4;
+        else if (!strncmp(argv[i], "prof=", 5) && !(prof = fopen(argv[i] + 5, "w"))) {
+            fprintf(stderr, "icount plugin: prof=%s not writable\n", argv[i] + 5);
+            return 1;
+        }
         else if (!strncmp(argv[i], "el2=", 4) &&
                  sscanf(argv[i] + 4, "%" SCNx64 "-%" SCNx64, &el2_lo, &el2_hi) != 2) {
             fprintf(stderr, "icount plugin: el2=LO-HI in hex, not %s\n", argv[i] + 4);
