@@ -74,22 +74,14 @@ bool pool_balance_pull(const struct sched_pool *pool, const struct runqueue *rqs
     return balance_pull(rqs, ncpus, online & pool->cpus, me, out);
 }
 
-bool pool_needs_slice(const struct sched_pool *pool, const struct runqueue *rq, uint64_t now)
+bool pool_needs_slice_fair(const struct runqueue *rq, uint64_t now)
 {
-    switch (pool->policy) {
-    case SCHED_POLICY_DEDICATED:
-        return false;
-    case SCHED_POLICY_FAIR:
-        /* A budget or a cap ends the run even when nobody waits. */
-        if (rq->curr != NULL && (rq->curr->rt_budget_us != 0 || rq->curr->cap_pct != 0)) {
-            return true;
-        }
-        return fair_preempt_needed(rq, now) || edf_preempt_needed(rq, rq->curr, now) ||
-               !list_empty(&rq->rt_queue);
-    case SCHED_POLICY_RR:
-    default:
-        return policy_preempt_needed(rq);
+    /* A budget or a cap ends the run even when nobody waits. */
+    if (rq->curr != NULL && (rq->curr->rt_budget_us != 0 || rq->curr->cap_pct != 0)) {
+        return true;
     }
+    return fair_preempt_needed(rq, now) || edf_preempt_needed(rq, rq->curr, now) ||
+           !list_empty(&rq->rt_queue);
 }
 
 void pool_enqueue(const struct sched_pool *pool, struct runqueue *rq, struct sched_entity *se,

@@ -51,8 +51,26 @@ bool pool_balance_find(const struct sched_pool *pool, const struct runqueue *rqs
 bool pool_balance_pull(const struct sched_pool *pool, const struct runqueue *rqs, unsigned ncpus,
                        uint64_t online, unsigned me, struct migration *out);
 
-/* Whether a CPU of this pool needs a slice timer for what it runs (dedicated: never). */
-bool pool_needs_slice(const struct sched_pool *pool, const struct runqueue *rq, uint64_t now);
+/* pool_needs_slice for a fair pool (sched/pool.c). */
+bool pool_needs_slice_fair(const struct runqueue *rq, uint64_t now);
+
+/*
+ * Whether a CPU of this pool needs a slice timer for what it runs (dedicated:
+ * never; round robin: when someone waits). Inline: asked at every pick.
+ */
+static inline bool pool_needs_slice(const struct sched_pool *pool, const struct runqueue *rq,
+                                    uint64_t now)
+{
+    switch (pool->policy) {
+    case SCHED_POLICY_DEDICATED:
+        return false;
+    case SCHED_POLICY_FAIR:
+        return pool_needs_slice_fair(rq, now);
+    case SCHED_POLICY_RR:
+    default:
+        return policy_preempt_needed(rq);
+    }
+}
 
 /*
  * The run-queue API by the pool's policy (times in microseconds). Round robin

@@ -560,12 +560,14 @@ static void wfi_trap_again(struct sched_cpu *sc)
     }
 }
 
-/* Picks the next vCPU to run here, or none (sc->lock held, as after_run() may leave it). */
-static struct sched_vcpu *pick_locked(struct sched_cpu *sc, uint64_t now)
+/*
+ * Picks the next vCPU to run here, or none (sc->lock held, as after_run() may
+ * leave it). now_us is ticks_to_us(now), converted once for the whole switch.
+ */
+static struct sched_vcpu *pick_locked(struct sched_cpu *sc, uint64_t now, uint64_t now_us)
 {
     uint64_t slice;
     const struct sched_pool *pool = sc->pool;
-    uint64_t now_us = ticks_to_us(now); /* once: two divisions */
     struct sched_entity *se = pool_pick_next(pool, RQ(sc), now_us, &slice);
     struct sched_vcpu *v = se ? vcpu_of(se) : 0;
     if (v != 0) {
@@ -624,14 +626,13 @@ static void migrate_out(struct sched_cpu *sc, struct sched_vcpu *v, uint64_t now
  * stint it ran, without the time it halted in place (set_state() keeps that
  * out of run_ticks).
  */
-static void charge(struct sched_cpu *sc, struct sched_vcpu *v, uint64_t now)
+static void charge(struct sched_cpu *sc, struct sched_vcpu *v, uint64_t now, uint64_t now_us)
 {
     uint64_t run = v->stats.run_ticks + (v->sstate == VS_RUNNING ? now - v->state_since : 0);
     uint64_t run_us = ticks_to_us(run);
     uint64_t ran = run_us > v->se.charged_us ? run_us - v->se.charged_us : 0;
     v->se.charged_us = run_us;
     v->se.run_us = run_us;
-    uint64_t now_us = ticks_to_us(now);
     count_rt_miss(&v->se, now_us);
     uint64_t exhausted = v->se.rt_exhausted;
     pool_charge(sc->pool, RQ(sc), &v->se, now_us, ran);
@@ -646,10 +647,11 @@ static void charge(struct sched_cpu *sc, struct sched_vcpu *v, uint64_t now)
  * or went back on this queue), so that the switch takes the queue's lock
  * once; false with it released (v stopped, or left for another CPU).
  */
-static bool after_run(struct sched_cpu *sc, struct sched_vcpu *v, unsigned why, uint64_t now)
+static bool after_run(struct sched_cpu *sc, struct sched_vcpu *v, unsigned why, uint64_t now,
+                      uint64_t now_us)
 {
     spin_lock(&sc->lock);
-    charge(sc, v, now);
+    charge(sc, v, now, now_us);
     RQ(sc)->curr = 0;
     sc->curr = 0;
     softtimer_own_cancel(&sc->slice); /* this CPU's own timer (kernel/softtimer.h) */
@@ -706,13 +708,14 @@ void sched_run_this_cpu(void)
 {
     struct sched_cpu *sc = this_sc();
     bool locked = false; /* after_run() left the queue locked: pick at its time */
-    uint64_t now = 0;
+    uint64_t now = 0, now_us = 0;
     for (;;) {
         if (!locked) {
             now = counter_read();
+            now_us = ticks_to_us(now);
             spin_lock(&sc->lock);
         }
-        struct sched_vcpu *v = pick_locked(sc, now);
+        struct sched_vcpu *v = pick_locked(sc, now, now_us);
         spin_unlock(&sc->lock);
         if (v == 0 && pull_work()) {
             locked = false;
@@ -728,7 +731,8 @@ void sched_run_this_cpu(void)
         unsigned why = vcpu_op_run(v);
         sc->last_exit = v->left_at;
         now = counter_read();
-        locked = after_run(sc, v, why, now);
+        now_us = ticks_to_us(now); /* once for the charge and the pick: two divisions */
+        locked = after_run(sc, v, why, now, now_us);
     }
 }
 
