@@ -27,6 +27,13 @@ struct mmio_ops {
      * anything else, the vGIC's own registers above all.
      */
     bool lines_only;
+    /*
+     * Optional, for a device whose other accesses are not lines_only: true
+     * for a write (at offset, of size bytes) that changes interrupts only by
+     * pending SGIs, which commutes with the fold as a line does (a GICv2
+     * GICD_SGIR write, as a GICv3 ICC_SGI1R_EL1 write: vcpu/trap.c).
+     */
+    bool (*pends_only_write)(uint64_t offset, unsigned size);
 };
 
 struct mmio_region {

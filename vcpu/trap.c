@@ -324,19 +324,29 @@ static bool handles_listed(struct vcpu *v, uint64_t esr)
     }
 }
 
+/* A write that only pends SGIs (mmio_ops.pends_only_write): a GICv2 guest's GICD_SGIR. */
+static bool __attribute__((noinline))
+pends_only_write(const struct mmio_region *r, uint64_t ipa, uint64_t esr)
+{
+    return (esr & ESR_DABT_WNR) && r->ops->pends_only_write != 0 &&
+           r->ops->pends_only_write(ipa - r->base, 1U << mmio_sas(esr));
+}
+
 /*
  * A data abort while list registers are in use: an access the syndrome
  * describes, to a device whose callbacks only raise or lower lines
- * (mmio_ops.lines_only, as handles_listed requires), is done here with the
- * region found once. It is the console character (a PL011 FR read and DR
- * write per character), Linux's most frequent trap while its timer holds a
- * list register. False: anything else, for the run loop.
+ * (mmio_ops.lines_only, as handles_listed requires) or a write that only
+ * pends SGIs, is done here with the region found once. It is the console
+ * character (a PL011 FR read and DR write per character), Linux's most
+ * frequent trap while its timer holds a list register, and a GICv2 guest's
+ * IPI. False: anything else, for the run loop.
  */
 static inline bool dabt_listed(struct vcpu *v, uint64_t esr)
 {
     uint64_t ipa = fault_ipa();
     const struct mmio_region *r = mmio_bus_find(&v->vm->mmio, ipa);
-    if (r == 0 || !(esr & ESR_DABT_ISV) || !r->ops->lines_only) {
+    if (r == 0 || !(esr & ESR_DABT_ISV) ||
+        !(r->ops->lines_only || pends_only_write(r, ipa, esr))) {
         return false;
     }
     v->exits++;

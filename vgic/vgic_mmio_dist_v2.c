@@ -328,10 +328,30 @@ static bool dist_v2_read(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned
     return dist_v2_access(dev, vcpu, offset, size, false, value);
 }
 
+/*
+ * GICD_SGIR, an SMP guest's IPIs and by far its most frequent distributor
+ * access, goes straight to vgic_v2_sgir_write(): no register-table dispatch.
+ */
+static inline bool is_sgir_write(uint64_t offset, unsigned size)
+{
+    return offset == GICD_SGIR && size == 4;
+}
+
 static bool dist_v2_write(void *dev, struct vcpu *vcpu, uint64_t offset, unsigned size,
                           uint64_t value)
 {
+    if (is_sgir_write(offset, size)) {
+        struct vgic_cpu *c = accessor(dev, vcpu);
+        if (c != NULL) {
+            vgic_v2_sgir_write(dev, c, (uint32_t)value);
+        }
+        return true;
+    }
     return dist_v2_access(dev, vcpu, offset, size, true, &value);
 }
 
-const struct mmio_ops vgic_dist_v2_mmio_ops = {.read = dist_v2_read, .write = dist_v2_write};
+const struct mmio_ops vgic_dist_v2_mmio_ops = {
+    .read = dist_v2_read,
+    .write = dist_v2_write,
+    .pends_only_write = is_sgir_write, /* it only pends SGIs (sgi_pend), as ICC_SGI1R_EL1 does */
+};
