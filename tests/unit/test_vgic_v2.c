@@ -346,6 +346,12 @@ static void test_sgir(void)
     wr32(1, 0xF00, 0x000180F3); /* SGI 3 to vCPU 0, NSATT set, bits [14:4] ignored */
     EXPECT_EQ(sources(0, 3), 0x02);
     EXPECT_EQ(kicks[0], 0); /* disabled SGIs pend on no list: nobody is kicked */
+    /* Only a word write of GICD_SGIR is done with list registers live (vcpu/trap.c). */
+    EXPECT(vgic_dist_v2_mmio_ops.pends_only_write(0xF00, 4));
+    EXPECT(!vgic_dist_v2_mmio_ops.pends_only_write(0xF00, 1));
+    EXPECT(!vgic_dist_v2_mmio_ops.pends_only_write(0xF04, 4));
+    EXPECT(!vgic_dist_v2_mmio_ops.pends_only_write(0x200, 4)); /* ISPENDR0 */
+    EXPECT(vgic_dist_mmio_ops.pends_only_write == NULL); /* GICv3: SGIs are ICC_SGI1R_EL1's */
 }
 
 static void test_sgi_sources(void)
