@@ -52,7 +52,9 @@ unsigned long irq_exit(struct vcpu_regs *regs)
         vtimer_irq_exit(v); /* the next: its own timer */
     } else if (intid < GIC_INTID_SPURIOUS) {
         gic_eoi(intid);
-        if (!irq_handle_lines_only(intid)) {
+        if (vgic_hw_eoi_maintenance(c, intid)) {
+            gic_deactivate(intid); /* GICv2: the timer's deactivation, list registers live */
+        } else if (!irq_handle_lines_only(intid)) {
             if (c->used_lrs != 0) {
                 vgic_hw_fold(c);
             }

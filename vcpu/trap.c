@@ -345,8 +345,7 @@ static inline bool dabt_listed(struct vcpu *v, uint64_t esr)
 {
     uint64_t ipa = fault_ipa();
     const struct mmio_region *r = mmio_bus_find(&v->vm->mmio, ipa);
-    if (r == 0 || !(esr & ESR_DABT_ISV) ||
-        !(r->ops->lines_only || pends_only_write(r, ipa, esr))) {
+    if (r == 0 || !(esr & ESR_DABT_ISV) || !(r->ops->lines_only || pends_only_write(r, ipa, esr))) {
         return false;
     }
     v->exits++;

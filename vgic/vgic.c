@@ -940,7 +940,7 @@ __attribute__((always_inline)) static inline enum refresh_op refresh_one(struct 
     }
     /* The oracle for a private interrupt: its owner c, if active or deliverable. */
     if (active || deliverable(d, irq)) {
-        *lr = make_lr_v3(irq); /* the refresh's callers took GICv2 VMs the full way */
+        *lr = make_lr_v3(irq); /* a GICv2 SGI never gets here: vgic_refresh_single */
         return REFRESH_WRITE;
     }
     return REFRESH_KEEP;
@@ -1004,8 +1004,9 @@ __attribute__((always_inline)) inline struct vgic_refresh vgic_refresh_single(st
     struct vgic_dist *d = c->dist;
     uint32_t intid = lr_intid(lr);
     struct vgic_refresh r = {VGIC_REFRESH_LONG, 0};
-    if (intid >= VGIC_NR_PRIVATE || c->underflow || d->v2 || load_relaxed(c->linked)) {
-        return r;
+    if (intid >= VGIC_NR_PRIVATE || c->underflow || (d->v2 && intid < VGIC_NR_SGIS) ||
+        load_relaxed(c->linked)) {
+        return r; /* a GICv2 SGI: its sources take the long way (make_lr_v2_sgi) */
     }
     struct vgic_irq *irq = &c->private_irqs[intid];
     hide_value(irq);

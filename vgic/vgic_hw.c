@@ -405,7 +405,8 @@ static inline bool refresh_one(struct vgic_cpu *c)
 
 void vgic_hw_refill(struct vgic_cpu *c)
 {
-    if (c->used_lrs == 1 && !c->folded && !gic_host_v2 && refresh_one(c)) {
+    if (c->used_lrs == 1 && !c->folded &&
+        (gic_host_v2 ? vgic_hw_v2_refresh_one(c) : refresh_one(c))) {
         return;
     }
     if (c->used_lrs != 0 && !c->folded) {
@@ -416,6 +417,11 @@ void vgic_hw_refill(struct vgic_cpu *c)
         vgic_hw_fold(c);
     }
     vgic_hw_flush(c);
+}
+
+bool vgic_hw_eoi_maintenance(struct vgic_cpu *c, unsigned intid)
+{
+    return gic_host_v2 && intid == gicv2_frames()->maint_intid && vgic_hw_v2_eoi_maintenance(c);
 }
 
 void vgic_hw_fold(struct vgic_cpu *c)

@@ -29,6 +29,15 @@ void vgic_hw_fold(struct vgic_cpu *c);
 void vgic_hw_refill(struct vgic_cpu *c);
 
 /*
+ * An IRQ exit's physical interrupt intid, if it is a GICv2 host's
+ * maintenance interrupt for hardware-mapped interrupts the guest
+ * deactivated, handled with the list registers live (vgic_hw_v2.c:
+ * vgic_hw_v2_eoi_maintenance): true, and the caller deactivates intid;
+ * false for anything else, with nothing done.
+ */
+bool vgic_hw_eoi_maintenance(struct vgic_cpu *c, unsigned intid);
+
+/*
  * The common ICC registers ICH_HCR_EL2.TC traps, for c loaded on this CPU,
  * as ICV_*_EL1 define them: CTLR (EOImode and the guest's CBPR; VCBPR stays
  * 1), PMR (implemented bits), RPR (from the active-priority registers), DIR

@@ -41,12 +41,15 @@
 #define GICH_HCR   0x000
 #define GICH_VTR   0x004
 #define GICH_VMCR  0x008
+#define GICH_MISR  0x010
 #define GICH_EISR0 0x020
+#define GICH_ELRSR 0x030
 #define GICH_APR   0x0F0
 #define GICH_LR0   0x100
 
-#define GICH_HCR_EN  (1U << 0)
-#define GICH_HCR_UIE (1U << 1) /* maintenance interrupt when at most one list register is valid */
+#define GICH_HCR_EN   (1U << 0)
+#define GICH_HCR_UIE  (1U << 1) /* maintenance interrupt when at most one list register is valid */
+#define GICH_MISR_EOI (1U << 0) /* a list register with EOI set was deactivated (GICH_EISR) */
 
 static uint64_t gich;
 static unsigned nr_lrs;
@@ -170,13 +173,27 @@ static void deactivate_physical(const struct vgic_cpu *c)
     }
 }
 
+/*
+ * An empty list register (GICH_ELRSR: state invalid, and no EOI bit or HW)
+ * holds nothing the guest changed but its finish: its image keeps the
+ * INTID (and an SGI's source) it was listed with, state cleared, without a
+ * read, as on GICv3. A soft-HW one (EOI bit set) is empty only once shrike
+ * zeroed it after deactivating the physical interrupt (the maintenance
+ * below), so an empty one is never deactivated again; one the guest
+ * finished that is not empty yet is read, and deactivated here.
+ */
 void vgic_hw_v2_fold(struct vgic_cpu *c)
 {
     if (c->used_lrs == 0) {
         return;
     }
     bool deactivated = false;
+    uint32_t empty = *gich_reg(GICH_ELRSR); /* nr_lrs <= 16: ELRSR1 is never needed */
     for (unsigned i = 0; i < c->used_lrs; i++) {
+        if ((empty >> i) & 1) {
+            c->lr[i] &= ~(ICH_LR_PENDING | ICH_LR_ACTIVE);
+            continue;
+        }
         /* c->lr[i] still holds what the flush listed: the HW bit and physical INTID */
         c->lr[i] = vgic_v2_unsoft_hw(c->lr[i], vgic_v2_lr_image(read_lr(i)), &deactivated);
     }
@@ -184,4 +201,64 @@ void vgic_hw_v2_fold(struct vgic_cpu *c)
     if (deactivated) {
         deactivate_physical(c);
     }
+}
+
+/*
+ * The maintenance interrupt of a hardware-mapped interrupt's deactivation
+ * (the virtual timer's: listed soft-HW, EOI set), taken by irq_exit() with
+ * the list registers live: for each such register GICH_EISR names, the
+ * physical interrupt is deactivated (GICC_DIR) and the register zeroed,
+ * which ends the (level) maintenance cause and leaves it empty in
+ * GICH_ELRSR, its image state cleared, for the next fold or refresh to see
+ * it finished (vgic_hw_v2_refresh_one, below). False, with nothing done,
+ * for any other cause (underflow, or an SGI whose EOI bit asks for its next
+ * source): the exit then folds and dispatches maintenance_irq().
+ */
+bool vgic_hw_v2_eoi_maintenance(struct vgic_cpu *c)
+{
+    if (*gich_reg(GICH_MISR) != GICH_MISR_EOI) {
+        return false;
+    }
+    uint32_t eisr = *gich_reg(GICH_EISR0);
+    uint32_t mine = c->used_lrs >= 32 ? ~0U : (1U << c->used_lrs) - 1;
+    if (eisr == 0 || (eisr & ~mine) != 0) {
+        return false;
+    }
+    for (unsigned i = 0; i < c->used_lrs; i++) {
+        if ((eisr >> i) & 1 && !(c->lr[i] & ICH_LR_HW)) {
+            return false;
+        }
+    }
+    for (unsigned i = 0; eisr != 0; i++, eisr >>= 1) {
+        if (eisr & 1) {
+            gic_deactivate((unsigned)((c->lr[i] & ICH_LR_PINTID_MASK) >> ICH_LR_PINTID_SHIFT));
+            write_lr(i, 0);
+            c->lr[i] &= ~(ICH_LR_PENDING | ICH_LR_ACTIVE);
+        }
+    }
+    dsb(sy); /* the zeroed registers (the cause gone) before the maintenance interrupt's EOI */
+    return true;
+}
+
+/*
+ * vgic_hw_refill's short way for one list register, as refresh_one() in
+ * vgic_hw.c: the register is empty (GICH_ELRSR), so the guest finished it
+ * (and, if it was the timer's, vgic_hw_v2_eoi_maintenance deactivated the
+ * physical one); vgic_refresh_single() says whether it is listed again. Not
+ * for SGIs (their sources take the long way, vgic.c).
+ */
+bool vgic_hw_v2_refresh_one(struct vgic_cpu *c)
+{
+    if (!(*gich_reg(GICH_ELRSR) & 1)) {
+        return false;
+    }
+    struct vgic_refresh r = vgic_refresh_single(c, c->lr[0]);
+    if (r.op == VGIC_REFRESH_WRITE) {
+        c->lr[0] = r.lr;
+        write_lr(0, vgic_v2_make_lr(vgic_v2_soft_hw(r.lr)));
+    } else if (r.op == VGIC_REFRESH_DROP) {
+        write_lr(0, 0);
+        c->used_lrs = 0;
+    }
+    return r.op != VGIC_REFRESH_LONG;
 }

@@ -17,6 +17,8 @@ void vgic_hw_v2_load(struct vgic_cpu *c);
 void vgic_hw_v2_put(struct vgic_cpu *c);
 void vgic_hw_v2_flush(struct vgic_cpu *c);
 void vgic_hw_v2_fold(struct vgic_cpu *c);
+bool vgic_hw_v2_eoi_maintenance(struct vgic_cpu *c);
+bool vgic_hw_v2_refresh_one(struct vgic_cpu *c);
 
 /*
  * GICH_VMCR as it may be written (IHI 0048B 5.3.3): VMBP raised to min_bpr

@@ -351,7 +351,7 @@ static void test_sgir(void)
     EXPECT(!vgic_dist_v2_mmio_ops.pends_only_write(0xF00, 1));
     EXPECT(!vgic_dist_v2_mmio_ops.pends_only_write(0xF04, 4));
     EXPECT(!vgic_dist_v2_mmio_ops.pends_only_write(0x200, 4)); /* ISPENDR0 */
-    EXPECT(vgic_dist_mmio_ops.pends_only_write == NULL); /* GICv3: SGIs are ICC_SGI1R_EL1's */
+    EXPECT(vgic_dist_mmio_ops.pends_only_write == NULL);       /* GICv3: SGIs are ICC_SGI1R_EL1's */
 }
 
 static void test_sgi_sources(void)
