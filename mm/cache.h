@@ -25,7 +25,34 @@ unsigned cache_dline_from_ctr(uint64_t ctr);
  */
 size_t cache_lines(uintptr_t va, size_t len, unsigned line, uintptr_t *first);
 
-#ifndef SHRIKE_HOST_TEST
+/* The DC ZVA block in bytes from DCZID_EL0 (BS, bits 3:0: log2 of 4-byte words); 0 if DZP prohibits
+ * it. */
+unsigned cache_zva_block_from_dczid(uint64_t dczid);
+
+/*
+ * How zero_memory() splits [va, va + len) for DC ZVA blocks of `block` bytes
+ * (a power of two, or 0: no DC ZVA): *head bytes before the first block
+ * boundary, then *mid bytes of whole blocks; the rest is the tail.
+ */
+void cache_zva_split(uintptr_t va, size_t len, unsigned block, size_t *head, size_t *mid);
+
+#ifdef SHRIKE_HOST_TEST
+#include <string.h>
+
+static inline void zero_memory(void *va, size_t len)
+{
+    memset(va, 0, len);
+}
+#else
+/*
+ * memset(va, 0, len) for large ranges (a VM's RAM, freshly allocated pages):
+ * whole blocks with DC ZVA, one instruction a block (64 bytes on Cortex-A57,
+ * against 32 bytes a loop of stores), once the EL2 MMU is on. DC ZVA is an
+ * ordinary store for ordering, and the cache maintenance that follows a
+ * write to guest RAM covers it as it covers stores.
+ */
+void zero_memory(void *va, size_t len);
+
 /* DC CIVAC over every line of [va, va + len), then DSB SY: the data is at the PoC. */
 void dcache_clean_inval_poc(const void *va, size_t len);
 

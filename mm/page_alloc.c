@@ -7,6 +7,7 @@
 #include "kernel/check.h"
 #include "kernel/lib.h"
 #include "kernel/spinlock.h"
+#include "mm/cache.h"
 
 static struct {
     spinlock_t lock;
@@ -103,7 +104,7 @@ bool page_alloc(size_t npages, size_t align_pages, paddr_t *out)
         return false;
     }
     *out = pa_init(pool.base + ((uint64_t)idx << PAGE_SHIFT));
-    memset(pa_to_ptr(*out), 0, npages << PAGE_SHIFT);
+    zero_memory(pa_to_ptr(*out), npages << PAGE_SHIFT);
     return true;
 }
 

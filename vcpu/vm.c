@@ -193,13 +193,16 @@ static void set_gic_reg(uint8_t *dtb)
 /*
  * Copies the pristine image and DTB into zeroed RAM and makes the code visible
  * to fetches. The DTB's /chosen/shrike,reset-count tells the guest how often
- * this VM was reset (a Linux guest reads it in /proc/device-tree).
+ * this VM was reset (a Linux guest reads it in /proc/device-tree). A reset
+ * scrubs the RAM first; at creation it comes zeroed from page_alloc().
  */
-static void load_images(struct vm *vm)
+static void load_images(struct vm *vm, bool scrub)
 {
     const struct vm_config *c = vm->cfg;
     uint8_t *ram = pa_to_ptr(vm->ram);
-    memset(ram, 0, c->ram_size);
+    if (scrub) {
+        zero_memory(ram, c->ram_size);
+    }
     memcpy(ram + c->load_offset, c->image, (size_t)(c->image_end - c->image));
     uint8_t *dtb = ram + dtb_offset(c);
     memcpy(dtb, vm_dtb(c), vm_dtb_size(c));
@@ -421,7 +424,7 @@ static bool vm_create(struct vm *vm, const struct vm_config *c)
         sched_vcpu_init(&vm->vcpus[i].sched, vm->cfg, vm->id, i, vm->cfg->affinity[i]);
     }
     add_devices(vm);
-    load_images(vm);
+    load_images(vm, false); /* page_alloc() zeroed the RAM */
     vm->cntvoff = 0; /* CNTVCT = CNTPCT: no offset for QEMU 7.2 to wrap (docs/interrupts.md) */
     vm->state = VM_RUNNING;
     return true;
@@ -566,7 +569,7 @@ static void finish_reset(struct vm *vm)
     }
     tlb_flush_vmid(vm->vmid); /* no stage-1 or stage-2 entry of the old run survives */
     vm->resets++;
-    load_images(vm);
+    load_images(vm, true);
     for (unsigned i = 0; i < vm->nvcpus; i++) {
         vcpu_reset(&vm->vcpus[i], 0, 0);
         __atomic_store_n(&vm->vcpus[i].requests, 0, __ATOMIC_RELEASE); /* no stale STOP */

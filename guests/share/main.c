@@ -6,8 +6,11 @@
  * stops at the same instant whatever CPU time it got. The scheduler's own
  * statistics at power-off then give each vCPU's run time: the specs compare
  * those (weights, caps, a dedicated CPU's timer interrupts), not this guest's
- * progress, which under -icount depends on QEMU's turns between CPUs. It
- * prints `share: done` and powers off.
+ * progress, which under -icount depends on QEMU's turns between CPUs.
+ * share.for_ms= instead spins that long from the guest's first counter read,
+ * for a VM whose life must not depend on how long the boot before it took
+ * (an absolute end time comes sooner after a longer boot). It prints
+ * `share: done` and powers off.
  */
 #include "guests/lib/dtb.h"
 #include "guests/lib/guest.h"
@@ -17,15 +20,26 @@
 
 static volatile uint64_t sink;
 
+/* The counter value to spin until: share.for_ms= from now, else share.until_ms=. */
+static uint64_t end_time(void)
+{
+    uint64_t tpms = read_cntfrq() / 1000;
+    uint64_t ms;
+
+    if (dtb_bootargs_u64("share.for_ms", &ms) && ms != 0) {
+        return read_cntvct() + ms * tpms;
+    }
+    if (!dtb_bootargs_u64("share.until_ms", &ms) || ms == 0) {
+        ms = DEFAULT_UNTIL_MS;
+    }
+    return ms * tpms;
+}
+
 void guest_main(void)
 {
-    uint64_t until_ms = DEFAULT_UNTIL_MS;
     uint64_t x = 1;
+    uint64_t end = end_time();
 
-    if (!dtb_bootargs_u64("share.until_ms", &until_ms) || until_ms == 0) {
-        until_ms = DEFAULT_UNTIL_MS;
-    }
-    uint64_t end = until_ms * (read_cntfrq() / 1000);
     CHECK(read_cntvct() < end, "starts before its end time");
     while (read_cntvct() < end) {
         for (unsigned i = 0; i < CHUNK; i++) {

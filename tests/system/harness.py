@@ -34,6 +34,8 @@ Spec (JSON; every field but "image" is optional; unknown fields are errors):
       "absent": ["regex"],
       "values": [{"regex": "ticks=(\\\\d+)", "min": 10, "max": 10, "count": 4}],
       "distinct": [{"regex": "seed ([0-9a-f]+)", "count": 2}],
+      "ratios": [{"num": "a:0 run=(\\d+)ms", "den": "a:0 run=(\\d+)ms wait=(\\d+)ms",
+                  "min": 0.14, "max": 0.1457}],
       "summaries": [{"prefix": "shrike", "passed": 7}],
       "gicv2": true
     }
@@ -67,6 +69,12 @@ values      group 1 of every match of "regex" (decimal, or hex with 0x) must
             one must.
 distinct    exactly "count" lines must match "regex", and their group 1 values
             must all differ (for values that must not repeat, e.g. seeds).
+ratios      "num" and "den" must each match exactly one line; the value of
+            each is the sum of its groups (decimal, or hex with 0x; at least
+            one group), and num / den must lie within ["min", "max"] (either
+            bound may be omitted; den must not be 0). For shares that do not
+            depend on how long a run is: a vCPU's run time over its run +
+            wait (den's two groups), one VM's count over another's.
 summaries   the LAST line containing "PREFIX: N passed, M failed" or
             "[PREFIX] N passed, M failed" must have M == 0 and, if "passed"
             is given, N == passed. PREFIX must not be preceded by a letter,
@@ -95,11 +103,11 @@ TAIL_LINES = 40
 MAX_LISTED = 8  # line numbers listed in a message
 
 SPEC_KEYS = {"description", "image", "qemu", "timeout", "timeout_ok", "exit_status",
-             "in_order", "counts", "absent", "values", "distinct", "summaries", "input",
-             "gicv2"}
+             "in_order", "counts", "absent", "values", "distinct", "ratios", "summaries",
+             "input", "gicv2"}
 QEMU_KEYS = {"smp", "cpu", "memory", "gic", "append", "icount", "loader", "extra"}
 ENTRY_KEYS = {"counts": {"regex", "count"}, "values": {"regex", "min", "max", "count"},
-              "distinct": {"regex", "count"},
+              "distinct": {"regex", "count"}, "ratios": {"num", "den", "min", "max"},
               "summaries": {"prefix", "passed"}, "input": {"after", "send"}}
 
 
@@ -158,7 +166,21 @@ def load_spec(path: Path, gic: int | None = None) -> dict[str, Any]:
     for entry in spec.get("summaries", []):
         if not isinstance(entry.get("prefix"), str):
             raise SpecError("summaries entry needs a string \"prefix\"")
+    for entry in spec.get("ratios", []):
+        check_ratio_entry(entry)
     return spec
+
+
+def check_ratio_entry(entry: dict[str, Any]) -> None:
+    """A "ratios" entry's regexes compiled in place, each with a group; numeric bounds."""
+    for key in ("num", "den"):
+        entry[key] = compile_re(entry.get(key))
+        if entry[key].groups < 1:
+            raise SpecError(f"ratios {key} regex /{entry[key].pattern}/ needs a group")
+    for key in ("min", "max"):
+        bound = entry.get(key, 0)
+        if isinstance(bound, bool) or not isinstance(bound, (int, float)):
+            raise SpecError(f"ratios entry: \"{key}\" must be a number, got {bound!r}")
 
 
 def gicv2_variant(spec: dict[str, Any]) -> dict[str, Any]:
@@ -389,6 +411,42 @@ def check_distinct(entries: list[dict[str, Any]], lines: list[str]) -> list[Resu
     return results
 
 
+def check_ratios(entries: list[dict[str, Any]], lines: list[str]) -> list[Result]:
+    return [check_ratio(e, lines) for e in entries]
+
+
+def ratio_term(pattern: re.Pattern, lines: list[str]) -> tuple[int | None, str]:
+    """The sum of the groups of pattern's one matching line, or None and why not."""
+    matches = find(pattern, lines)
+    if len(matches) != 1:
+        where = f" ({at_lines(matches)})" if matches else ""
+        return None, f"expected 1 line to match {show(pattern)}, got {len(matches)}{where}"
+    m = matches[0]
+    values = [parse_number(g) for g in m.match.groups()]
+    if any(v is None for v in values):
+        return None, f"line {m.lineno}: {show(pattern)}: expected numbers, got {m.match.groups()}"
+    return sum(values), ""
+
+
+def check_ratio(e: dict[str, Any], lines: list[str]) -> Result:
+    lo, hi = e.get("min"), e.get("max")
+    bounds = f"[{'-inf' if lo is None else lo}, {'inf' if hi is None else hi}]"
+    name = f"ratio {show(e['num'])} / {show(e['den'])}"
+    num, why = ratio_term(e["num"], lines)
+    if num is None:
+        return Result(False, f"{name}: {why}")
+    den, why = ratio_term(e["den"], lines)
+    if den is None:
+        return Result(False, f"{name}: {why}")
+    if den == 0:
+        return Result(False, f"{name}: {num} / 0: the denominator is 0")
+    ratio = num / den
+    text = f"{num} / {den} = {ratio:.4f}"
+    if (lo is not None and ratio < lo) or (hi is not None and ratio > hi):
+        return Result(False, f"{name}: expected a ratio in {bounds}, got {text}")
+    return Result(True, f"{name}: {text} in {bounds}")
+
+
 def summary_regex(prefix: str) -> re.Pattern:
     p = re.escape(prefix)
     return re.compile(rf"(?:(?<![\w.-]){p}:|\[{p}\])\s*(\d+) passed,\s*(\d+) failed")
@@ -420,7 +478,8 @@ def run_checks(spec: dict[str, Any], lines: list[str], status: int,
                timeout_status: int) -> list[Result]:
     line_checks: list[tuple[str, Callable[[Any, list[str]], list[Result]]]] = [
         ("in_order", check_in_order), ("counts", check_counts), ("absent", check_absent),
-        ("values", check_values), ("distinct", check_distinct), ("summaries", check_summaries)]
+        ("values", check_values), ("distinct", check_distinct), ("ratios", check_ratios),
+        ("summaries", check_summaries)]
     results = check_exit(spec, status, timeout_status)
     for key, check in line_checks:
         results += check(spec.get(key, []), lines)

@@ -200,6 +200,43 @@ class HarnessTest(unittest.TestCase):
         r = self.run_harness(self.spec(distinct=[{"regex": r"seed [0-9a-f]+", "count": 2}]))
         self.assertEqual(r.returncode, 2, r.stdout)
 
+    def test_ratio_out_of_bounds_fails(self) -> None:
+        log = GOOD_LOG + (b"\nshrike: sched: a:0 run=471ms wait=2806ms switches=44\n"
+                          b"shrike: sched: b:0 run=0x3ad wait=2337ms\n")
+        share = {"num": r"a:0 run=(\d+)ms", "den": r"a:0 run=(\d+)ms wait=(\d+)ms"}
+        r = self.run_harness(self.spec(ratios=[{**share, "min": 0.14, "max": 0.1457},
+                                               {"num": r"b:0 run=(\w+)",
+                                                "den": r"a:0 run=(\d+)", "min": 1.99}]),
+                             log=log)
+        self.assertPasses(r)  # 471 / 3277 = 0.1437; 0x3ad = 941, 941 / 471 = 1.998
+        self.assertIn("PASS ratio /a:0 run=(\\d+)ms/ / /a:0 run=(\\d+)ms wait=(\\d+)ms/: "
+                      "471 / 3277 = 0.1437 in [0.14, 0.1457]", r.stdout)
+        cases = [({**share, "min": 0.1440}, "FAIL ratio /a:0 run=(\\d+)ms/ / /a:0 run=(\\d+)ms "
+                                            "wait=(\\d+)ms/: expected a ratio in [0.144, inf], "
+                                            "got 471 / 3277 = 0.1437"),
+                 ({**share, "max": 0.143}, "FAIL ratio /a:0 run=(\\d+)ms/"),
+                 ({"num": r"sched: \w:0 run=(\w+)", "den": r"a:0 run=(\d+)"},
+                  "FAIL ratio /sched: \\w:0 run=(\\w+)/ / /a:0 run=(\\d+)/: expected 1 line to "
+                  "match /sched: \\w:0 run=(\\w+)/, got 2 (lines 18, 19)"),
+                 ({"num": r"a:0 run=(\d+)", "den": r"c:0 run=(\d+)"},
+                  "FAIL ratio /a:0 run=(\\d+)/ / /c:0 run=(\\d+)/: expected 1 line to match "
+                  "/c:0 run=(\\d+)/, got 0"),
+                 ({"num": r"a:0 run=(\d+)", "den": r"a:0 (r)un"},
+                  "FAIL ratio /a:0 run=(\\d+)/ / /a:0 (r)un/: line 18: /a:0 (r)un/: expected "
+                  "numbers"),
+                 ({"num": r"a:0 run=(\d+)", "den": r"b:0 run=(0)x3ad"},
+                  "FAIL ratio /a:0 run=(\\d+)/ / /b:0 run=(0)x3ad/: 471 / 0: the "
+                  "denominator is 0")]
+        for entry, expected in cases:
+            with self.subTest(entry=entry):
+                self.assertFails(self.run_harness(self.spec(ratios=[entry]), log=log), expected)
+        for bad in ({"num": "no group", "den": "(1)"}, {"num": "(1)"},
+                    {"num": "(1)", "den": "(1)", "max": "1"}, {"num": "(1)", "den": "(1)", "x": 1}):
+            with self.subTest(bad=bad):
+                r = self.run_harness(self.spec(ratios=[bad]), log=log)
+                self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+                self.assertIn("harness: bad spec:", r.stderr)
+
     def test_missing_summary_fails(self) -> None:
         r = self.run_harness(self.spec(summaries=[{"prefix": "vgic"}]))
         self.assertFails(r, "FAIL summary vgic: expected a line \"vgic: N passed, M failed\"")

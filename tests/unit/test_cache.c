@@ -1,7 +1,8 @@
 /*
  * Host unit test for mm/cache.c's arithmetic: the D-cache line size from
  * CTR_EL0.DminLine, and which lines a byte range touches (unaligned starts
- * and ends, one byte, exact lines, a whole 2 MiB block).
+ * and ends, one byte, exact lines, a whole 2 MiB block), and the DC ZVA
+ * block from DCZID_EL0 with zero_memory()'s split of a range into blocks.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -46,9 +47,40 @@ static void test_lines(void)
     EXPECT_EQ(first, 0x40000004);
 }
 
+static void test_zva(void)
+{
+    EXPECT_EQ(cache_zva_block_from_dczid(4), 64); /* cortex-a57 on QEMU */
+    EXPECT_EQ(cache_zva_block_from_dczid(9), 2048);
+    EXPECT_EQ(cache_zva_block_from_dczid(0x14), 0); /* DZP set */
+    EXPECT_EQ(cache_zva_block_from_dczid(0xFFFFFFE4ULL), 64);
+    size_t head = 1, mid = 1;
+    cache_zva_split(0x1000, 0x2000, 64, &head, &mid); /* aligned: all blocks */
+    EXPECT_EQ(head, 0);
+    EXPECT_EQ(mid, 0x2000);
+    cache_zva_split(0x1010, 0x100, 64, &head, &mid); /* 0x30 to 0x1040, 3 blocks, 0x10 tail */
+    EXPECT_EQ(head, 0x30);
+    EXPECT_EQ(mid, 0xC0);
+    cache_zva_split(0x1010, 0x20, 64, &head, &mid); /* inside one block: no block */
+    EXPECT_EQ(head, 0x20);
+    EXPECT_EQ(mid, 0);
+    cache_zva_split(0x1010, 0x30, 64, &head, &mid); /* up to the boundary exactly */
+    EXPECT_EQ(head, 0x30);
+    EXPECT_EQ(mid, 0);
+    cache_zva_split(0x1000, 0x3F, 64, &head, &mid); /* aligned, less than a block */
+    EXPECT_EQ(head, 0);
+    EXPECT_EQ(mid, 0);
+    cache_zva_split(0x1000, 0x1000, 0, &head, &mid); /* no DC ZVA: all memset */
+    EXPECT_EQ(head, 0x1000);
+    EXPECT_EQ(mid, 0);
+    cache_zva_split(0x1000, 0, 64, &head, &mid);
+    EXPECT_EQ(head, 0);
+    EXPECT_EQ(mid, 0);
+}
+
 int main(void)
 {
     test_dline();
     test_lines();
+    test_zva();
     return unit_report("cache");
 }
