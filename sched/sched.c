@@ -136,6 +136,9 @@ static void enqueue_locked(struct sched_vcpu *v, unsigned cpu)
 {
     uint64_t now = counter_read();
     bool woke = v->sstate == VS_BLOCKED || v->sstate == VS_IDLE; /* the CBS rule applies */
+    if (v->sstate == VS_IDLE || v->se.cpu != cpu) {
+        v->arrived_at = now; /* powered on, or moved: the migration knob's rest (force_fire) */
+    }
     __atomic_store_n(&v->se.cpu, cpu, __ATOMIC_RELEASE);
     set_state(v, VS_RUNNABLE, now);
     pool_enqueue(pool_of_cpu_id(cpu), &rqs[cpu], &v->se, woke, ticks_to_us(now));
@@ -243,15 +246,21 @@ static void slice_fire(struct soft_timer *t, uint64_t now)
 /*
  * The migration knob: every N ms each CPU moves the vCPU it runs on. The CPUs'
  * knob timers run in step, so a vCPU that has just arrived from a CPU whose
- * timer fired a moment earlier is left alone until its next turn (it has run
- * here for less than half a period): otherwise it would be sent back within
- * microseconds, before its guest ran, again and again (seen: sched-migrate-tlb
- * moved a vCPU 400 times and its guest saw 4 of those moves).
+ * timer fired a moment earlier is left alone until its next turn (it came to
+ * this CPU less than half a period ago): otherwise it would be sent back
+ * within microseconds, before its guest ran, again and again (seen:
+ * sched-migrate-tlb moved a vCPU 400 times and its guest saw 4 of those
+ * moves). Since its arrival, not since its run began: with several vCPUs
+ * queued on one CPU, round robin restarts the running one's run every slice,
+ * and a knob period that falls early in every run (10 ms slices, 15 ms
+ * period: 0 and 5 ms into them) never moved any, so all four vCPUs of
+ * sched-migrate-timer ended up queued on CPU 0 for its last 130 ms while the
+ * other CPUs idled (the knob turns balancing off).
  */
 static void force_fire(struct soft_timer *t, uint64_t now)
 {
     struct sched_cpu *sc = list_entry(t, struct sched_cpu, force);
-    if (sc->curr != 0 && now - sc->curr->state_since >= force_ticks / 2) {
+    if (sc->curr != 0 && now - sc->curr->arrived_at >= force_ticks / 2) {
         vcpu_op_request(sc->curr, VCPU_REQ_MIGRATE);
     }
     softtimer_arm(t, now + force_ticks);

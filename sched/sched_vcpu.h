@@ -59,6 +59,7 @@ struct sched_vcpu {
     bool wake_pending;    /* a wake-up arrived while it was running */
     uint64_t state_since; /* counter value when sstate last changed */
     uint64_t left_at;     /* counter when its last run ended (switch-cost statistics) */
+    uint64_t arrived_at;  /* counter when it was placed on se.cpu (powered on, or moved) */
     struct sched_vcpu_stats stats;
     const struct vm_config *cfg; /* its VM's: pool, weight, cap, budgets, WFI policy */
     unsigned vm_id;              /* for the trace and se.id */
