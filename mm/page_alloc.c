@@ -17,21 +17,39 @@ static struct {
     size_t nfree;
 } pool;
 
-static bool page_used(size_t i)
+/*
+ * The bitmap is worked a 64-bit word at a time: a range's bits in each word
+ * it covers as one mask (a 128 MiB VM is 32,768 pages: its free was about
+ * 330,000 instructions a bit at a time, with the pool's lock held, on the
+ * CPU that powered it off).
+ */
+static uint64_t range_mask(size_t word, size_t first, size_t end)
 {
-    return (pool.bitmap[i / 64] >> (i % 64)) & 1U;
+    size_t lo = word * 64 < first ? first - word * 64 : 0;
+    size_t hi = (word + 1) * 64 > end ? end - word * 64 : 64;
+    uint64_t upto = hi == 64 ? ~0ULL : (1ULL << hi) - 1;
+    return upto & ~((1ULL << lo) - 1);
 }
 
 static void mark_pages(size_t first, size_t n, bool used)
 {
-    for (size_t i = first; i < first + n; i++) {
-        uint64_t bit = 1ULL << (i % 64);
-        if (used) {
-            pool.bitmap[i / 64] |= bit;
-        } else {
-            pool.bitmap[i / 64] &= ~bit;
+    size_t end = first + n;
+    for (size_t w = first / 64; w * 64 < end; w++) {
+        uint64_t m = range_mask(w, first, end);
+        pool.bitmap[w] = used ? pool.bitmap[w] | m : pool.bitmap[w] & ~m;
+    }
+}
+
+static bool all_used(size_t first, size_t n)
+{
+    size_t end = first + n;
+    for (size_t w = first / 64; w * 64 < end; w++) {
+        uint64_t m = range_mask(w, first, end);
+        if ((pool.bitmap[w] & m) != m) {
+            return false;
         }
     }
+    return true;
 }
 
 bool page_alloc_init(paddr_t start, paddr_t end)
@@ -63,14 +81,21 @@ static size_t align_index(size_t i, size_t align)
     return i + (size_t)(aligned - pfn);
 }
 
-/* Length of the run of free pages starting at i, up to want. */
+/* Length of the run of free pages starting at i, up to want (bits past npages are clear). */
 static size_t free_run(size_t i, size_t want)
 {
+    size_t limit = pool.npages - i < want ? pool.npages - i : want;
     size_t n = 0;
-    while (n < want && i + n < pool.npages && !page_used(i + n)) {
-        n++;
+    while (n < limit) {
+        size_t j = i + n;
+        uint64_t used = pool.bitmap[j / 64] >> (j % 64);
+        if (used != 0) {
+            n += (size_t)__builtin_ctzll(used);
+            break;
+        }
+        n += 64 - j % 64;
     }
-    return n;
+    return n < limit ? n : limit;
 }
 
 static bool find_run(size_t npages, size_t align, size_t *found)
@@ -115,9 +140,7 @@ void page_free(paddr_t pa, size_t npages)
     size_t idx = (size_t)((addr - pool.base) >> PAGE_SHIFT);
     CHECK(npages <= pool.npages && idx <= pool.npages - npages);
     spin_lock(&pool.lock);
-    for (size_t i = idx; i < idx + npages; i++) {
-        CHECK(page_used(i));
-    }
+    CHECK(all_used(idx, npages));
     mark_pages(idx, npages, false);
     pool.nfree += npages;
     spin_unlock(&pool.lock);
