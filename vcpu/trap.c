@@ -364,11 +364,7 @@ static inline bool dabt_listed(struct vcpu *v, uint64_t esr)
 static unsigned long __attribute__((noinline)) trap_exit_listed(struct vcpu *v)
 {
     uint64_t esr = read_sysreg(esr_el2);
-    if (esr_ec(esr) == ESR_EC_DABT_LOW) {
-        if (!dabt_listed(v, esr)) {
-            return EXIT_SYNC;
-        }
-    } else if (sysreg_is_sgi1r_write(esr)) {
+    if (sysreg_is_sgi1r_write(esr)) {
         /*
          * An SGI write, the most frequent trap of an SMP guest with list
          * registers in use (it sends from its handlers): pends only, with no
@@ -377,6 +373,10 @@ static unsigned long __attribute__((noinline)) trap_exit_listed(struct vcpu *v)
         v->exits++;
         v->stats.exits_by_class[ESR_EC_SYS64]++;
         sysreg_sgi1r_write(v, esr);
+    } else if (esr_ec(esr) == ESR_EC_DABT_LOW) {
+        if (!dabt_listed(v, esr)) {
+            return EXIT_SYNC;
+        }
     } else if (!handles_listed(v, esr)) {
         return EXIT_SYNC;
     } else {

@@ -1004,9 +1004,8 @@ __attribute__((always_inline)) inline struct vgic_refresh vgic_refresh_single(st
     struct vgic_dist *d = c->dist;
     uint32_t intid = lr_intid(lr);
     struct vgic_refresh r = {VGIC_REFRESH_LONG, 0};
-    if (intid >= VGIC_NR_PRIVATE || c->underflow || (d->v2 && intid < VGIC_NR_SGIS) ||
-        load_relaxed(c->linked)) {
-        return r; /* a GICv2 SGI: its sources take the long way (make_lr_v2_sgi) */
+    if (intid >= VGIC_NR_PRIVATE || c->underflow || load_relaxed(c->linked)) {
+        return r; /* (a GICv2 VM's SGIs never come here: vgic_refresh_single_v2) */
     }
     struct vgic_irq *irq = &c->private_irqs[intid];
     hide_value(irq);
@@ -1026,6 +1025,14 @@ __attribute__((always_inline)) inline struct vgic_refresh vgic_refresh_single(st
     return r;
 }
 
+struct vgic_refresh vgic_refresh_single_v2(struct vgic_cpu *c, uint64_t lr)
+{
+    if (lr_intid(lr) < VGIC_NR_SGIS) {
+        return (struct vgic_refresh){VGIC_REFRESH_LONG, 0};
+    }
+    return vgic_refresh_single(c, lr);
+}
+
 bool vgic_refresh_lrs(struct vgic_cpu *c, uint64_t *lrs, unsigned *used, uint32_t empty,
                       uint32_t *write)
 {
@@ -1033,7 +1040,7 @@ bool vgic_refresh_lrs(struct vgic_cpu *c, uint64_t *lrs, unsigned *used, uint32_
     unsigned n = *used;
     if (n == 1) {
         struct vgic_refresh r = {VGIC_REFRESH_LONG, 0};
-        if (empty & 1) {
+        if ((empty & 1) && !d->v2) {
             r = vgic_refresh_single(c, lrs[0]);
         }
         if (r.op == VGIC_REFRESH_LONG) {

@@ -315,6 +315,12 @@ struct vgic_refresh {
     uint64_t lr;
 };
 struct vgic_refresh vgic_refresh_single(struct vgic_cpu *c, uint64_t lr);
+/*
+ * The same for a GICv2 VM (vgic_hw_v2_refresh_one): LONG for an SGI, whose
+ * sources one register cannot hold (make_lr_v2_sgi). vgic_refresh_single
+ * itself does not ask: its GICv3 callers are the timer's hot path.
+ */
+struct vgic_refresh vgic_refresh_single_v2(struct vgic_cpu *c, uint64_t lr);
 
 /*
  * The vCPU's CPU interface goes live on a CPU (before its first flush) or

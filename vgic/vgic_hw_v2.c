@@ -214,7 +214,7 @@ void vgic_hw_v2_fold(struct vgic_cpu *c)
  * for any other cause (underflow, or an SGI whose EOI bit asks for its next
  * source): the exit then folds and dispatches maintenance_irq().
  */
-bool vgic_hw_v2_eoi_maintenance(struct vgic_cpu *c)
+bool __attribute__((noinline)) vgic_hw_v2_eoi_maintenance(struct vgic_cpu *c)
 {
     if (*gich_reg(GICH_MISR) != GICH_MISR_EOI) {
         return false;
@@ -244,15 +244,15 @@ bool vgic_hw_v2_eoi_maintenance(struct vgic_cpu *c)
  * vgic_hw_refill's short way for one list register, as refresh_one() in
  * vgic_hw.c: the register is empty (GICH_ELRSR), so the guest finished it
  * (and, if it was the timer's, vgic_hw_v2_eoi_maintenance deactivated the
- * physical one); vgic_refresh_single() says whether it is listed again. Not
- * for SGIs (their sources take the long way, vgic.c).
+ * physical one); vgic_refresh_single_v2() says whether it is listed again
+ * (not for SGIs: their sources take the long way, vgic.c).
  */
-bool vgic_hw_v2_refresh_one(struct vgic_cpu *c)
+bool __attribute__((noinline)) vgic_hw_v2_refresh_one(struct vgic_cpu *c)
 {
     if (!(*gich_reg(GICH_ELRSR) & 1)) {
         return false;
     }
-    struct vgic_refresh r = vgic_refresh_single(c, c->lr[0]);
+    struct vgic_refresh r = vgic_refresh_single_v2(c, c->lr[0]);
     if (r.op == VGIC_REFRESH_WRITE) {
         c->lr[0] = r.lr;
         write_lr(0, vgic_v2_make_lr(vgic_v2_soft_hw(r.lr)));

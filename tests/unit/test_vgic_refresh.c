@@ -212,9 +212,10 @@ static void test_no_second_fold(void)
 }
 
 /*
- * GICv2 (vgic_hw_v2_refresh_one): a private interrupt's single register is
- * refreshed as on GICv3 (the virtual timer's PPI after its deactivation);
- * an SGI, whose sources one register cannot hold, takes the long way.
+ * GICv2 (vgic_hw_v2_refresh_one, vgic_refresh_single_v2): a private
+ * interrupt's single register is refreshed as on GICv3 (the virtual timer's
+ * PPI after its deactivation); an SGI, whose sources one register cannot
+ * hold, takes the long way.
  */
 static void test_v2_single(void)
 {
@@ -226,21 +227,21 @@ static void test_v2_single(void)
     vgic_set_level(&dist, c, VGIC_INTID_PTIMER, true);
     EXPECT_EQ(vgic_flush_lrs(c, lrs, NR_LRS), 1);
     /* Finished by the guest with its line still high: listed again in place. */
-    struct vgic_refresh r = vgic_refresh_single(c, lrs[0] & ~STATE);
+    struct vgic_refresh r = vgic_refresh_single_v2(c, lrs[0] & ~STATE);
     EXPECT_EQ(r.op, VGIC_REFRESH_WRITE);
     EXPECT_EQ(r.lr, VGIC_INTID_PTIMER | 0x80ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_GROUP1 |
                         ICH_LR_PENDING | ICH_LR_EOI); /* a software level: EOI to resample */
     EXPECT(!ppi->active && ppi->vcpu == c);
     /* Finished with its line low: off the list, its register dropped. */
     vgic_set_level(&dist, c, VGIC_INTID_PTIMER, false);
-    r = vgic_refresh_single(c, r.lr & ~STATE);
+    r = vgic_refresh_single_v2(c, r.lr & ~STATE);
     EXPECT_EQ(r.op, VGIC_REFRESH_DROP);
     EXPECT(list_len(c) == 0 && ppi->vcpu == NULL);
     /* An SGI: refused, nothing changed. */
     struct vgic_irq *sgi = config(c, 1, true);
     vgic_set_pending(&dist, c, 1);
     EXPECT_EQ(vgic_flush_lrs(c, lrs, NR_LRS), 1);
-    r = vgic_refresh_single(c, lrs[0] & ~STATE);
+    r = vgic_refresh_single_v2(c, lrs[0] & ~STATE);
     EXPECT_EQ(r.op, VGIC_REFRESH_LONG);
     EXPECT(sgi->vcpu == c && list_len(c) == 1);
 }
