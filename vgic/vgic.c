@@ -940,7 +940,7 @@ __attribute__((always_inline)) static inline enum refresh_op refresh_one(struct 
     }
     /* The oracle for a private interrupt: its owner c, if active or deliverable. */
     if (active || deliverable(d, irq)) {
-        *lr = make_lr_v3(irq); /* a GICv2 SGI never gets here: vgic_refresh_single */
+        *lr = make_lr_v3(irq); /* never a GICv2 SGI: vgic_refresh_single_v2, vgic_refresh_lrs */
         return REFRESH_WRITE;
     }
     return REFRESH_KEEP;

@@ -410,7 +410,7 @@ void vgic_hw_refill(struct vgic_cpu *c)
         return;
     }
     if (c->used_lrs != 0 && !c->folded) {
-        /* The short way reads the list registers itself; GICv2 has no ELRSR here. */
+        /* The several-register short way is GICv3's: a GICv2 SGI's sources need the flush. */
         if (!gic_host_v2 && !c->linked && refresh(c)) {
             return;
         }
