@@ -25,8 +25,10 @@ unsigned cache_dline_from_ctr(uint64_t ctr);
  */
 size_t cache_lines(uintptr_t va, size_t len, unsigned line, uintptr_t *first);
 
-/* The DC ZVA block in bytes from DCZID_EL0 (BS, bits 3:0: log2 of 4-byte words); 0 if DZP prohibits
- * it. */
+/*
+ * The DC ZVA block in bytes from DCZID_EL0 (BS, bits 3:0: log2 of 4-byte
+ * words); 0 if DZP prohibits it.
+ */
 unsigned cache_zva_block_from_dczid(uint64_t dczid);
 
 /*

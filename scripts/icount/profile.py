@@ -29,17 +29,13 @@ def functions(elf: str) -> list[tuple[int, str]]:
     return syms
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("elf")
-    ap.add_argument("prof")
-    ap.add_argument("--top", type=int, default=40)
-    args = ap.parse_args()
-    syms = functions(args.elf)
+def charge(syms: list[tuple[int, str]], lines) -> tuple[collections.Counter, collections.Counter]:
+    """Per function (syms: (address, name) sorted by address): the instructions of the
+    blocks whose first instruction it holds, and how often a block started at its entry."""
     starts = [a for a, _ in syms]
     insns: collections.Counter = collections.Counter()
     entries: collections.Counter = collections.Counter()
-    for line in open(args.prof):
+    for line in lines:
         addr, n, runs = line.split()
         va, count = int(addr, 16), int(n) * int(runs)
         i = bisect.bisect_right(starts, va) - 1
@@ -47,6 +43,17 @@ def main() -> int:
         insns[name] += count
         if i >= 0 and va == syms[i][0]:
             entries[name] += int(runs)
+    return insns, entries
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("elf")
+    ap.add_argument("prof")
+    ap.add_argument("--top", type=int, default=40)
+    args = ap.parse_args()
+    with open(args.prof) as f:
+        insns, entries = charge(functions(args.elf), f)
     total = sum(insns.values())
     print(f"{total} EL2 instructions")
     for name, count in insns.most_common(args.top):
