@@ -538,6 +538,11 @@ static void finish_off(struct vm *vm)
 {
     vuart_flush(&vm->uart);
     vconsole_unregister(&vm->uart);
+    /* No push can reach it now (the unregister waited for one in flight): the count is final. */
+    if (vm->uart.rx_dropped != 0) {
+        log_warn("VM %s: %lu typed bytes dropped (its UART's receive FIFO and backlog were full)",
+                 vm->cfg->name, (unsigned long)vm->uart.rx_dropped);
+    }
     log_info("VM %s powered off (%lu pages demand-mapped, %lu refused accesses)", vm->cfg->name,
              vm->demand_maps, vm->mmio_faults);
     release(vm);
