@@ -552,12 +552,23 @@ static inline void count_rt_miss(struct sched_entity *se, uint64_t now_us)
 static bool wfi_in_guest(const struct sched_pool *pool, const struct sched_vcpu *v,
                          const struct runqueue *rq)
 {
-    enum vm_wfi w = v->cfg->wfi;
     if (pool->policy == SCHED_POLICY_DEDICATED) {
-        return w == VM_WFI_NATIVE || w == VM_WFI_AUTO;
+        return v->wfi_own_dedicated;
     }
-    return (w == VM_WFI_AUTO || w == VM_WFI_NATIVE) && rq->nr_queued == 0 && force_ticks == 0 &&
-           v->se.rt_budget_us == 0 && v->se.cap_pct == 0;
+    return v->wfi_own_alone && rq->nr_queued == 0;
+}
+
+/*
+ * wfi_in_guest()'s facts that never change once v exists (its VM's WFI
+ * policy, budget and cap, the migration knob, which sched_init() read before
+ * any VM was made), decided once here, not at every pick.
+ */
+static void wfi_own_init(struct sched_vcpu *v)
+{
+    enum vm_wfi w = v->cfg->wfi;
+    v->wfi_own_dedicated = w == VM_WFI_NATIVE || w == VM_WFI_AUTO;
+    v->wfi_own_alone =
+        v->wfi_own_dedicated && force_ticks == 0 && v->se.rt_budget_us == 0 && v->se.cap_pct == 0;
 }
 
 /* A vCPU was queued beside curr, which waits in its own WFI: trap its WFI again. */
@@ -654,10 +665,12 @@ static void charge(struct sched_cpu *sc, struct sched_vcpu *v, uint64_t now, uin
  * v left the guest with these requests; decide where it goes. Returns true
  * with sc->lock still held where the next pick follows at once (v blocked,
  * or went back on this queue), so that the switch takes the queue's lock
- * once; false with it released (v stopped, or left for another CPU).
+ * once, and *out says why it left: the caller traces it with the pick, as
+ * one SWITCH record if a vCPU follows. False with it released (v stopped,
+ * or left for another CPU), its SWITCH_OUT traced here.
  */
 static bool after_run(struct sched_cpu *sc, struct sched_vcpu *v, unsigned why, uint64_t now,
-                      uint64_t now_us)
+                      uint64_t now_us, enum trace_out *out)
 {
     spin_lock(&sc->lock);
     charge(sc, v, now, now_us);
@@ -674,8 +687,7 @@ static bool after_run(struct sched_cpu *sc, struct sched_vcpu *v, unsigned why, 
         !v->wake_pending && !vcpu_op_has_pending(v)) {
         set_state(v, VS_BLOCKED, now);
         v->stats.blocks++;
-        trace_event_pair(this_cpu_id(), v->vm_id, v->vcpu_id, TRACE_SWITCH_OUT, TRACE_OUT_BLOCK,
-                         TRACE_BLOCK, 0);
+        *out = TRACE_OUT_BLOCK;
         return true;
     }
     if (why & VCPU_REQ_MIGRATE) {
@@ -685,8 +697,7 @@ static bool after_run(struct sched_cpu *sc, struct sched_vcpu *v, unsigned why, 
         return false;
     }
     enqueue_locked(v, this_cpu_id());
-    trace_event(this_cpu_id(), TRACE_SWITCH_OUT, v->vm_id, v->vcpu_id,
-                (why & VCPU_REQ_YIELD) ? TRACE_OUT_YIELD : TRACE_OUT_PREEMPT);
+    *out = (why & VCPU_REQ_YIELD) ? TRACE_OUT_YIELD : TRACE_OUT_PREEMPT;
     return true;
 }
 
@@ -713,21 +724,39 @@ bool sched_should_yield(void)
     return rqs[this_cpu_id()].nr_queued != 0;
 }
 
+/*
+ * The trace of a switch: prev (if any) left for `out` (its SWITCH_OUT not
+ * traced yet, after_run), v (if any) starts. Both: one SWITCH record.
+ */
+static inline void trace_switch(const struct sched_vcpu *prev, enum trace_out out,
+                                const struct sched_vcpu *v)
+{
+    if (prev != 0 && v != 0) {
+        trace_event_switch(this_cpu_id(), prev->vm_id, prev->vcpu_id, out, v->vm_id, v->vcpu_id);
+    } else if (prev != 0) {
+        trace_event(this_cpu_id(), TRACE_SWITCH_OUT, prev->vm_id, prev->vcpu_id, out);
+    } else if (v != 0) {
+        trace_event(this_cpu_id(), TRACE_SWITCH_IN, v->vm_id, v->vcpu_id, 0);
+    }
+}
+
 void sched_run_this_cpu(void)
 {
     struct sched_cpu *sc = this_sc();
-    bool locked = false; /* after_run() left the queue locked: pick at its time */
+    struct sched_vcpu *prev = 0; /* after_run() left the queue locked: pick at its time */
+    enum trace_out out = TRACE_OUT_PREEMPT; /* why prev left */
     uint64_t now = 0, now_us = 0;
     for (;;) {
-        if (!locked) {
+        if (prev == 0) {
             now = counter_read();
             now_us = ticks_to_us(now);
             spin_lock(&sc->lock);
         }
         struct sched_vcpu *v = pick_locked(sc, now, now_us);
         spin_unlock(&sc->lock);
+        trace_switch(prev, out, v);
+        prev = 0;
         if (v == 0 && pull_work()) {
-            locked = false;
             continue;
         }
         if (v == 0) {
@@ -736,12 +765,13 @@ void sched_run_this_cpu(void)
             return;
         }
         idle_end(sc, now);
-        trace_event(this_cpu_id(), TRACE_SWITCH_IN, v->vm_id, v->vcpu_id, 0);
         unsigned why = vcpu_op_run(v);
         sc->last_exit = v->left_at;
         now = counter_read();
         now_us = ticks_to_us(now); /* once for the charge and the pick: two divisions */
-        locked = after_run(sc, v, why, now, now_us);
+        if (after_run(sc, v, why, now, now_us, &out)) {
+            prev = v;
+        }
     }
 }
 
@@ -1028,6 +1058,7 @@ void sched_vcpu_init(struct sched_vcpu *v, const struct vm_config *cfg, unsigned
     v->se.cap_pct = v->cfg->cap_pct;
     v->se.rt_budget_us = v->vcpu_id < VM_MAX_VCPUS ? v->cfg->rt_budget_us[v->vcpu_id] : 0;
     v->se.rt_period_us = v->vcpu_id < VM_MAX_VCPUS ? v->cfg->rt_period_us[v->vcpu_id] : 0;
+    wfi_own_init(v);
     v->sstate = VS_IDLE;
     v->state_since = counter_read();
     place(v);

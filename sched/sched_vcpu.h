@@ -56,10 +56,12 @@ struct sched_vcpu_stats {
 struct sched_vcpu {
     struct sched_entity se; /* se.cpu: the CPU that runs it or whose queue holds it */
     enum vcpu_sched_state sstate;
-    bool wake_pending;    /* a wake-up arrived while it was running */
-    uint64_t state_since; /* counter value when sstate last changed */
-    uint64_t left_at;     /* counter when its last run ended (switch-cost statistics) */
-    uint64_t arrived_at;  /* counter when it was placed on se.cpu (powered on, or moved) */
+    bool wake_pending;      /* a wake-up arrived while it was running */
+    bool wfi_own_dedicated; /* wfi_in_guest() on a dedicated CPU: fixed at sched_vcpu_init() */
+    bool wfi_own_alone;     /* wfi_in_guest() elsewhere, while nothing else is queued: fixed too */
+    uint64_t state_since;   /* counter value when sstate last changed */
+    uint64_t left_at;       /* counter when its last run ended (switch-cost statistics) */
+    uint64_t arrived_at;    /* counter when it was placed on se.cpu (powered on, or moved) */
     struct sched_vcpu_stats stats;
     const struct vm_config *cfg; /* its VM's: pool, weight, cap, budgets, WFI policy */
     unsigned vm_id;              /* for the trace and se.id */

@@ -12,13 +12,13 @@
  * but never prints a torn one.
  *
  * Dump: a small state machine per CPU pairs SWITCH_IN/SWITCH_OUT into B/E
- * events. A run that began before the ring's oldest record is opened at that
- * record's timestamp, an E with nothing open is dropped, a SWITCH_IN while a
- * run is open closes it first ("untraced"), and the run still open at the end
- * is closed at the CPU's last timestamp ("running"). So B/E always balance
- * per CPU and timestamps never go back. The metadata come first and a
- * "process_name" metadata line closes the array, so every other line can end
- * with a comma and the JSON is valid whatever the rings hold.
+ * events (a SWITCH record is an OUT and an IN at once; an OUT whose why is
+ * block also shows a "block" instant). A run that began before the ring's oldest record is opened
+ * at that record's timestamp, an E with nothing open is dropped, a SWITCH_IN while a run is open
+ * closes it first ("untraced"), and the run still open at the end is closed at the CPU's last
+ * timestamp ("running"). So B/E always balance per CPU and timestamps never go back. The metadata
+ * come first and a "process_name" metadata line closes the array, so every other line can end with
+ * a comma and the JSON is valid whatever the rings hold.
  */
 #include "sched/trace.h"
 
@@ -64,13 +64,17 @@ void trace_set_enabled(bool on)
     __atomic_store_n(&trace_on, on, __ATOMIC_RELAXED);
 }
 
-/* A record's type, arg, vm and vcpu as its `what` word holds them (trace_record, trace.h). */
+/* A record's bytes as its `what` word holds them (trace_what, trace.h). */
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "trace_record's word is little-endian");
 _Static_assert(offsetof(struct trace_record, type) == offsetof(struct trace_record, what) &&
-                   offsetof(struct trace_record, vcpu) == offsetof(struct trace_record, what) + 3,
-               "type, arg, vm, vcpu are the bytes of what, in that order");
+                   offsetof(struct trace_record, vcpu) == offsetof(struct trace_record, what) + 3 &&
+                   offsetof(struct trace_record, in_vm) ==
+                       offsetof(struct trace_record, what) + 4 &&
+                   offsetof(struct trace_record, in_vcpu) ==
+                       offsetof(struct trace_record, what) + 5,
+               "type, arg, vm, vcpu, in_vm, in_vcpu are the bytes of what, in that order");
 _Static_assert(sizeof(struct trace_record) == 16 && offsetof(struct trace_record, what) == 8,
-               "trace_record() stores ts and what (with the padding) as one STP");
+               "trace_record_what() stores ts and what as one STP");
 
 uint64_t trace_count(unsigned cpu)
 {
@@ -106,7 +110,7 @@ static bool view_read(const struct ring_view *v, uint64_t i, struct trace_record
     if (__atomic_load_n(&v->head->claimed, __ATOMIC_RELAXED) > i + RING_SIZE) {
         return false;
     }
-    return out->type <= TRACE_RT_MISS;
+    return out->type <= TRACE_SWITCH;
 }
 
 /* The first readable record of v at or after *i; false if none. */
@@ -248,8 +252,9 @@ static void emit_instant(const struct dump *d, const struct cpu_state *c,
                          const struct trace_record *r)
 {
     static const char *const names[] = {
-        [TRACE_BLOCK] = "block",     [TRACE_WAKE] = "wake",
-        [TRACE_MIGRATE] = "migrate", [TRACE_RT_THROTTLE] = "rt-throttle",
+        [TRACE_WAKE] = "wake",
+        [TRACE_MIGRATE] = "migrate",
+        [TRACE_RT_THROTTLE] = "rt-throttle",
         [TRACE_RT_MISS] = "rt-miss",
     };
     char label[TRACE_LABEL];
@@ -269,6 +274,21 @@ static void emit_instant(const struct dump *d, const struct cpu_state *c,
     emit_event(d, c->cpu, "i", names[r->type], "sched", c->last, args);
 }
 
+/* A SWITCH_OUT (or the first half of a SWITCH): the run ends; a block shows as an instant. */
+static void switch_out(const struct dump *d, struct cpu_state *c, const struct trace_record *r)
+{
+    if (c->open) {
+        run_close(d, c, why_name(r->arg));
+    }
+    if (r->arg == TRACE_OUT_BLOCK) {
+        char label[TRACE_LABEL];
+        char args[TRACE_LABEL + 48];
+        format_label(d, r->vm, r->vcpu, label, sizeof(label));
+        fmt_snprintf(args, sizeof(args), ",\"args\":{\"vcpu\":\"%s\"}", label);
+        emit_event(d, c->cpu, "i", "block", "sched", c->last, args);
+    }
+}
+
 static void dump_record(const struct dump *d, struct cpu_state *c, const struct trace_record *r)
 {
     if (r->ts > c->last) {
@@ -282,10 +302,16 @@ static void dump_record(const struct dump *d, struct cpu_state *c, const struct 
         run_open(d, c, r, "");
         break;
     case TRACE_SWITCH_OUT:
-        if (c->open) {
-            run_close(d, c, why_name(r->arg));
-        }
+        switch_out(d, c, r);
         break;
+    case TRACE_SWITCH: {
+        switch_out(d, c, r);
+        struct trace_record in = *r;
+        in.vm = r->in_vm;
+        in.vcpu = r->in_vcpu;
+        run_open(d, c, &in, "");
+        break;
+    }
     default:
         emit_instant(d, c, r);
         break;
@@ -293,7 +319,7 @@ static void dump_record(const struct dump *d, struct cpu_state *c, const struct 
 }
 
 /*
- * If the first switch of v is a SWITCH_OUT, its run began before the oldest
+ * If the first switch of v is a SWITCH_OUT (or a SWITCH), its run began before the oldest
  * record: open it at that record's time (c->last).
  */
 static void open_early_run(const struct dump *d, struct cpu_state *c, const struct ring_view *v,
@@ -301,10 +327,10 @@ static void open_early_run(const struct dump *d, struct cpu_state *c, const stru
 {
     struct trace_record r;
     for (; view_first(v, &i, &r); i++) {
-        if (r.type == TRACE_SWITCH_OUT) {
+        if (r.type == TRACE_SWITCH_OUT || r.type == TRACE_SWITCH) {
             run_open(d, c, &r, ",\"args\":{\"start\":\"before trace\"}");
         }
-        if (r.type == TRACE_SWITCH_IN || r.type == TRACE_SWITCH_OUT) {
+        if (r.type == TRACE_SWITCH_IN || r.type == TRACE_SWITCH_OUT || r.type == TRACE_SWITCH) {
             return;
         }
     }

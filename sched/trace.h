@@ -16,13 +16,13 @@
 
 enum trace_type {
     TRACE_SWITCH_IN,   /* vCPU starts running on this CPU */
-    TRACE_SWITCH_OUT,  /* vCPU stops running (arg: why, enum trace_out) */
-    TRACE_BLOCK,       /* vCPU blocked in WFI */
+    TRACE_SWITCH_OUT,  /* vCPU stops running (arg: why, enum trace_out; block: it blocked in WFI) */
     TRACE_WAKE,        /* vCPU woken (arg: waking CPU) */
     TRACE_MIGRATE,     /* vCPU moved to this CPU (arg: from CPU) */
     TRACE_IDLE,        /* CPU has nothing to run */
     TRACE_RT_THROTTLE, /* real-time vCPU used up its budget: throttled until its deadline */
     TRACE_RT_MISS,     /* real-time vCPU passed its server deadline with budget left */
+    TRACE_SWITCH,      /* SWITCH_OUT of vm/vcpu (arg: why) and SWITCH_IN of in_vm/in_vcpu at once */
 };
 
 enum trace_out {
@@ -41,8 +41,11 @@ struct trace_record {
             uint8_t arg;
             uint8_t vm;
             uint8_t vcpu;
+            uint8_t in_vm;   /* TRACE_SWITCH: the vCPU that starts; 0 otherwise */
+            uint8_t in_vcpu; /* TRACE_SWITCH */
+            uint16_t reserved;
         };
-        uint32_t what; /* the four above, written and read as one */
+        uint64_t what; /* the bytes above, written and read as one */
     };
 };
 
@@ -91,14 +94,20 @@ static inline uint64_t trace_stamp(void)
 }
 #endif
 
+/* A record's word (struct trace_record): type, arg, vm, vcpu, and for TRACE_SWITCH the incoming. */
+static inline uint64_t trace_what(enum trace_type type, unsigned vm, unsigned vcpu, unsigned arg)
+{
+    return ((uint64_t)type & 0xFF) | (uint64_t)(arg & 0xFF) << 8 | (uint64_t)(vm & 0xFF) << 16 |
+           (uint64_t)(vcpu & 0xFF) << 24;
+}
+
 /*
- * trace_event() without the test: records unconditionally (a cpu out of
- * range: nothing). The stamp is CNTPCT_EL0 read without an ISB: it may be
- * read a few instructions early, which a trace does not mind (the dump keeps
- * each CPU's times from going back).
+ * Records one event on cpu's ring, unconditionally (a cpu out of range:
+ * nothing). The stamp is CNTPCT_EL0 read without an ISB: it may be read a
+ * few instructions early, which a trace does not mind (the dump keeps each
+ * CPU's times from going back).
  */
-static inline void trace_record(unsigned cpu, enum trace_type type, unsigned vm, unsigned vcpu,
-                                unsigned arg)
+static inline void trace_record_what(unsigned cpu, uint64_t what)
 {
     if (cpu >= CONFIG_MAX_CPUS) {
         return;
@@ -106,68 +115,42 @@ static inline void trace_record(unsigned cpu, enum trace_type type, unsigned vm,
     struct trace_head *h = &trace_heads[cpu];
     uint64_t n = __atomic_load_n(&h->count, __ATOMIC_RELAXED);
     struct trace_record *rec = &trace_recs[cpu][n & (CONFIG_TRACE_EVENTS - 1)];
-    uint32_t what = ((uint32_t)type & 0xFF) | (arg & 0xFF) << 8 | (vm & 0xFF) << 16 | vcpu << 24;
     __atomic_store_n(&h->claimed, n + 1, __ATOMIC_RELAXED);
     __atomic_thread_fence(__ATOMIC_RELEASE); /* the claim is seen before the slot changes */
 #ifdef SHRIKE_HOST_TEST
     __atomic_store_n(&rec->ts, trace_stamp(), __ATOMIC_RELAXED);
     __atomic_store_n(&rec->what, what, __ATOMIC_RELAXED);
 #else
-    /* ts and what (with the padding after it) in one STP: each word single-copy atomic */
+    /* ts and what in one STP: each word single-copy atomic */
     uint64_t ts;
     __asm__ __volatile__("mrs %0, cntpct_el0\n\tstp %0, %1, [%2]"
                          : "=&r"(ts)
-                         : "r"((uint64_t)what), "r"(rec)
+                         : "r"(what), "r"(rec)
                          : "memory");
 #endif
     __atomic_store_n(&h->count, n + 1, __ATOMIC_RELEASE);
 }
 
-static inline uint32_t trace_what(enum trace_type type, unsigned vm, unsigned vcpu, unsigned arg)
+/* trace_event() without the test. */
+static inline void trace_record(unsigned cpu, enum trace_type type, unsigned vm, unsigned vcpu,
+                                unsigned arg)
 {
-    return ((uint32_t)type & 0xFF) | (arg & 0xFF) << 8 | (vm & 0xFF) << 16 | vcpu << 24;
-}
-
-/* trace_event_pair() without the test. */
-static inline void trace_record_pair(unsigned cpu, unsigned vm, unsigned vcpu,
-                                     enum trace_type type1, unsigned arg1, enum trace_type type2,
-                                     unsigned arg2)
-{
-    if (cpu >= CONFIG_MAX_CPUS) {
-        return;
-    }
-    struct trace_head *h = &trace_heads[cpu];
-    uint64_t n = __atomic_load_n(&h->count, __ATOMIC_RELAXED);
-    struct trace_record *rec1 = &trace_recs[cpu][n & (CONFIG_TRACE_EVENTS - 1)];
-    struct trace_record *rec2 = &trace_recs[cpu][(n + 1) & (CONFIG_TRACE_EVENTS - 1)];
-    uint32_t what1 = trace_what(type1, vm, vcpu, arg1);
-    uint32_t what2 = trace_what(type2, vm, vcpu, arg2);
-    __atomic_store_n(&h->claimed, n + 2, __ATOMIC_RELAXED);
-    __atomic_thread_fence(__ATOMIC_RELEASE); /* the claim is seen before the slots change */
-#ifdef SHRIKE_HOST_TEST
-    __atomic_store_n(&rec1->ts, trace_stamp(), __ATOMIC_RELAXED);
-    __atomic_store_n(&rec1->what, what1, __ATOMIC_RELAXED);
-    __atomic_store_n(&rec2->ts, trace_stamp(), __ATOMIC_RELAXED);
-    __atomic_store_n(&rec2->what, what2, __ATOMIC_RELAXED);
-#else
-    uint64_t ts;
-    __asm__ __volatile__("mrs %0, cntpct_el0\n\tstp %0, %1, [%2]\n\tstp %0, %3, [%4]"
-                         : "=&r"(ts)
-                         : "r"((uint64_t)what1), "r"(rec1), "r"((uint64_t)what2), "r"(rec2)
-                         : "memory");
-#endif
-    __atomic_store_n(&h->count, n + 2, __ATOMIC_RELEASE);
+    trace_record_what(cpu, trace_what(type, vm, vcpu, arg));
 }
 
 /*
- * Two events of one vCPU at the same moment (a block's SWITCH_OUT and BLOCK):
- * as two trace_event() calls, with one claim, one stamp and one publication.
+ * A vCPU switch on this CPU: out_vm/out_vcpu stopped (why: enum trace_out)
+ * and in_vm/in_vcpu starts. One record where SWITCH_OUT and SWITCH_IN would
+ * be two (the dump shows both, and a block's instant for why = block): the
+ * switch is the scheduler's most frequent event.
  */
-#define trace_event_pair(cpu, vm, vcpu, type1, arg1, type2, arg2)                     \
-    do {                                                                              \
-        if (trace_on) {                                                               \
-            trace_record_pair((cpu), (vm), (vcpu), (type1), (arg1), (type2), (arg2)); \
-        }                                                                             \
+#define trace_event_switch(cpu, out_vm, out_vcpu, why, in_vm, in_vcpu)                       \
+    do {                                                                                     \
+        if (trace_on) {                                                                      \
+            trace_record_what((cpu), trace_what(TRACE_SWITCH, (out_vm), (out_vcpu), (why)) | \
+                                         (uint64_t)((in_vm)&0xFF) << 32 |                    \
+                                         (uint64_t)((in_vcpu)&0xFF) << 40);                  \
+        }                                                                                    \
     } while (0)
 
 /* Events recorded on cpu (total, including overwritten ones). */

@@ -460,8 +460,7 @@ static void test_sequence(void)
     trace_reset();
     /* CPU 0: fair:0 runs, blocks; idle; woken by CPU 1; runs; preempted by batch:2 (open) */
     at(1000, 0, TRACE_SWITCH_IN, 0, 0, 0);
-    at(1500, 0, TRACE_SWITCH_OUT, 0, 0, TRACE_OUT_BLOCK);
-    at(1500, 0, TRACE_BLOCK, 0, 0, 0);
+    at(1500, 0, TRACE_SWITCH_OUT, 0, 0, TRACE_OUT_BLOCK); /* shown with a block instant */
     at(1600, 0, TRACE_IDLE, 0, 0, 0);
     /* CPU 1: batch:1 yields, migrates fair:1 away from CPU 1 */
     at(1700, 1, TRACE_SWITCH_IN, 1, 1, 0);
@@ -475,7 +474,7 @@ static void test_sequence(void)
     /* CPU 2: nothing; CPU 3 (not dumped): one event */
     at(9999, 3, TRACE_IDLE, 0, 0, 0);
 
-    EXPECT_EQ(trace_count(0), 8);
+    EXPECT_EQ(trace_count(0), 7);
     EXPECT_EQ(trace_count(1), 4);
     EXPECT_EQ(trace_count(2), 0);
     EXPECT_EQ(trace_count(3), 1);
@@ -739,36 +738,61 @@ static void test_off(void)
     EXPECT(e != NULL && strcmp(e->why, "preempt") == 0 && e->ts_ns == 2000);
 }
 
-/* A pair (a block's SWITCH_OUT and BLOCK) is two records, dumped as the two events would be. */
-static void test_pair(void)
+/* A switch's (SWITCH_OUT and SWITCH_IN at once) one record, dumped as the two events would be. */
+static void switch_at(uint64_t ts, unsigned cpu, unsigned out_vm, unsigned out_vcpu, unsigned why,
+                      unsigned in_vm, unsigned in_vcpu)
+{
+    trace_set_host_clock(ts);
+    trace_event_switch(cpu, out_vm, out_vcpu, why, in_vm, in_vcpu);
+}
+
+static void test_switch(void)
 {
     trace_reset();
     at(1000, 0, TRACE_SWITCH_IN, 0, 1, 0);
-    trace_set_host_clock(1500);
-    trace_event_pair(0, 0, 1, TRACE_SWITCH_OUT, TRACE_OUT_BLOCK, TRACE_BLOCK, 0);
-    at(1600, 0, TRACE_IDLE, 0, 0, 0);
-    trace_event_pair(CONFIG_MAX_CPUS, 0, 1, TRACE_SWITCH_OUT, TRACE_OUT_BLOCK, TRACE_BLOCK, 0);
-    EXPECT_EQ(trace_count(0), 4);
+    switch_at(1500, 0, 0, 1, TRACE_OUT_BLOCK, 1, 2); /* fair:1 blocks, batch:2 runs */
+    switch_at(2000, 0, 1, 2, TRACE_OUT_YIELD, 0, 1); /* batch:2 yields to fair:1 */
+    at(2500, 0, TRACE_SWITCH_OUT, 0, 1, TRACE_OUT_PREEMPT);
+    at(2600, 0, TRACE_IDLE, 0, 0, 0);
+    switch_at(3000, CONFIG_MAX_CPUS, 0, 1, TRACE_OUT_BLOCK, 1, 2); /* no such CPU: nothing */
+    EXPECT_EQ(trace_count(0), 5);
     EXPECT(dump(1, FREQ_1GHZ));
     check_invariants(1);
-    EXPECT_EQ(nevents, 2 + 1 + 1 + 2 + 1); /* metadata, B, E, block and idle, process_name */
+    /* metadata 2, B 3, E 3, i 2 (block, idle), process_name */
+    EXPECT_EQ(nevents, 2 + 3 + 3 + 2 + 1);
     const struct ev *e = nth("E", 0, 0);
     EXPECT(e != NULL && strcmp(e->name, "fair:1") == 0 && strcmp(e->why, "block") == 0 &&
            e->ts_ns == 500);
     e = nth("i", 0, 0);
     EXPECT(e != NULL && strcmp(e->name, "block") == 0 && strcmp(e->vcpu, "fair:1") == 0 &&
            e->ts_ns == 500);
+    e = nth("B", 0, 1);
+    EXPECT(e != NULL && strcmp(e->name, "batch:2") == 0 && e->ts_ns == 500);
+    e = nth("E", 0, 1);
+    EXPECT(e != NULL && strcmp(e->name, "batch:2") == 0 && strcmp(e->why, "yield") == 0 &&
+           e->ts_ns == 1000);
+    e = nth("B", 0, 2);
+    EXPECT(e != NULL && strcmp(e->name, "fair:1") == 0 && e->ts_ns == 1000);
+    e = nth("E", 0, 2);
+    EXPECT(e != NULL && strcmp(e->name, "fair:1") == 0 && strcmp(e->why, "preempt") == 0 &&
+           e->ts_ns == 1500);
     e = nth("i", 0, 1);
-    EXPECT(e != NULL && strcmp(e->name, "idle") == 0 && e->ts_ns == 600);
-    /* the ring wraps through pairs as through single records */
-    for (unsigned i = 0; i < N; i++) {
-        trace_set_host_clock(2000 + i);
-        trace_event_pair(0, 0, 1, TRACE_SWITCH_OUT, TRACE_OUT_BLOCK, TRACE_BLOCK, 0);
+    EXPECT(e != NULL && strcmp(e->name, "idle") == 0 && e->ts_ns == 1600);
+    /*
+     * The ring wraps through switches: the oldest record left is a SWITCH,
+     * whose outgoing vCPU's run is opened at its time ("before trace").
+     */
+    for (unsigned i = 0; i < N + 1; i++) {
+        switch_at(4000 + i, 0, i % 2, 0, TRACE_OUT_PREEMPT, (i + 1) % 2, 0);
     }
-    EXPECT_EQ(trace_count(0), 4 + 2ULL * N);
+    EXPECT_EQ(trace_count(0), 5 + N + 1ULL);
     EXPECT(dump(1, FREQ_1GHZ));
     check_invariants(1);
-    EXPECT_EQ(count_ph("i", 0), N / 2);
+    EXPECT_EQ(count_ph("B", 0), N + 1);
+    EXPECT_EQ(count_ph("E", 0), N + 1);
+    EXPECT_EQ(count_ph("i", 0), 0);
+    e = nth("B", 0, 0);
+    EXPECT(e != NULL && e->ts_ns == 0 && strcmp(e->start, "before trace") == 0);
 }
 
 int main(void)
@@ -781,7 +805,7 @@ int main(void)
     test_wrap();
     test_robustness();
     test_concurrent();
-    test_pair();
+    test_switch();
     free(cap.text);
     return unit_report("trace");
 }
