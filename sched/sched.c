@@ -34,6 +34,7 @@
 #include "kernel/irq.h"
 #include "kernel/lib.h"
 #include "kernel/log.h"
+#include "kernel/ratio.h"
 #include "kernel/softtimer.h"
 #include "kernel/timer.h"
 #include "sched/admission.h"
@@ -44,7 +45,7 @@
 #include "sched/trace.h"
 #include "smp/ipi.h"
 
-static uint64_t us_to_ticks(uint64_t us);
+static inline uint64_t us_to_ticks(uint64_t us);
 
 static uint64_t slice_ticks;
 static uint64_t balance_ticks;
@@ -85,11 +86,18 @@ static uint64_t present_cpus(void)
     return cpu_count >= 64 ? ~0ULL : (1ULL << cpu_count) - 1U;
 }
 
-/* The policies count in microseconds of the physical counter. */
-static uint64_t ticks_to_us(uint64_t ticks)
+/*
+ * The policies count in microseconds of the physical counter. The two
+ * conversions are exact (kernel/ratio.h: one multiplication and one
+ * division, the ratio in lowest terms), set by sched_init() before anything
+ * is scheduled; a switch converts once for the charge and the pick, and
+ * once more for the vCPU's run time.
+ */
+static struct unit_ratio ticks_per_us, us_per_tick;
+
+static inline uint64_t ticks_to_us(uint64_t ticks)
 {
-    uint64_t f = timer_freq();
-    return ticks / f * 1000000U + ticks % f * 1000000U / f;
+    return unit_ratio_apply(&us_per_tick, ticks);
 }
 
 static struct sched_cpu *this_sc(void)
@@ -768,7 +776,7 @@ void sched_run_this_cpu(void)
         unsigned why = vcpu_op_run(v);
         sc->last_exit = v->left_at;
         now = counter_read();
-        now_us = ticks_to_us(now); /* once for the charge and the pick: two divisions */
+        now_us = ticks_to_us(now); /* once for the charge and the pick */
         if (after_run(sc, v, why, now, now_us, &out)) {
             prev = v;
         }
@@ -831,9 +839,9 @@ static void queued_beside_curr(struct sched_cpu *sc, uint64_t now)
 
 /* --- setup --------------------------------------------------------------------------- */
 
-static uint64_t us_to_ticks(uint64_t us)
+static inline uint64_t us_to_ticks(uint64_t us)
 {
-    return timer_ns_to_ticks(timer_freq(), us * 1000);
+    return unit_ratio_apply(&ticks_per_us, us);
 }
 
 const char *sched_policy_name(enum sched_policy p)
@@ -852,6 +860,8 @@ const char *sched_policy_name(enum sched_policy p)
 void sched_init(void)
 {
     char buf[16];
+    us_per_tick = unit_ratio_make(timer_freq(), 1000000U);
+    ticks_per_us = unit_ratio_make(1000000U, timer_freq());
     slice_ticks = us_to_ticks(CONFIG_SLICE_US);
     balance_ticks = us_to_ticks(CONFIG_BALANCE_PERIOD_US);
     if (bootargs_has("trace=off")) {

@@ -86,6 +86,8 @@ set(unit_entropy_SOURCES tests/unit/test_entropy.c kernel/entropy.c kernel/chach
 list(APPEND SHRIKE_UNIT_TESTS softtimer)
 set(unit_softtimer_SOURCES tests/unit/test_softtimer.c kernel/softtimer.c tests/unit/host_panic.c)
 set(unit_softtimer_OPTIONS -pthread)
+list(APPEND SHRIKE_UNIT_TESTS ratio)
+set(unit_ratio_SOURCES tests/unit/test_ratio.c)
 list(APPEND SHRIKE_UNIT_TESTS vtimer_math)
 set(unit_vtimer_math_SOURCES tests/unit/test_vtimer_math.c)
 list(APPEND SHRIKE_UNIT_TESTS guest_dtb)
