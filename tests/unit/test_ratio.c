@@ -63,9 +63,9 @@ static void test_lowest_terms(void)
 
 static void test_against_reference(void)
 {
-    static const uint64_t freqs[] = {62500000U,  1000000000U, 24000000U, 19200000U, 100000000U,
-                                     54000000U,  25000000U,   50000000U, 1000000U,  62500001U,
-                                     4294967291U, 1U,         3U};
+    static const uint64_t freqs[] = {62500000U,   1000000000U, 24000000U, 19200000U, 100000000U,
+                                     54000000U,   25000000U,   50000000U, 1000000U,  62500001U,
+                                     4294967291U, 1U,          3U};
     for (size_t i = 0; i < sizeof(freqs) / sizeof(freqs[0]); i++) {
         uint64_t f = freqs[i];
         for (uint64_t x = 0; x < 5000; x++) {
