@@ -16,7 +16,8 @@
  *     offsets, beyond the last redistributor, the UART, device holes, beyond
  *     RAM, a far IPA, misaligned;
  *   - ICC_SGI1R/ASGI1R/SGI0R with random INTIDs and target lists, EOIR/DIR of
- *     random INTIDs, PMR, IAR reads;
+ *     random INTIDs, PMR, IAR reads; in a GICv2 VM (a GICv2 host) the same
+ *     through GICD_SGIR and the GICC frame (GICV, which stage 2 maps there);
  *   - timer storms (CVAL in the past, IRQs briefly unmasked), virtual and
  *     physical;
  *   - UDF, BRK, SVC, HVC #imm, SMC #imm;
@@ -156,9 +157,27 @@ static void act_call(struct cstat *s, uint64_t r, bool smc)
     count_ret(s, smc ? smc_call(fid, a1, a2, a3) : hvc_call(fid, a1, a2, a3));
 }
 
+/* GICv2: the GICC frame's registers, to which the v3 actions' ICC ones correspond. */
+static void gicc_write(unsigned off, uint32_t v)
+{
+    mmio_write32(gic_cpuif_base() + off, v);
+}
+
 /* Undoes what the chaos may have done to the timer's path, so that a standby ends. */
 static void wake_setup(void)
 {
+    if (gic_version() == 2) {
+        /* Group 0 signalled as IRQ, as the guest library sets every interrupt up. */
+        mmio_write32(gic_dist_base() + GICD_CTLR, GICD_CTLR_ENABLE_GRP0);
+        mmio_write32(gic_dist_base() + GICD_ICACTIVER, 1U << TIMER_VIRT_INTID); /* banked */
+        gic_set_group1(TIMER_VIRT_INTID, false);
+        gic_set_priority(TIMER_VIRT_INTID, 0x80);
+        gic_enable(TIMER_VIRT_INTID);
+        gicc_write(GICC_APR0, 0);
+        gicc_write(GICC_PMR, GIC_PMR_ALL);
+        gicc_write(GICC_CTLR, GICC_CTLR_ENABLE_GRP0);
+        return;
+    }
     uint64_t sgi = gic_redist_sgi_base(guest_vcpu_index());
 
     mmio_write32(gic_dist_base() + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_GRP1);
@@ -400,10 +419,50 @@ static void act_mem(uint64_t r)
     mem_access((unsigned)((r >> 24) % MEM_FORMS), a, rnd(r, 2));
 }
 
+/* act_icc in a GICv2 VM: the SGI register and the CPU interface's frame. */
+static void act_gicc_v2(uint64_t r)
+{
+    uint64_t v = rnd(r, 1);
+    uint64_t sgir = gic_dist_base() + GICD_SGIR;
+
+    switch ((r >> 8) % 7) {
+    case 0:
+        mmio_write32(sgir, (uint32_t)v); /* random filter (3 reserved), targets, NSATT, INTID */
+        break;
+    case 1:
+        mmio_write32(sgir, (uint32_t)v & (0x3U << 24 | 0xFFU << 16 | 0xFU));
+        break;
+    case 2:
+        mmio_write8(sgir + (v >> 40 & 3), (uint8_t)v); /* a byte: not the fast path's */
+        break;
+    case 3:
+        gicc_write(GICC_AEOIR + (unsigned)(v >> 40 & 1) * 4, (uint32_t)v); /* AEOIR, AHPPIR */
+        break;
+    case 4:
+        gicc_write(GICC_EOIR, (uint32_t)v & ((r >> 20) & 1 ? 0x3FF : 0x1FFF));
+        gicc_write(GICC_DIR, (uint32_t)(v >> 32) & 0x1FFF);
+        break;
+    case 5:
+        gicc_write(GICC_PMR, (r >> 20) & 1 ? 0xFF : (uint32_t)v & 0xFF);
+        break;
+    default: {
+        uint32_t iar = mmio_read32(gic_cpuif_base() + GICC_IAR);
+        if ((r >> 20) & 1) {
+            gicc_write(GICC_EOIR, iar);
+        }
+        break;
+    }
+    }
+}
+
 static void act_icc(uint64_t r)
 {
     uint64_t v = rnd(r, 1);
 
+    if (gic_version() == 2) {
+        act_gicc_v2(r);
+        return;
+    }
     switch ((r >> 8) % 7) {
     case 0:
         write_sysreg(icc_sgi1r_el1, v); /* random INTID, target list, affinity, IRM */
@@ -502,8 +561,13 @@ __attribute__((noreturn)) static void wfi_forever(unsigned me)
     cs[me].wfi_forever = 1;
     __atomic_fetch_add(&stopped, 1, __ATOMIC_ACQ_REL);
     __asm__ __volatile__("msr daifset, #0xf" : : : "memory");
-    write_sysreg(icc_igrpen1_el1, 0);
-    write_sysreg(icc_pmr_el1, 0);
+    if (gic_version() == 2) {
+        gicc_write(GICC_CTLR, 0);
+        gicc_write(GICC_PMR, 0);
+    } else {
+        write_sysreg(icc_igrpen1_el1, 0);
+        write_sysreg(icc_pmr_el1, 0);
+    }
     timer_stop(TIMER_VIRT);
     timer_stop(TIMER_PHYS);
     isb();

@@ -285,6 +285,8 @@ def main():
                     help="workers corrupt one canary word: the run must fail")
     ap.add_argument("--no-wfi", action="store_true", help="chaos: no vCPU parks in WFI forever")
     ap.add_argument("--cpu", default="cortex-a57", help="QEMU CPU model")
+    ap.add_argument("--gic", type=int, choices=(2, 3), default=3,
+                    help="the host's GIC version (2: virtual interrupts through GICH_LR)")
     ap.add_argument("--qemu", default="qemu-system-aarch64")
     ap.add_argument("--timeout", type=int, help="wall-clock give-up bound in s")
     ap.add_argument("--json", help="write the results here")
@@ -320,7 +322,7 @@ def main():
         append += " " + args.append
     cmd = [sys.executable, os.path.join(SRC, "scripts", "qemu.py"), "--qemu", args.qemu,
            "--kernel", image, "--smp", str(args.cpus), "--cpu", args.cpu, "--append", append,
-           "--timeout", str(timeout), "--log", log]
+           "--timeout", str(timeout), "--log", log, "--gic", str(args.gic)]
     if args.icount:
         cmd.append("--icount")
     if args.from_log:
@@ -335,7 +337,7 @@ def main():
     violations = judge(res, args, status)
     print(table(res, args.cpus))
     if args.json:
-        doc = {"image": image, "command": cmd, "cpus": args.cpus, "set": s,
+        doc = {"image": image, "command": cmd, "cpus": args.cpus, "gic": args.gic, "set": s,
                "icount": args.icount, "vms": list(res["vms"].values()),
                "cpu_stats": res["cpus"], "uptime_ms": res["uptime_ms"],
                "hypervisor_reports": res["reports"],
