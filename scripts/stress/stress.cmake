@@ -129,5 +129,13 @@ function(shrike_stress_images)
                          --migrate-ms 10 --qemu ${SHRIKE_QEMU} --timeout 240
                          --json ${CMAKE_BINARY_DIR}/stress/smoke.json)
         set_tests_properties(system.stress-smoke PROPERTIES LABELS system TIMEOUT 300)
+        # The same on a GICv2 host: the GICv2 VMs' interrupt paths under the chaos guest.
+        add_test(NAME system.stress-smoke.gicv2
+                 COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/scripts/stress/run.py
+                         --build-dir ${CMAKE_BINARY_DIR} --set smoke --cpus 4 --icount
+                         --migrate-ms 10 --gic 2 --qemu ${SHRIKE_QEMU} --timeout 240
+                         --log ${CMAKE_BINARY_DIR}/stress/smoke-gicv2.log
+                         --json ${CMAKE_BINARY_DIR}/stress/smoke-gicv2.json)
+        set_tests_properties(system.stress-smoke.gicv2 PROPERTIES LABELS system TIMEOUT 300)
     endif()
 endfunction()
