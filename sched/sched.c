@@ -751,8 +751,9 @@ static inline void trace_switch(const struct sched_vcpu *prev, enum trace_out ou
 void sched_run_this_cpu(void)
 {
     struct sched_cpu *sc = this_sc();
-    struct sched_vcpu *prev = 0; /* after_run() left the queue locked: pick at its time */
-    enum trace_out out = TRACE_OUT_PREEMPT; /* why prev left */
+    /* The vCPU that just left with the queue still locked (after_run): pick at its time. */
+    struct sched_vcpu *prev = 0;
+    enum trace_out out = TRACE_OUT_PREEMPT; /* why prev left: traced with the pick */
     uint64_t now = 0, now_us = 0;
     for (;;) {
         if (prev == 0) {
