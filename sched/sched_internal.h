@@ -44,5 +44,18 @@ struct vm_config;
 const struct sched_pool *sched_pool_of_cpu(unsigned cpu);
 const struct sched_pool *sched_pool_of_vm(const struct vm_config *c);
 const char *sched_policy_name(enum sched_policy p); /* for the log and the statistics */
+unsigned sched_npools(void);                        /* CONFIG_SCHED_POOLS' pools */
+
+/* The CPUs the host has, as a mask (cpu_count, sched_arch.h). */
+static inline uint64_t present_cpus(void)
+{
+    extern unsigned cpu_count;
+    return cpu_count >= 64 ? ~0ULL : (1ULL << cpu_count) - 1U;
+}
+
+/* sched/vm_admit.c: vCPU 0 of c is created (its reservations count, its dedicated CPUs owned). */
+void sched_admit_commit(const struct vm_config *c);
+/* A dedicated vCPU's affinity: the one CPU it owns (else affinity unchanged). */
+uint64_t sched_dedicated_affinity(const struct sched_vcpu *v, uint64_t affinity);
 
 #endif

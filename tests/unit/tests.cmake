@@ -96,7 +96,7 @@ set(unit_guest_dtb_SOURCES tests/unit/test_guest_dtb.c tests/unit/fdt_testlib.c 
 
 # The real sched/sched.c on a fake arch (threads as CPUs), with its pools and policies.
 list(APPEND SHRIKE_UNIT_TESTS sched_core)
-set(unit_sched_core_SOURCES tests/unit/test_sched_core.c sched/sched.c sched/admission.c
+set(unit_sched_core_SOURCES tests/unit/test_sched_core.c sched/sched.c sched/vm_admit.c sched/admission.c
     sched/pool.c sched/policy_rr.c sched/policy_fair.c sched/policy_edf.c sched/balance.c
     sched/runqueue.c sched/trace.c kernel/softtimer.c kernel/format.c tests/unit/host_panic.c)
 set(unit_sched_core_OPTIONS -pthread -include${SHRIKE_ROOT}/tests/unit/sched_core_config.h)
