@@ -7,7 +7,7 @@
 set(SHRIKE_FUZZ_TARGETS esr_mmio vgic sysreg psci fdt vuart)
 
 set(fuzz_esr_mmio_SOURCES kernel/esr.c vcpu/mmio.c)
-set(fuzz_vgic_SOURCES vgic/vgic.c vgic/vgic_mmio_dist.c vgic/vgic_mmio_dist_v2.c vgic/vgic_mmio_redist.c
+set(fuzz_vgic_SOURCES vgic/vgic.c vgic/vgic_reset.c vgic/vgic_mmio_dist.c vgic/vgic_mmio_dist_v2.c vgic/vgic_mmio_redist.c
     tests/unit/host_panic.c)
 set(fuzz_vgic_ARGS -max_len=256) # programs of up to ~60 steps keep it near 10^4 exec/s
 set(fuzz_sysreg_SOURCES kernel/esr.c vcpu/idregs.c vcpu/setway.c vcpu/vdebug.c)

@@ -44,22 +44,22 @@ set(unit_exception_SOURCES tests/unit/test_exception.c vcpu/exception_model.c)
 set(unit_bootargs_SOURCES tests/unit/test_bootargs.c kernel/bootargs.c)
 
 list(APPEND SHRIKE_UNIT_TESTS vgic vgic_mmio)
-set(unit_vgic_SOURCES tests/unit/test_vgic.c vgic/vgic.c tests/unit/host_panic.c)
+set(unit_vgic_SOURCES tests/unit/test_vgic.c vgic/vgic.c vgic/vgic_reset.c tests/unit/host_panic.c)
 list(APPEND SHRIKE_UNIT_TESTS vgic_vmcr)
 set(unit_vgic_vmcr_SOURCES tests/unit/test_vgic_vmcr.c vgic/vgic_vmcr.c)
 list(APPEND SHRIKE_UNIT_TESTS vgic_deactivate)
-set(unit_vgic_deactivate_SOURCES tests/unit/test_vgic_deactivate.c vgic/vgic.c tests/unit/host_panic.c)
-set(unit_vgic_mmio_SOURCES tests/unit/test_vgic_mmio.c vgic/vgic.c vgic/vgic_mmio_dist.c
+set(unit_vgic_deactivate_SOURCES tests/unit/test_vgic_deactivate.c vgic/vgic.c vgic/vgic_reset.c tests/unit/host_panic.c)
+set(unit_vgic_mmio_SOURCES tests/unit/test_vgic_mmio.c vgic/vgic.c vgic/vgic_reset.c vgic/vgic_mmio_dist.c
     vgic/vgic_mmio_redist.c tests/unit/host_panic.c)
 list(APPEND SHRIKE_UNIT_TESTS vgic_v2)
-set(unit_vgic_v2_SOURCES tests/unit/test_vgic_v2.c vgic/vgic.c vgic/vgic_mmio_dist.c
+set(unit_vgic_v2_SOURCES tests/unit/test_vgic_v2.c vgic/vgic.c vgic/vgic_reset.c vgic/vgic_mmio_dist.c
     vgic/vgic_mmio_dist_v2.c tests/unit/host_panic.c)
 list(APPEND SHRIKE_UNIT_TESTS vgic_many)
-set(unit_vgic_many_SOURCES tests/unit/test_vgic_many.c vgic/vgic.c tests/unit/host_panic.c)
+set(unit_vgic_many_SOURCES tests/unit/test_vgic_many.c vgic/vgic.c vgic/vgic_reset.c tests/unit/host_panic.c)
 list(APPEND SHRIKE_UNIT_TESTS vgic_refresh)
-set(unit_vgic_refresh_SOURCES tests/unit/test_vgic_refresh.c vgic/vgic.c tests/unit/host_panic.c)
+set(unit_vgic_refresh_SOURCES tests/unit/test_vgic_refresh.c vgic/vgic.c vgic/vgic_reset.c tests/unit/host_panic.c)
 list(APPEND SHRIKE_UNIT_TESTS vgic_races)
-set(unit_vgic_races_SOURCES tests/unit/test_vgic_races.c vgic/vgic.c vgic/vgic_mmio_dist.c
+set(unit_vgic_races_SOURCES tests/unit/test_vgic_races.c vgic/vgic.c vgic/vgic_reset.c vgic/vgic_mmio_dist.c
     vgic/vgic_mmio_redist.c tests/unit/host_panic.c)
 
 list(APPEND SHRIKE_UNIT_TESTS sched trace)
