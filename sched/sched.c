@@ -32,7 +32,6 @@
 #include "kernel/bootargs.h"
 #include "kernel/check.h"
 #include "kernel/irq.h"
-#include "kernel/lib.h"
 #include "kernel/log.h"
 #include "kernel/ratio.h"
 #include "kernel/softtimer.h"

@@ -9,6 +9,7 @@
 #include "kernel/spinlock.h"
 #include "sched/pool.h"
 #include "sched/runqueue.h"
+#include "sched/sched_arch.h" /* cpu_count */
 
 struct sched_vcpu;
 struct sched_pool;
@@ -46,10 +47,9 @@ const struct sched_pool *sched_pool_of_vm(const struct vm_config *c);
 const char *sched_policy_name(enum sched_policy p); /* for the log and the statistics */
 unsigned sched_npools(void);                        /* CONFIG_SCHED_POOLS' pools */
 
-/* The CPUs the host has, as a mask (cpu_count, sched_arch.h). */
+/* The CPUs the host has, as a mask. */
 static inline uint64_t present_cpus(void)
 {
-    extern unsigned cpu_count;
     return cpu_count >= 64 ? ~0ULL : (1ULL << cpu_count) - 1U;
 }
 
