@@ -251,7 +251,10 @@ static void run_close(const struct dump *d, struct cpu_state *c, const char *why
 static void emit_instant(const struct dump *d, const struct cpu_state *c,
                          const struct trace_record *r)
 {
+    /* A switch's instant is its block (switch_out: why = block); the run itself is B/E. */
     static const char *const names[] = {
+        [TRACE_SWITCH_OUT] = "block",
+        [TRACE_SWITCH] = "block",
         [TRACE_WAKE] = "wake",
         [TRACE_MIGRATE] = "migrate",
         [TRACE_RT_THROTTLE] = "rt-throttle",
@@ -281,11 +284,7 @@ static void switch_out(const struct dump *d, struct cpu_state *c, const struct t
         run_close(d, c, why_name(r->arg));
     }
     if (r->arg == TRACE_OUT_BLOCK) {
-        char label[TRACE_LABEL];
-        char args[TRACE_LABEL + 48];
-        format_label(d, r->vm, r->vcpu, label, sizeof(label));
-        fmt_snprintf(args, sizeof(args), ",\"args\":{\"vcpu\":\"%s\"}", label);
-        emit_event(d, c->cpu, "i", "block", "sched", c->last, args);
+        emit_instant(d, c, r);
     }
 }
 
